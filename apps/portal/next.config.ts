@@ -1,0 +1,13 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Workspace packages are TypeScript source, compiled by Next.
+  transpilePackages: ["@keyway/api", "@keyway/core", "@keyway/db", "@keyway/redis"],
+  // Node-only drivers stay outside the bundle.
+  serverExternalPackages: ["pg", "ioredis", "@prisma/adapter-pg", "@prisma/client"],
+  typedRoutes: false,
+};
+
+export default config;

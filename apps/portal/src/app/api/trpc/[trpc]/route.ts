@@ -1,0 +1,33 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter, createContextInner } from "@keyway/api";
+import { getServices } from "@keyway/api/server";
+import { getViewer } from "~/server/auth";
+
+export const dynamic = "force-dynamic";
+
+/** Mutations must come from our own origin as JSON: a cross-site form post never reaches a procedure. */
+function crossSite(req: Request): boolean {
+  if (req.method !== "POST") return false;
+  const origin = req.headers.get("origin");
+  const expected = new URL(getServices().config.PUBLIC_URL).origin;
+  const sameOrigin = origin === null ? req.headers.get("sec-fetch-site") === "same-origin" : origin === expected || origin === new URL(req.url).origin;
+  const json = (req.headers.get("content-type") ?? "").startsWith("application/json");
+  return !sameOrigin || !json;
+}
+
+const handler = async (req: Request) => {
+  if (crossSite(req)) {
+    return Response.json(
+      { error: { code: "CROSS_SITE_REQUEST", message: "Cross-site or non-JSON mutation refused." } },
+      { status: 403 },
+    );
+  }
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async () => createContextInner({ services: getServices(), viewer: await getViewer() }),
+  });
+};
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,26 @@
+"use client";
+import { signOut } from "next-auth/react";
+
+export function Header({ email, role }: { email: string; role: string }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
+        <a href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">K</span>
+          Keyway
+        </a>
+        <div className="flex items-center gap-3 text-sm">
+          <span className="hidden text-slate-600 sm:inline" data-testid="viewer-email">{email}</span>
+          {role === "admin" && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">admin</span>}
+          <button
+            type="button"
+            onClick={() => void signOut({ callbackUrl: "/sign-in" })}
+            className="rounded-md border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100"
+          >
+            Sign out
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}

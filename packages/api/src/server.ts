@@ -1,0 +1,2 @@
+// Server-only entry: the process's services. Never import this from client components.
+export { getServices, createServices, type Services, type Health } from "./services/index.ts";

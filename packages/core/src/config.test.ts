@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const valid = {
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/keyway",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  AUTH_SECRET: "x".repeat(32),
+};
+
+describe("loadConfig", () => {
+  it("accepts a valid environment and fills defaults", () => {
+    const config = loadConfig(valid);
+    expect(config.PUBLIC_URL).toBe("http://localhost:3000");
+    expect(config.MAX_ACTIVE_KEYS_PER_USER).toBe(20);
+    expect(config.REDIS_KEY_PREFIX).toBe("kw:");
+  });
+
+  it.each([
+    [{ DATABASE_URL: "mysql://x" }, "invalid configuration: DATABASE_URL must be a postgresql:// or postgres:// URL"],
+    [{ DATABASE_URL: "not a url" }, "invalid configuration: DATABASE_URL must be a postgresql:// or postgres:// URL"],
+    [{ DATABASE_URL: undefined }, "invalid configuration: DATABASE_URL is required"],
+    [{ REDIS_URL: "http://x" }, "invalid configuration: REDIS_URL must be a redis:// or rediss:// URL"],
+    [{ AUTH_SECRET: "short" }, "invalid configuration: AUTH_SECRET must be at least 32 characters"],
+    [{ MAX_ACTIVE_KEYS_PER_USER: "-1" }, "invalid configuration: MAX_ACTIVE_KEYS_PER_USER"],
+  ])("rejects %o with one line naming the variable", (patch, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ ...valid, ...patch });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain("\n");
+  });
+});

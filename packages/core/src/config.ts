@@ -1,0 +1,54 @@
+// Every setting Keyway reads, validated once. Composition roots pass process.env in;
+// nothing else in the codebase reads the environment.
+import { z } from "zod";
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${protocols.map((p) => p + "//").join(" or ")} URL`);
+
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: url(["postgresql:", "postgres:"]),
+  REDIS_URL: url(["redis:", "rediss:"]),
+  /** Prefix of every Redis key Keyway writes; lets tests and tenants share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, "letters, digits, : _ - only").default("kw:"),
+  /** Secret that signs session cookies (Auth.js). */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** Public origin of the portal, for links and the cross-site check. */
+  PUBLIC_URL: url(["http:", "https:"]).default("http://localhost:3000"),
+  /** Optional server-side pepper: key hashes become HMAC-SHA-256 instead of SHA-256. */
+  KEY_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Bearer token other services present to /api/v1/keys/verify and /api/v1/usage. */
+  KEYWAY_SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  GITHUB_ID: z.string().optional(),
+  GITHUB_SECRET: z.string().optional(),
+  OIDC_ISSUER: url(["http:", "https:"]).optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = configSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? "environment");
+  const message = issue.code === "invalid_type" && cleaned[name] === undefined ? "is required" : issue.message;
+  throw new ConfigError(`invalid configuration: ${name} ${message}`);
+}

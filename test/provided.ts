@@ -1,0 +1,9 @@
+// What the integration run's global setup hands to every test file (see global-setup.ts).
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+    redisPrefix: string;
+  }
+}
+export {};
