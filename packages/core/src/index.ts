@@ -1,2 +1,6 @@
 export * from "./config.ts";
 export * from "./tiers.ts";
+export * from "./keys.ts";
+export * from "./limits.ts";
+export * from "./calendar.ts";
+export * from "./local-limiter.ts";

@@ -38,7 +38,8 @@ export async function pingRedis(client: Redis): Promise<boolean> {
   }
 }
 
-function waitForReady(client: Redis, timeoutMs: number): Promise<void> {
+export function waitForReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off("ready", onReady);

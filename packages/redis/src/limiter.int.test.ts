@@ -1,0 +1,114 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { createRedis, waitForReady } from "./client.ts";
+import { RedisLimiter } from "./limiter.ts";
+import { testConfig } from "../../../test/env.ts";
+import type { Limits } from "@keyway/core";
+
+const config = testConfig();
+const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: 1_000 });
+afterAll(() => redis.disconnect());
+
+const id = () => randomBytes(8).toString("hex");
+const limits = (minute: number, hour = 1e6, day = 1e7, month = 1e8): Limits => ({ minute, hour, day, month });
+const T0 = Date.UTC(2026, 10, 24, 12, 0, 0); // a fixed instant: tests move time through the seam
+
+function clockAt(start: number) {
+  const c = { t: start, now: () => c.t };
+  return c;
+}
+
+beforeAll(() => waitForReady(redis, 2_000));
+
+describe("multi-window limiter on real Redis", () => {
+  it("Kong's case: 6 per minute, seven requests give six allowed then a refusal, remaining 5..0", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const key = id();
+    const seen: [boolean, number][] = [];
+    for (let i = 0; i < 7; i++) {
+      const d = await limiter.check(key, limits(6));
+      seen.push([d.allowed, d.windows.minute.remaining]);
+    }
+    expect(seen).toEqual([[true, 5], [true, 4], [true, 3], [true, 2], [true, 1], [true, 0], [false, 0]]);
+  });
+
+  it("Unkey's case: 12/min and 200/month, the 13th is refused and month remaining is exactly 188", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const key = id();
+    const l = { minute: 12, hour: 1000, day: 1000, month: 200 };
+    for (let i = 0; i < 12; i++) expect((await limiter.check(key, l)).allowed).toBe(true);
+    const refused = await limiter.check(key, l);
+    expect(refused.allowed).toBe(false);
+    expect(refused.blockedBy).toBe("minute");
+    limiter.forget("all"); // ask Redis, not the negative cache
+    const again = await limiter.check(key, l);
+    expect(again.allowed).toBe(false);
+    expect(again.windows.month).toMatchObject({ used: 12, remaining: 188 });
+    expect(again.windows.hour).toMatchObject({ used: 12, remaining: 988 });
+  });
+
+  it("has no 2x burst at a minute boundary, and frees the window once it has passed", async () => {
+    const clock = clockAt(T0 + 59_000);
+    const limiter = new RedisLimiter(redis, { clock: clock.now });
+    const key = id();
+    for (let i = 0; i < 10; i++) expect((await limiter.check(key, limits(10))).allowed).toBe(true);
+    clock.t = T0 + 61_000; // a fixed-window limiter would allow 10 more here
+    const refused = await limiter.check(key, limits(10));
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThan(58_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(64_000);
+    limiter.forget("all");
+    clock.t = T0 + 59_000 + 65_000;
+    expect((await limiter.check(key, limits(10))).allowed).toBe(true);
+  });
+
+  it("resets the day quota at exactly 00:00 UTC and the month quota on the 1st", async () => {
+    const endOfFeb = Date.UTC(2028, 1, 29, 23, 59, 59, 999); // a leap day, also the last of the month
+    const clock = clockAt(endOfFeb);
+    const limiter = new RedisLimiter(redis, { clock: clock.now });
+    const dayKey = id();
+    const monthKey = id();
+    expect((await limiter.check(dayKey, { minute: 100, hour: 100, day: 1, month: 100 })).allowed).toBe(true);
+    expect((await limiter.check(monthKey, { minute: 100, hour: 100, day: 100, month: 1 })).allowed).toBe(true);
+    const day = await limiter.check(dayKey, { minute: 100, hour: 100, day: 1, month: 100 });
+    const month = await limiter.check(monthKey, { minute: 100, hour: 100, day: 100, month: 1 });
+    expect(day).toMatchObject({ allowed: false, blockedBy: "day", retryAfterMs: 1 });
+    expect(day.windows.day.resetAt).toBe(Date.UTC(2028, 2, 1));
+    expect(month).toMatchObject({ allowed: false, blockedBy: "month", retryAfterMs: 1 });
+    expect(month.windows.month.resetAt).toBe(Date.UTC(2028, 2, 1));
+    limiter.forget("all");
+    clock.t = Date.UTC(2028, 2, 1);
+    expect((await limiter.check(dayKey, { minute: 100, hour: 100, day: 1, month: 100 })).allowed).toBe(true);
+    expect((await limiter.check(monthKey, { minute: 100, hour: 100, day: 100, month: 1 })).allowed).toBe(true);
+  });
+
+  it("reports the window with the longest wait when several refuse", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const key = id();
+    const l = { minute: 1, hour: 1, day: 1, month: 1 };
+    await limiter.check(key, l);
+    const d = await limiter.check(key, l);
+    expect(d.blockedBy).toBe("month");
+    expect(d.retryAfterMs).toBe(Date.UTC(2026, 11, 1) - T0);
+  });
+
+  it("leaves no key without a TTL", async () => {
+    const limiter = new RedisLimiter(redis);
+    for (let i = 0; i < 20; i++) await limiter.check(id(), limits(5));
+    const key = id();
+    for (let i = 0; i < 8; i++) await limiter.check(key, limits(5));
+    const raw = new Redis(config.REDIS_URL);
+    const names: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await raw.scan(cursor, "MATCH", `${config.REDIS_KEY_PREFIX}*`, "COUNT", 1000);
+      cursor = next;
+      names.push(...batch);
+    } while (cursor !== "0");
+    const ttls = await Promise.all(names.map((n) => raw.pttl(n)));
+    raw.disconnect();
+    expect(names.length).toBeGreaterThanOrEqual(21 * 5);
+    expect(ttls.filter((t) => t < 0)).toEqual([]);
+  });
+});

@@ -1,0 +1,178 @@
+// The Redis limiter: one EVALSHA per request for all four windows, an in-process negative cache
+// for keys known to be blocked, and a circuit breaker with a declared failure policy.
+import {
+  LimiterUnavailableError,
+  LocalLimiter,
+  WINDOWS,
+  type LimitDecision,
+  type Limiter,
+  type Limits,
+  type Window,
+  type WindowState,
+} from "@keyway/core";
+import { keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+
+export type FailurePolicy = "local" | "closed";
+
+export interface RedisLimiterOptions {
+  /** While Redis is unavailable: a local per-instance limiter (marked degraded), or refuse (503). */
+  failurePolicy?: FailurePolicy;
+  /** How many app instances share the limits; the local fallback enforces limit / instances. */
+  instances?: number;
+  /** Test seam: the time the script uses instead of Redis TIME. */
+  clock?: () => number;
+  /** Usage hashes live this long if the flusher never takes them. */
+  usageTtlMs?: number;
+  /** Failures in a row that open the circuit, and how long it stays open. */
+  breakerThreshold?: number;
+  breakerOpenMs?: number;
+  negativeCacheSize?: number;
+  onEvent?: (event: LimiterEvent) => void;
+}
+
+export type LimiterEvent =
+  | { type: "redis_error"; error: string }
+  | { type: "degraded"; policy: FailurePolicy }
+  | { type: "negative_cache_hit" }
+  | { type: "circuit"; state: "open" | "closed" };
+
+const WEEK = 7 * 24 * 3600 * 1000;
+
+export class RedisLimiter implements Limiter {
+  private readonly redis: RedisLike & KeywayCommands;
+  private readonly local: LocalLimiter;
+  private readonly blocked = new Map<string, { until: number; decision: LimitDecision }>();
+  private readonly pendingLimited = new Map<string, number>();
+  private failures = 0;
+  private openUntil = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly o: Required<Omit<RedisLimiterOptions, "clock" | "onEvent">> & Pick<RedisLimiterOptions, "clock" | "onEvent">;
+
+  constructor(redis: RedisLike, options: RedisLimiterOptions = {}) {
+    this.redis = withScripts(redis);
+    this.o = {
+      failurePolicy: "local",
+      instances: 1,
+      usageTtlMs: WEEK,
+      breakerThreshold: 3,
+      breakerOpenMs: 1_000,
+      negativeCacheSize: 100_000,
+      ...options,
+    };
+    this.local = new LocalLimiter(this.o.instances, this.o.clock ?? Date.now);
+  }
+
+  private now(): number {
+    return this.o.clock?.() ?? Date.now();
+  }
+
+  async check(keyId: string, limits: Limits, cost = 1): Promise<LimitDecision> {
+    const cached = this.fromNegativeCache(keyId, cost);
+    if (cached) return cached;
+    if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
+    let reply: number[];
+    try {
+      const k = keysOf(keyId);
+      reply = await this.redis.keywayLimit(
+        k.minute, k.hour, k.day, k.month, k.usage,
+        limits.minute, limits.hour, limits.day, limits.month,
+        cost, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs,
+      );
+    } catch (error) {
+      this.recordFailure(error);
+      return this.fallback(keyId, limits, cost);
+    }
+    if (this.failures > 0) this.recordSuccess();
+    const decision = toDecision(reply, limits);
+    if (!decision.allowed && decision.retryAfterMs > 0) this.remember(keyId, decision);
+    return decision;
+  }
+
+  /** A key refused until T is answered in-process until T; its refusals are counted in batches. */
+  private fromNegativeCache(keyId: string, cost: number): LimitDecision | null {
+    const entry = this.blocked.get(keyId);
+    if (!entry) return null;
+    const now = this.now();
+    if (now >= entry.until) {
+      this.blocked.delete(keyId);
+      return null;
+    }
+    this.pendingLimited.set(keyId, (this.pendingLimited.get(keyId) ?? 0) + cost);
+    this.flushTimer ??= setTimeout(() => void this.flushLimited(), 1_000).unref();
+    this.o.onEvent?.({ type: "negative_cache_hit" });
+    return { ...entry.decision, now, retryAfterMs: entry.until - now };
+  }
+
+  private remember(keyId: string, decision: LimitDecision): void {
+    if (this.blocked.size >= this.o.negativeCacheSize) this.blocked.delete(this.blocked.keys().next().value as string);
+    this.blocked.set(keyId, { until: this.now() + decision.retryAfterMs, decision });
+  }
+
+  /** Writes the refusals answered from the negative cache into the usage counters. */
+  async flushLimited(): Promise<void> {
+    this.flushTimer = undefined;
+    const batch = [...this.pendingLimited];
+    this.pendingLimited.clear();
+    await Promise.all(
+      batch.map(([keyId, n]) =>
+        this.redis
+          .keywayRecord(keysOf(keyId).usage, "l", n, this.o.usageTtlMs, this.o.clock ? this.o.clock() : "")
+          .catch(() => this.pendingLimited.set(keyId, (this.pendingLimited.get(keyId) ?? 0) + n)),
+      ),
+    );
+  }
+
+  forget(keyIds: string[] | "all"): void {
+    if (keyIds === "all") {
+      this.blocked.clear();
+      this.local.clear();
+    } else for (const id of keyIds) this.blocked.delete(id);
+  }
+
+  private fallback(keyId: string, limits: Limits, cost: number): LimitDecision {
+    this.o.onEvent?.({ type: "degraded", policy: this.o.failurePolicy });
+    if (this.o.failurePolicy === "closed") throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
+    return this.local.check(keyId, limits, cost);
+  }
+
+  private recordFailure(error: unknown): void {
+    this.failures++;
+    this.o.onEvent?.({ type: "redis_error", error: error instanceof Error ? error.message : String(error) });
+    if (this.failures >= this.o.breakerThreshold) {
+      if (this.openUntil <= this.now()) this.o.onEvent?.({ type: "circuit", state: "open" });
+      this.openUntil = this.now() + this.o.breakerOpenMs;
+    }
+  }
+
+  private recordSuccess(): void {
+    if (this.failures >= this.o.breakerThreshold) {
+      this.o.onEvent?.({ type: "circuit", state: "closed" });
+      // Limits are exact again from Redis; what the local fallback counted is dropped.
+      this.local.clear();
+    }
+    this.failures = 0;
+    this.openUntil = 0;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    await this.flushLimited().catch(() => {});
+  }
+}
+
+function toDecision(reply: number[], limits: Limits): LimitDecision {
+  const [allowed, blockedIndex, retryAfterMs, now] = reply as [number, number, number, number];
+  const windows = {} as Record<Window, WindowState>;
+  WINDOWS.forEach((w, i) => {
+    const used = reply[4 + i * 2]!;
+    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: reply[5 + i * 2]! };
+  });
+  return {
+    allowed: allowed === 1,
+    blockedBy: blockedIndex > 0 ? WINDOWS[blockedIndex - 1]! : null,
+    retryAfterMs: allowed === 1 ? 0 : retryAfterMs,
+    windows,
+    now,
+    degraded: false,
+  };
+}

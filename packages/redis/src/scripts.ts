@@ -1,0 +1,35 @@
+// The Lua scripts, registered with ioredis's defineCommand: EVALSHA, with EVAL on NOSCRIPT
+// (after a restart, a failover, or on a new cluster node).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Cluster, Redis } from "ioredis";
+
+const lua = (name: string) => readFileSync(path.join(import.meta.dirname, "lua", name), "utf8");
+
+export const LIMIT_SCRIPT = lua("limit.lua");
+export const RECORD_SCRIPT = lua("record.lua");
+
+export type RedisLike = Redis | Cluster;
+
+export interface KeywayCommands {
+  keywayLimit(...args: (string | number)[]): Promise<number[]>;
+  keywayRecord(...args: (string | number)[]): Promise<number>;
+}
+
+export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
+  const r = redis as RedisLike & Partial<KeywayCommands>;
+  if (!r.keywayLimit) {
+    redis.defineCommand("keywayLimit", { numberOfKeys: 5, lua: LIMIT_SCRIPT });
+    redis.defineCommand("keywayRecord", { numberOfKeys: 1, lua: RECORD_SCRIPT });
+  }
+  return r as RedisLike & KeywayCommands;
+}
+
+/** Redis keys of one API key; the hash tag keeps them in one cluster slot. */
+export const keysOf = (keyId: string) => ({
+  minute: `rl:{${keyId}}:m`,
+  hour: `rl:{${keyId}}:h`,
+  day: `rl:{${keyId}}:d`,
+  month: `rl:{${keyId}}:M`,
+  usage: `u:{${keyId}}`,
+});
