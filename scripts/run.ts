@@ -2,7 +2,7 @@
 //   start  services -> migrations -> demo data -> build -> portal on PORT (default 3000)
 //   test   typecheck + lint -> its own database and Redis prefix -> unit, integration, browser tests
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig } from "@keyway/core";
@@ -45,6 +45,8 @@ async function services(database: string) {
     started.push(redis);
     env.DATABASE_URL = pg.url;
     env.REDIS_URL = redis.url;
+    // The CLI finds the servers this run uses (they may be on ports chosen now).
+    if (command !== "test") writeFileSync(path.join(root, ".keyway", "runtime.env"), `DATABASE_URL=${pg.url}\nREDIS_URL=${redis.url}\n`);
     const config = loadConfig(env);
     await deployMigrations(config.DATABASE_URL);
     return { pg, redis, config, secretsFile };

@@ -2,3 +2,4 @@ export { appRouter, createCaller, type AppRouter } from "./root.ts";
 export { createContextInner, type Context } from "./trpc.ts";
 export type { Viewer } from "./services/sessions.ts";
 export type { Health, Services } from "./services/index.ts";
+export { createPublicApi } from "./http/public-api.ts";

@@ -1,12 +1,15 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { KeyError, type Actor } from "@keyway/db";
 import type { Services } from "./services/index.ts";
 import type { Viewer } from "./services/sessions.ts";
 
 export interface Context {
   services: Services;
   viewer: Viewer | null;
+  /** Who is asking, for the audit log. */
+  client?: { ip: string | null; userAgent: string | null };
 }
 
 /** The context without any framework: tests and the Next adapter both build it this way. */
@@ -34,11 +37,30 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
 
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+const KEY_ERROR_CODES = {
+  NOT_FOUND: "NOT_FOUND",
+  KEY_LIMIT_REACHED: "PRECONDITION_FAILED",
+  ALREADY_REVOKED: "CONFLICT",
+  INVALID_TIER: "BAD_REQUEST",
+  INVALID_INPUT: "BAD_REQUEST",
+} as const satisfies Record<KeyError["code"], TRPCError["code"]>;
+
+/** Domain errors become tRPC errors with their one-line message; anything else stays internal. */
+const errors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof KeyError) {
+    throw new TRPCError({ code: KEY_ERROR_CODES[result.error.cause.code], message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(errors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+  const actor: Actor = { id: ctx.viewer.id, role: ctx.viewer.role, ip: ctx.client?.ip ?? null, userAgent: ctx.client?.userAgent ?? null };
+  return next({ ctx: { ...ctx, viewer: ctx.viewer, actor } });
 });
 
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

@@ -28,6 +28,14 @@ export const configSchema = z.object({
   /** Bearer token other services present to /api/v1/keys/verify and /api/v1/usage. */
   KEYWAY_SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
+  /** While Redis is unavailable: "local" (per-instance limiter at limit / INSTANCE_COUNT, marked degraded) or "closed" (503). */
+  RATE_LIMIT_FAILURE_POLICY: z.enum(["local", "closed"]).default("local"),
+  /** How many app instances share Redis; the local fallback divides limits by it. */
+  INSTANCE_COUNT: positiveInt.default(1),
+  /** Usage older than this many days is pruned from PostgreSQL. */
+  USAGE_RETENTION_DAYS: positiveInt.default(400),
+  /** How often this instance moves usage from Redis to PostgreSQL (ms); 0 turns the flusher off. */
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GITHUB_ID: z.string().optional(),
   GITHUB_SECRET: z.string().optional(),

@@ -4,3 +4,5 @@ export * from "./keys.ts";
 export * from "./limits.ts";
 export * from "./calendar.ts";
 export * from "./local-limiter.ts";
+export * from "./cache.ts";
+export * from "./verify.ts";

@@ -2,3 +2,5 @@ export { createRedis, pingRedis, waitForReady, type RedisOptions } from "./clien
 export { RedisLimiter, type RedisLimiterOptions, type FailurePolicy, type LimiterEvent } from "./limiter.ts";
 export { keysOf, withScripts, LIMIT_SCRIPT, RECORD_SCRIPT, type RedisLike } from "./scripts.ts";
 export type { Redis, Cluster } from "ioredis";
+export { invalidationBus, type InvalidationBus, type InvalidationTarget } from "./invalidation.ts";
+export { UsageRecorder, parseUsageHash, takeUsage, deleteTaken, openUsage, type UsageField, type UsageCounts, type TakenUsage } from "./usage.ts";

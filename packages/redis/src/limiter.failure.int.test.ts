@@ -36,7 +36,7 @@ describe("negative cache", () => {
     for (let i = 0; i < 1000; i++) expect((await limiter.check(key, limits)).allowed).toBe(false);
     const after = await evalCalls(server.url);
     expect(after - before).toBe(0);
-    await limiter.flushLimited();
+    await limiter.flush();
     const raw = new Redis(server.url);
     const usage = await raw.hgetall(`neg:u:{${key}}`);
     raw.disconnect();

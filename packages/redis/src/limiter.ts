@@ -11,6 +11,7 @@ import {
   type WindowState,
 } from "@keyway/core";
 import { keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+import { UsageRecorder } from "./usage.ts";
 
 export type FailurePolicy = "local" | "closed";
 
@@ -27,6 +28,8 @@ export interface RedisLimiterOptions {
   breakerThreshold?: number;
   breakerOpenMs?: number;
   negativeCacheSize?: number;
+  /** Where refusals answered from the negative cache are counted (one is made when not given). */
+  recorder?: UsageRecorder;
   onEvent?: (event: LimiterEvent) => void;
 }
 
@@ -42,11 +45,10 @@ export class RedisLimiter implements Limiter {
   private readonly redis: RedisLike & KeywayCommands;
   private readonly local: LocalLimiter;
   private readonly blocked = new Map<string, { until: number; decision: LimitDecision }>();
-  private readonly pendingLimited = new Map<string, number>();
+  private readonly recorder: UsageRecorder;
   private failures = 0;
   private openUntil = 0;
-  private flushTimer: NodeJS.Timeout | undefined;
-  private readonly o: Required<Omit<RedisLimiterOptions, "clock" | "onEvent">> & Pick<RedisLimiterOptions, "clock" | "onEvent">;
+  private readonly o: Required<Omit<RedisLimiterOptions, "clock" | "onEvent" | "recorder">> & Pick<RedisLimiterOptions, "clock" | "onEvent">;
 
   constructor(redis: RedisLike, options: RedisLimiterOptions = {}) {
     this.redis = withScripts(redis);
@@ -60,6 +62,7 @@ export class RedisLimiter implements Limiter {
       ...options,
     };
     this.local = new LocalLimiter(this.o.instances, this.o.clock ?? Date.now);
+    this.recorder = options.recorder ?? new UsageRecorder(redis, { clock: options.clock, flushIntervalMs: 1_000, usageTtlMs: this.o.usageTtlMs });
   }
 
   private now(): number {
@@ -97,8 +100,7 @@ export class RedisLimiter implements Limiter {
       this.blocked.delete(keyId);
       return null;
     }
-    this.pendingLimited.set(keyId, (this.pendingLimited.get(keyId) ?? 0) + cost);
-    this.flushTimer ??= setTimeout(() => void this.flushLimited(), 1_000).unref();
+    this.recorder.record(keyId, "l");
     this.o.onEvent?.({ type: "negative_cache_hit" });
     return { ...entry.decision, now, retryAfterMs: entry.until - now };
   }
@@ -108,18 +110,9 @@ export class RedisLimiter implements Limiter {
     this.blocked.set(keyId, { until: this.now() + decision.retryAfterMs, decision });
   }
 
-  /** Writes the refusals answered from the negative cache into the usage counters. */
-  async flushLimited(): Promise<void> {
-    this.flushTimer = undefined;
-    const batch = [...this.pendingLimited];
-    this.pendingLimited.clear();
-    await Promise.all(
-      batch.map(([keyId, n]) =>
-        this.redis
-          .keywayRecord(keysOf(keyId).usage, "l", n, this.o.usageTtlMs, this.o.clock ? this.o.clock() : "")
-          .catch(() => this.pendingLimited.set(keyId, (this.pendingLimited.get(keyId) ?? 0) + n)),
-      ),
-    );
+  /** Writes the refusals answered from the negative cache into the usage counters now. */
+  flush(): Promise<void> {
+    return this.recorder.flush();
   }
 
   forget(keyIds: string[] | "all"): void {
@@ -155,8 +148,7 @@ export class RedisLimiter implements Limiter {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    await this.flushLimited().catch(() => {});
+    await this.recorder.close().catch(() => {});
   }
 }
 

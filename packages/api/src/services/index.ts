@@ -1,9 +1,11 @@
 // The composition root: one set of services per process, built from validated configuration.
-import { loadConfig, type Config } from "@keyway/core";
-import { createDb, pingDb, type Db } from "@keyway/db";
-import { createRedis, pingRedis, type Redis } from "@keyway/redis";
+import { createVerifier, loadConfig, type Config } from "@keyway/core";
+import { createDb, keyService, keyStore, pingDb, type Db } from "@keyway/db";
+import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, type Redis } from "@keyway/redis";
+import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
 import { userService } from "./users.ts";
+import { usageService } from "./usage.ts";
 
 export interface Health {
   ok: boolean;
@@ -11,13 +13,46 @@ export interface Health {
   redis: "up" | "down";
 }
 
-export function createServices(config: Config) {
+export interface ServiceOptions {
+  /** Test seam: the clock for expiry checks, and the time the Redis scripts use. */
+  clock?: () => number;
+}
+
+export function createServices(config: Config, options: ServiceOptions = {}) {
+  const log = createLogger(config.LOG_LEVEL);
   const db: Db = createDb(config.DATABASE_URL);
   const redis: Redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
+  const recorder = new UsageRecorder(redis, { clock: options.clock });
+  const limiter = new RedisLimiter(redis, {
+    failurePolicy: config.RATE_LIMIT_FAILURE_POLICY,
+    instances: config.INSTANCE_COUNT,
+    clock: options.clock,
+    recorder,
+    onEvent: (e) => {
+      if (e.type === "circuit") log.warn({ circuit: e.state }, e.state === "open" ? "redis unavailable: rate limiting degraded" : "redis back: rate limiting exact again");
+    },
+  });
+  const store = keyStore(db);
+  const verifier = createVerifier({ store, limiter, pepper: config.KEY_PEPPER, clock: options.clock });
+  const bus = invalidationBus(redis, config.REDIS_URL, config.REDIS_KEY_PREFIX, (target) => verifier.invalidate(target));
+  const keys = keyService(db, {
+    pepper: config.KEY_PEPPER,
+    maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_USER,
+    publish: (target) =>
+      bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation")),
+    clock: options.clock,
+  });
   return {
     config,
+    log,
     db,
     redis,
+    keyStore: store,
+    verifier,
+    limiter,
+    recorder,
+    keys,
+    usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, clock: options.clock }),
     sessions: sessionService(db),
     users: userService(db),
     async health(): Promise<Health> {
@@ -25,6 +60,9 @@ export function createServices(config: Config) {
       return { ok: database && cache, database: database ? "up" : "down", redis: cache ? "up" : "down" };
     },
     async close(): Promise<void> {
+      await limiter.close();
+      await recorder.close().catch(() => {});
+      await bus.close();
       redis.disconnect();
       await db.$disconnect();
     },

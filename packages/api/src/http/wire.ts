@@ -1,0 +1,43 @@
+// Verify results as they travel over HTTP (the SDK's VerifyResponse): one place for codes,
+// messages and headers.
+import { rateLimitHeaders, type VerifyResult } from "@keyway/core";
+import type { VerifyResponse } from "@keyway/sdk";
+
+const MESSAGES = {
+  MISSING_KEY: "Send an API key in the Authorization: Bearer header or in X-API-Key.",
+  MALFORMED: "That is not a Keyway API key (wrong format or checksum).",
+  INVALID_KEY: "This API key is not valid.",
+  REVOKED: "This API key has been revoked.",
+  EXPIRED: "This API key has expired.",
+  DISABLED_USER: "The account that owns this API key is disabled.",
+} as const;
+
+export function toWire(result: VerifyResult): VerifyResponse {
+  if (result.valid) {
+    const { ratelimit, ...key } = result;
+    return { ...key, valid: true, degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
+  }
+  if (result.code === "RATE_LIMITED") {
+    const { ratelimit, code, valid, ...key } = result;
+    const period = ratelimit.blockedBy ?? "minute";
+    const seconds = Math.max(1, Math.ceil(ratelimit.retryAfterMs / 1000));
+    return {
+      ...key,
+      valid,
+      code,
+      period,
+      message: `Rate limit of ${ratelimit.windows[period].limit} requests per ${period} reached. Retry in ${seconds} s.`,
+      headers: rateLimitHeaders(ratelimit),
+    };
+  }
+  return { valid: false, code: result.code, message: MESSAGES[result.code] };
+}
+
+export function unavailable(retryAfterMs: number, what: string): VerifyResponse {
+  return {
+    valid: false,
+    code: "SERVICE_UNAVAILABLE",
+    message: `${what} is unavailable; try again shortly.`,
+    headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+  };
+}

@@ -1,0 +1,193 @@
+// API keys end to end against real PostgreSQL and Redis: every verify code, the lifecycle, roll
+// grace, exact expiry, the active-key cap under concurrency, audit rows and ownership.
+import { afterAll, describe, expect, it } from "vitest";
+import { formatKey, generateKey, hashKey, parseKey } from "@keyway/core";
+import { testServices, uniqueEmail } from "../../../test/support.ts";
+import { createCaller } from "./root.ts";
+
+const clock = { t: Date.UTC(2026, 10, 24, 12, 0, 0), now: () => clock.t };
+const services = testServices({}, { clock: clock.now });
+afterAll(() => services.close());
+const actor = { id: null, role: "system" as const };
+
+async function newUser(tier = "free") {
+  return services.users.upsertWithPassword({ email: uniqueEmail(), name: "Test", password: "long-enough-pass", role: "developer", tier });
+}
+
+async function newKey(userId: string, options: { expiresInDays?: number } = {}) {
+  return services.keys.create(actor, { userId, name: "test key", ...options });
+}
+
+describe("verify codes", () => {
+  it("MISSING_KEY and MALFORMED without touching PostgreSQL or Redis", async () => {
+    expect(await services.verifier.verify(undefined)).toEqual({ valid: false, code: "MISSING_KEY" });
+    expect(await services.verifier.verify("")).toEqual({ valid: false, code: "MISSING_KEY" });
+    expect(await services.verifier.verify("ys_free_nope")).toEqual({ valid: false, code: "MALFORMED" });
+    const { key } = generateKey("free");
+    const typo = key.slice(0, -1) + (key.endsWith("a") ? "b" : "a");
+    const before = services.verifier.cacheStats();
+    expect(await services.verifier.verify(typo)).toEqual({ valid: false, code: "MALFORMED" });
+    expect(services.verifier.cacheStats().misses).toBe(before.misses);
+  });
+
+  it("INVALID_KEY for an unknown id and for a wrong secret alike", async () => {
+    const user = await newUser();
+    const { key, record } = await newKey(user.id);
+    const unknown = generateKey("free").key;
+    const parsed = parseKey(key);
+    if (!parsed.ok) throw new Error("bad key");
+    const wrongSecret = formatKey("free", parsed.id, "A".repeat(33));
+    expect(await services.verifier.verify(unknown)).toEqual({ valid: false, code: "INVALID_KEY" });
+    expect(await services.verifier.verify(wrongSecret)).toEqual({ valid: false, code: "INVALID_KEY" });
+    const ok = await services.verifier.verify(key);
+    expect(ok).toMatchObject({ valid: true, keyId: record.id, ownerId: user.id, tier: "free", limits: { minute: 10, hour: 100, day: 1000, month: 10000 } });
+  });
+
+  it("stores only the prefix and a hash (HMAC with a pepper when set)", async () => {
+    const user = await newUser();
+    const { key, record } = await newKey(user.id);
+    const row = await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } });
+    expect(row.hash).toBe(hashKey(key));
+    expect(JSON.stringify(row)).not.toContain(key);
+    expect(record).not.toHaveProperty("hash");
+    expect(key.startsWith(row.prefix + "_")).toBe(true);
+
+    const peppered = testServices({ KEY_PEPPER: "p".repeat(40) });
+    try {
+      const k = await peppered.keys.create(actor, { userId: user.id, name: "peppered" });
+      const stored = await peppered.db.apiKey.findUniqueOrThrow({ where: { id: k.record.id } });
+      expect(stored.hash).toBe(hashKey(k.key, "p".repeat(40)));
+      expect(stored.hash).not.toBe(hashKey(k.key));
+      expect((await peppered.verifier.verify(k.key)).valid).toBe(true);
+    } finally {
+      await peppered.close();
+    }
+  });
+
+  it("REVOKED after a revoke, at once, with an audit row", async () => {
+    const user = await newUser();
+    const { key, record } = await newKey(user.id);
+    expect((await services.verifier.verify(key)).valid).toBe(true); // now cached
+    await services.keys.revoke(actor, record.id, user.id);
+    expect(await services.verifier.verify(key)).toEqual({ valid: false, code: "REVOKED", prefix: record.prefix });
+    const audit = await services.db.auditLog.findMany({ where: { targetKeyId: record.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["key.create", "key.revoke"]);
+    expect(audit[1]).toMatchObject({ actorRole: "system", targetUserId: user.id, targetKeyPrefix: record.prefix, before: { status: "active" }, after: { status: "revoked" } });
+    expect(JSON.stringify(audit, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(key);
+  });
+
+  it("EXPIRED at exactly the expiry instant", async () => {
+    const user = await newUser();
+    const { key, record } = await newKey(user.id, { expiresInDays: 1 });
+    const expiresAt = record.expiresAt!.getTime();
+    expect(expiresAt).toBe(clock.t + 86_400_000);
+    const saved = clock.t;
+    try {
+      clock.t = expiresAt - 1;
+      expect((await services.verifier.verify(key)).valid).toBe(true);
+      clock.t = expiresAt;
+      expect(await services.verifier.verify(key)).toMatchObject({ valid: false, code: "EXPIRED" });
+    } finally {
+      clock.t = saved;
+    }
+  });
+
+  it("DISABLED_USER once the owner is disabled", async () => {
+    const user = await newUser();
+    const { key } = await newKey(user.id);
+    await services.db.user.update({ where: { id: user.id }, data: { disabled: true } });
+    services.verifier.invalidate({ userId: user.id });
+    expect(await services.verifier.verify(key)).toMatchObject({ valid: false, code: "DISABLED_USER" });
+  });
+
+  it("RATE_LIMITED past the tier's minute limit, with the refusing window", async () => {
+    const user = await newUser("free");
+    const { key } = await newKey(user.id);
+    for (let i = 0; i < 10; i++) expect((await services.verifier.verify(key)).valid).toBe(true);
+    const refused = await services.verifier.verify(key);
+    expect(refused).toMatchObject({ valid: false, code: "RATE_LIMITED", ratelimit: { blockedBy: "minute" } });
+  });
+});
+
+describe("lifecycle", () => {
+  it("lists a user's keys without hashes (the seed returned [])", async () => {
+    const user = await newUser();
+    await newKey(user.id);
+    await newKey(user.id);
+    const list = await services.keys.list(user.id);
+    expect(list).toHaveLength(2);
+    for (const k of list) expect(k).not.toHaveProperty("hash");
+  });
+
+  it("roll: new key now, old key works through the grace period and then stops", async () => {
+    const user = await newUser();
+    const { key: oldKey, record } = await newKey(user.id);
+    const saved = clock.t;
+    try {
+      const rolled = await services.keys.roll(actor, record.id, user.id, 3600);
+      expect(rolled.key).not.toBe(oldKey);
+      expect((await services.verifier.verify(rolled.key)).valid).toBe(true);
+      expect((await services.verifier.verify(oldKey)).valid).toBe(true);
+      clock.t = saved + 3600_000 - 1;
+      expect((await services.verifier.verify(oldKey)).valid).toBe(true);
+      clock.t = saved + 3600_000;
+      expect(await services.verifier.verify(oldKey)).toMatchObject({ valid: false, code: "EXPIRED" });
+      expect((await services.verifier.verify(rolled.key)).valid).toBe(true);
+    } finally {
+      clock.t = saved;
+    }
+    const zero = await newKey(user.id);
+    const now = await services.keys.roll(actor, zero.record.id, user.id, 0);
+    expect(await services.verifier.verify(zero.key)).toMatchObject({ valid: false, code: "REVOKED" });
+    expect((await services.verifier.verify(now.key)).valid).toBe(true);
+    await expect(services.keys.roll(actor, zero.record.id, user.id, 90_000)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+  });
+
+  it("per-key overrides and a tier change apply to the next request", async () => {
+    const user = await newUser("free");
+    const { key, record } = await newKey(user.id);
+    expect(await services.verifier.verify(key)).toMatchObject({ limits: { minute: 10 } });
+    await services.keys.setLimits(actor, record.id, { minute: 3 });
+    expect(await services.verifier.verify(key)).toMatchObject({ limits: { minute: 3, hour: 100 } });
+    await services.keys.setLimits(actor, record.id, { minute: null });
+    await services.keys.setUserTier(actor, user.id, "pro");
+    expect(await services.verifier.verify(key)).toMatchObject({ tier: "pro", limits: { minute: 100, hour: 2000, day: 25000, month: 500000 } });
+    await expect(services.keys.setUserTier(actor, user.id, "platinum")).rejects.toMatchObject({ code: "INVALID_TIER" });
+    await expect(services.keys.setLimits(actor, record.id, { hour: -1 })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    const actions = (await services.db.auditLog.findMany({ where: { OR: [{ targetKeyId: record.id }, { targetUserId: user.id, action: "user.tier" }] }, orderBy: { id: "asc" } })).map((a) => a.action);
+    expect(actions).toEqual(["key.create", "key.limits", "key.limits", "user.tier"]);
+  });
+
+  it("holds the active-key cap under 50 parallel creates", async () => {
+    const user = await newUser();
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => services.keys.create(actor, { userId: user.id, name: `k${i}` })));
+    const created = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(created).toHaveLength(20);
+    expect(refused.every((r) => (r as PromiseRejectedResult).reason.code === "KEY_LIMIT_REACHED")).toBe(true);
+    expect(await services.db.apiKey.count({ where: { userId: user.id, status: "active" } })).toBe(20);
+  });
+});
+
+describe("ownership through tRPC", () => {
+  it("user B can neither see nor change user A's key; the id alone proves nothing", async () => {
+    const a = await newUser();
+    const b = await newUser();
+    const { record } = await newKey(a.id);
+    const viewerOf = (u: { id: string; email: string }) => ({ id: u.id, email: u.email, name: null, role: "developer" as const, tier: "free" });
+    const asB = createCaller({ services, viewer: viewerOf(b) });
+    expect(await asB.keys.list()).toEqual([]);
+    await expect(asB.keys.revoke({ id: record.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asB.keys.rename({ id: record.id, name: "mine now" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asB.keys.roll({ id: record.id, graceSeconds: 0 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const row = await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } });
+    expect(row).toMatchObject({ name: "test key", status: "active", rolledToId: null });
+
+    const asA = createCaller({ services, viewer: viewerOf(a) });
+    const renamed = await asA.keys.rename({ id: record.id, name: "  production  " });
+    expect(renamed.name).toBe("production");
+    await expect(asA.keys.create({ name: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const anon = createCaller({ services, viewer: null });
+    await expect(anon.keys.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});

@@ -1,0 +1,157 @@
+// Usage: the flusher that moves counts from Redis to PostgreSQL, and the read model the charts and
+// the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
+import { randomBytes } from "node:crypto";
+import { periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
+import { deleteTaken, openUsage, takeUsage, type RedisLike } from "@keyway/redis";
+import type { Logger } from "pino";
+
+export type UsageRange = "hour" | "day" | "month" | "year";
+
+/** Each chart range: its bucket size and how many buckets it shows. */
+export const RANGES: Record<UsageRange, { period: UsagePeriod; points: number }> = {
+  hour: { period: "minute", points: 60 },
+  day: { period: "hour", points: 24 },
+  month: { period: "day", points: 30 },
+  year: { period: "month", points: 12 },
+};
+
+export interface UsagePoint extends Counts {
+  start: string;
+}
+
+function stepBack(period: UsagePeriod, start: Date, n: number): Date {
+  const d = new Date(start);
+  if (period === "minute") return new Date(d.getTime() - n * 60_000);
+  if (period === "hour") return new Date(d.getTime() - n * 3_600_000);
+  if (period === "day") return new Date(d.getTime() - n * 86_400_000);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1));
+}
+
+export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string; log: Logger; retentionDays: number; clock?: () => number }) {
+  const store = usageStore(deps.db);
+  const now = () => (deps.clock ?? Date.now)();
+  const token = () => `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
+  let lastFlushAt = 0;
+
+  /** Moves every usage hash from Redis to PostgreSQL once. Safe to run on many instances at once. */
+  async function flushOnce(): Promise<{ keys: number; requests: number }> {
+    const taken = await takeUsage(deps.redis, deps.keyPrefix, token);
+    if (taken.length === 0) {
+      lastFlushAt = now();
+      return { keys: 0, requests: 0 };
+    }
+    await store.apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
+    await deleteTaken(deps.redis, taken.map((t) => t.name));
+    lastFlushAt = now();
+    let requests = 0;
+    for (const t of taken) for (const c of t.minutes.values()) requests += c.allowed + c.rateLimited;
+    return { keys: taken.length, requests };
+  }
+
+  /** Runs the flusher every `intervalMs` and prunes old usage hourly; returns a stop function. */
+  function start(intervalMs = 5_000): () => Promise<void> {
+    let running: Promise<unknown> = Promise.resolve();
+    let lastPrune = 0;
+    const tick = () => {
+      running = (async () => {
+        try {
+          await flushOnce();
+          if (now() - lastPrune > 3_600_000) {
+            lastPrune = now();
+            await store.prune(deps.retentionDays, now());
+          }
+        } catch (error) {
+          // Redis or PostgreSQL away: the counts stay in Redis and go next time.
+          deps.log.warn({ err: (error as Error).message }, "usage flush postponed");
+        }
+      })();
+    };
+    const timer = setInterval(tick, intervalMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  }
+
+  async function keyIdsOf(userId: string): Promise<string[]> {
+    return (await deps.db.apiKey.findMany({ where: { userId }, select: { id: true } })).map((k) => k.id);
+  }
+
+  /** Counts per bucket over a range, for some keys or all of a user's keys. Oldest first. */
+  async function series(scope: { keyIds: string[] } | { userId: string }, range: UsageRange): Promise<{ points: UsagePoint[]; totals: Counts }> {
+    const { period, points } = RANGES[range];
+    const current = periodStart(period, now());
+    const first = stepBack(period, current, points - 1);
+    const keyIds = "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope.userId);
+    const slots = new Map<number, Counts>();
+    for (let i = points - 1; i >= 0; i--) slots.set(stepBack(period, current, i).getTime(), zeroCounts());
+    const addTo = (start: number, c: Counts) => {
+      const slot = slots.get(start);
+      if (slot) {
+        slot.allowed += c.allowed;
+        slot.rateLimited += c.rateLimited;
+        slot.successful += c.successful;
+        slot.failed += c.failed;
+      }
+    };
+    if (keyIds.length > 0) {
+      for (const b of await store.buckets({ keyIds }, period, first)) addTo(b.start.getTime(), b);
+      for (const open of (await openUsage(deps.redis, keyIds)).values()) {
+        for (const [slot, c] of rollUp(open.minutes)) {
+          const [p, start] = slot.split("|");
+          if (p === period) addTo(Number(start), c);
+        }
+      }
+    }
+    const totals = zeroCounts();
+    const out: UsagePoint[] = [];
+    for (const [start, c] of slots) {
+      out.push({ start: new Date(start).toISOString(), ...c });
+      totals.allowed += c.allowed;
+      totals.rateLimited += c.rateLimited;
+      totals.successful += c.successful;
+      totals.failed += c.failed;
+    }
+    return { points: out, totals };
+  }
+
+  /** The seed's usage stats for one key, complete (PostgreSQL + Redis). */
+  async function summary(keyId: string) {
+    const [monthly, daily, key, open] = await Promise.all([
+      store.buckets({ keyIds: [keyId] }, "month", new Date(0)),
+      store.buckets({ keyIds: [keyId] }, "day", new Date(0)),
+      deps.db.apiKey.findUnique({ where: { id: keyId }, select: { lastUsedAt: true } }),
+      openUsage(deps.redis, [keyId]),
+    ]);
+    const byMonth = new Map<string, Counts>();
+    const byDay = new Map<string, Counts>();
+    const bump = (m: Map<string, Counts>, k: string, c: Counts) => {
+      const prev = m.get(k) ?? zeroCounts();
+      m.set(k, { allowed: prev.allowed + c.allowed, rateLimited: prev.rateLimited + c.rateLimited, successful: prev.successful + c.successful, failed: prev.failed + c.failed });
+    };
+    for (const b of monthly) bump(byMonth, b.start.toISOString().slice(0, 7), b);
+    for (const b of daily) bump(byDay, b.start.toISOString().slice(0, 10), b);
+    const live = open.get(keyId)!;
+    for (const [minute, c] of live.minutes) {
+      const iso = new Date(minute * 60_000).toISOString();
+      bump(byMonth, iso.slice(0, 7), c);
+      bump(byDay, iso.slice(0, 10), c);
+    }
+    const totals = [...byMonth.values()].reduce((a, c) => ({ allowed: a.allowed + c.allowed, rateLimited: a.rateLimited + c.rateLimited, successful: a.successful + c.successful, failed: a.failed + c.failed }), zeroCounts());
+    const last = Math.max(key?.lastUsedAt?.getTime() ?? 0, live.lastUsedAt ?? 0);
+    const requests = (c: Counts) => c.allowed + c.rateLimited;
+    return {
+      total: requests(totals),
+      successful: totals.successful,
+      failed: totals.failed,
+      rateLimited: totals.rateLimited,
+      lastRequestAt: last > 0 ? new Date(last).toISOString() : null,
+      daily: Object.fromEntries([...byDay].sort().map(([d, c]) => [d, requests(c)])),
+      monthly: Object.fromEntries([...byMonth].sort().map(([m, c]) => [m, requests(c)])),
+    };
+  }
+
+  return { flushOnce, start, series, summary, lag: () => (lastFlushAt ? now() - lastFlushAt : null) };
+}
+export type UsageService = ReturnType<typeof usageService>;

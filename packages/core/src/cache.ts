@@ -1,0 +1,47 @@
+// A bounded LRU with per-entry expiry. Holds key records (prefix and hash, never a plaintext key).
+export class TtlLru<V> {
+  private readonly map = new Map<string, { value: V; expires: number }>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get(key: string): { value: V } | undefined {
+    const entry = this.map.get(key);
+    if (!entry || entry.expires <= this.clock()) {
+      if (entry) this.map.delete(key);
+      this.misses++;
+      return undefined;
+    }
+    // refresh recency
+    this.map.delete(key);
+    this.map.set(key, entry);
+    this.hits++;
+    return { value: entry.value };
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    this.map.delete(key);
+    if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, { value, expires: this.clock() + ttlMs });
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  deleteWhere(predicate: (value: V) => boolean): void {
+    for (const [key, entry] of this.map) if (predicate(entry.value)) this.map.delete(key);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

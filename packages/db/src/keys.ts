@@ -1,0 +1,263 @@
+// API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
+// roll, limit overrides, tier change). Every change writes its audit row in the same transaction
+// and then announces itself so every process drops its cached record.
+import { generateKey, hashKey, effectiveLimits, type KeyRecord, type KeyStore, type Limits, type Window } from "@keyway/core";
+import type { Db } from "./client.ts";
+import { writeAudit, type Actor } from "./audit.ts";
+import { Prisma } from "./generated/prisma/client.ts";
+
+export type Invalidation = { keyId: string } | { userId: string } | "all";
+
+export class KeyError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "KEY_LIMIT_REACHED" | "ALREADY_REVOKED" | "INVALID_TIER" | "INVALID_INPUT",
+    message: string,
+  ) {
+    super(message);
+    this.name = "KeyError";
+  }
+}
+
+/** Fields of a key that may leave the server. No hash, ever. */
+export const publicKeySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  tierAtCreation: true,
+  status: true,
+  limitMinute: true,
+  limitHour: true,
+  limitDay: true,
+  limitMonth: true,
+  metadata: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  rolledToId: true,
+  userId: true,
+} satisfies Prisma.ApiKeySelect;
+
+export type PublicKey = Prisma.ApiKeyGetPayload<{ select: typeof publicKeySelect }>;
+
+export interface KeyServiceOptions {
+  pepper?: string;
+  maxActiveKeys: number;
+  /** Tells every process to drop cached records (Redis pub/sub); called after commit. */
+  publish: (target: Invalidation) => Promise<void>;
+  clock?: () => number;
+}
+
+export type LimitOverrides = Partial<Record<Window, number | null>>;
+
+const overrideColumns = { minute: "limitMinute", hour: "limitHour", day: "limitDay", month: "limitMonth" } as const;
+
+export function keyStore(db: Db): KeyStore {
+  return {
+    async findById(id: string): Promise<KeyRecord | null> {
+      const row = await db.apiKey.findUnique({
+        where: { id },
+        select: {
+          id: true, userId: true, prefix: true, hash: true, status: true, expiresAt: true,
+          limitMinute: true, limitHour: true, limitDay: true, limitMonth: true,
+          user: { select: { disabled: true, tier: { select: { name: true, perMinute: true, perHour: true, perDay: true, perMonth: true } } } },
+        },
+      });
+      if (!row) return null;
+      const t = row.user.tier;
+      return {
+        id: row.id,
+        userId: row.userId,
+        prefix: row.prefix,
+        hash: row.hash,
+        tier: t.name,
+        limits: effectiveLimits(
+          { minute: t.perMinute, hour: t.perHour, day: t.perDay, month: t.perMonth },
+          { minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth },
+        ),
+        status: row.status,
+        expiresAt: row.expiresAt?.getTime() ?? null,
+        userDisabled: row.user.disabled,
+      };
+    },
+  };
+}
+
+export function keyService(db: Db, options: KeyServiceOptions) {
+  const now = () => new Date((options.clock ?? Date.now)());
+  const publish = (target: Invalidation) => options.publish(target).catch(() => {});
+
+  async function ownedKey(tx: Prisma.TransactionClient, keyId: string, ownerId: string | null) {
+    const key = await tx.apiKey.findFirst({
+      where: ownerId === null ? { id: keyId } : { id: keyId, userId: ownerId },
+      select: { ...publicKeySelect },
+    });
+    // Another user's key and a missing key are the same answer.
+    if (!key) throw new KeyError("NOT_FOUND", "No such key.");
+    return key;
+  }
+
+  async function insertKey(
+    tx: Prisma.TransactionClient,
+    input: { userId: string; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue; overrides?: Partial<Record<string, number | null>> },
+  ) {
+    const generated = generateKey(input.tier);
+    const created = await tx.apiKey.create({
+      data: {
+        id: generated.id,
+        userId: input.userId,
+        name: input.name,
+        prefix: generated.prefix,
+        hash: hashKey(generated.key, options.pepper),
+        tierAtCreation: input.tier,
+        expiresAt: input.expiresAt,
+        metadata: input.metadata,
+        ...input.overrides,
+      },
+      select: publicKeySelect,
+    });
+    return { key: generated.key, record: created };
+  }
+
+  return {
+    /** Creates a key; the plaintext is in the result and nowhere else. */
+    async create(actor: Actor, input: { userId: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> }) {
+      return db.$transaction(async (tx) => {
+        // Lock the owner so concurrent creates count active keys one at a time.
+        const owner = await tx.$queryRaw<{ tierName: string }[]>`SELECT "tierName" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
+        if (owner.length === 0) throw new KeyError("NOT_FOUND", "No such user.");
+        const active = await tx.apiKey.count({
+          where: { userId: input.userId, status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] },
+        });
+        if (active >= options.maxActiveKeys) {
+          throw new KeyError("KEY_LIMIT_REACHED", `You already have ${active} active keys, the most allowed. Revoke one first.`);
+        }
+        const expiresAt = input.expiresInDays ? new Date(now().getTime() + input.expiresInDays * 86_400_000) : null;
+        const result = await insertKey(tx, {
+          userId: input.userId,
+          tier: owner[0]!.tierName,
+          name: input.name,
+          expiresAt,
+          metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
+        });
+        await writeAudit(tx, actor, {
+          action: "key.create",
+          targetUserId: input.userId,
+          targetKeyId: result.record.id,
+          targetKeyPrefix: result.record.prefix,
+          after: { name: input.name, expiresAt: expiresAt?.toISOString() ?? null },
+        });
+        return result;
+      });
+    },
+
+    async list(userId: string): Promise<PublicKey[]> {
+      return db.apiKey.findMany({ where: { userId }, select: publicKeySelect, orderBy: { createdAt: "desc" } });
+    },
+
+    async get(keyId: string, ownerId: string | null): Promise<PublicKey> {
+      return ownedKey(db, keyId, ownerId);
+    },
+
+    async rename(actor: Actor, keyId: string, ownerId: string | null, name: string) {
+      return db.$transaction(async (tx) => {
+        const key = await ownedKey(tx, keyId, ownerId);
+        const updated = await tx.apiKey.update({ where: { id: keyId }, data: { name }, select: publicKeySelect });
+        await writeAudit(tx, actor, { action: "key.rename", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: { name: key.name }, after: { name } });
+        return updated;
+      });
+    },
+
+    async revoke(actor: Actor, keyId: string, ownerId: string | null) {
+      const updated = await db.$transaction(async (tx) => {
+        const key = await ownedKey(tx, keyId, ownerId);
+        if (key.status === "revoked") throw new KeyError("ALREADY_REVOKED", "This key is already revoked.");
+        const result = await tx.apiKey.update({ where: { id: keyId }, data: { status: "revoked", revokedAt: now() }, select: publicKeySelect });
+        await writeAudit(tx, actor, { action: "key.revoke", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: { status: key.status }, after: { status: "revoked" } });
+        return result;
+      });
+      await publish({ keyId });
+      return updated;
+    },
+
+    /** A new key now; the old one keeps working for `graceSeconds` (0 to 24 h), then stops. */
+    async roll(actor: Actor, keyId: string, ownerId: string | null, graceSeconds: number) {
+      if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 86_400) {
+        throw new KeyError("INVALID_INPUT", "The grace period must be 0 to 86400 seconds.");
+      }
+      const result = await db.$transaction(async (tx) => {
+        const old = await ownedKey(tx, keyId, ownerId);
+        if (old.status === "revoked") throw new KeyError("ALREADY_REVOKED", "A revoked key cannot be rolled.");
+        const owner = await tx.user.findUniqueOrThrow({ where: { id: old.userId }, select: { tierName: true } });
+        const rolled = await insertKey(tx, {
+          userId: old.userId,
+          tier: owner.tierName,
+          name: old.name,
+          expiresAt: old.expiresAt,
+          metadata: (old.metadata ?? {}) as Prisma.InputJsonValue,
+          overrides: { limitMinute: old.limitMinute, limitHour: old.limitHour, limitDay: old.limitDay, limitMonth: old.limitMonth },
+        });
+        const stopAt = new Date(now().getTime() + graceSeconds * 1000);
+        const ends = old.expiresAt && old.expiresAt < stopAt ? old.expiresAt : stopAt;
+        await tx.apiKey.update({
+          where: { id: old.id },
+          data: graceSeconds === 0 ? { status: "revoked", revokedAt: now(), rolledToId: rolled.record.id } : { expiresAt: ends, rolledToId: rolled.record.id },
+        });
+        await writeAudit(tx, actor, {
+          action: "key.roll",
+          targetUserId: old.userId,
+          targetKeyId: old.id,
+          targetKeyPrefix: old.prefix,
+          before: { prefix: old.prefix },
+          after: { prefix: rolled.record.prefix, newKeyId: rolled.record.id, oldKeyStopsAt: graceSeconds === 0 ? now().toISOString() : ends.toISOString() },
+        });
+        return rolled;
+      });
+      await publish({ keyId });
+      return result;
+    },
+
+    /** Per-key overrides; null clears one (the tier's value applies again). */
+    async setLimits(actor: Actor, keyId: string, overrides: LimitOverrides) {
+      for (const [w, v] of Object.entries(overrides)) {
+        if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 1 || v > 1_000_000_000)) {
+          throw new KeyError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to 1000000000.`);
+        }
+      }
+      const data = Object.fromEntries(
+        Object.entries(overrides).filter(([, v]) => v !== undefined).map(([w, v]) => [overrideColumns[w as Window], v]),
+      );
+      const updated = await db.$transaction(async (tx) => {
+        const key = await ownedKey(tx, keyId, null);
+        const result = await tx.apiKey.update({ where: { id: keyId }, data, select: publicKeySelect });
+        const pick = (k: PublicKey) => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
+        await writeAudit(tx, actor, { action: "key.limits", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: pick(key), after: pick(result) });
+        return result;
+      });
+      await publish({ keyId });
+      return updated;
+    },
+
+    /** Moves a user to a tier; all of their keys take its limits on the next request. */
+    async setUserTier(actor: Actor, userId: string, tier: string) {
+      const user = await db.$transaction(async (tx) => {
+        const exists = await tx.tier.findUnique({ where: { name: tier }, select: { name: true } });
+        if (!exists) throw new KeyError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+        const before = await tx.user.findUnique({ where: { id: userId }, select: { tierName: true } });
+        if (!before) throw new KeyError("NOT_FOUND", "No such user.");
+        const updated = await tx.user.update({ where: { id: userId }, data: { tierName: tier }, select: { id: true, email: true, tierName: true } });
+        await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, before: { tier: before.tierName }, after: { tier } });
+        return updated;
+      });
+      await publish({ userId });
+      return user;
+    },
+
+    /** Effective limits of a key (tier, then its overrides). */
+    async limitsOf(keyId: string): Promise<Limits | null> {
+      const rec = await keyStore(db).findById(keyId);
+      return rec?.limits ?? null;
+    },
+  };
+}
+export type KeyService = ReturnType<typeof keyService>;

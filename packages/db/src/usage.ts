@@ -1,0 +1,119 @@
+// Usage in PostgreSQL: buckets per key per minute / hour / day / month (UTC), filled by the
+// flusher from Redis. A flush batch carries a token; the token is recorded in the same transaction
+// as the increments, so a batch that is applied, then retried after a crash, counts once.
+import type { Db } from "./client.ts";
+import { Prisma, type UsagePeriod } from "./generated/prisma/client.ts";
+
+export interface Counts {
+  allowed: number;
+  rateLimited: number;
+  successful: number;
+  failed: number;
+}
+
+export interface FlushBatch {
+  token: string;
+  keyId: string;
+  /** minute number (ms / 60000) -> counts */
+  minutes: Map<number, Counts>;
+  lastUsedAt: number | null;
+}
+
+export const PERIODS: UsagePeriod[] = ["minute", "hour", "day", "month"];
+
+export function periodStart(period: UsagePeriod, ms: number): Date {
+  const d = new Date(ms);
+  switch (period) {
+    case "minute":
+      return new Date(Math.floor(ms / 60_000) * 60_000);
+    case "hour":
+      return new Date(Math.floor(ms / 3_600_000) * 3_600_000);
+    case "day":
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+    case "month":
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  }
+}
+
+const add = (a: Counts, b: Counts): Counts => ({
+  allowed: a.allowed + b.allowed,
+  rateLimited: a.rateLimited + b.rateLimited,
+  successful: a.successful + b.successful,
+  failed: a.failed + b.failed,
+});
+export const zeroCounts = (): Counts => ({ allowed: 0, rateLimited: 0, successful: 0, failed: 0 });
+
+/** Rolls per-minute counts up into every period: "period|startMs" -> counts. */
+export function rollUp(minutes: Map<number, Counts>): Map<string, Counts> {
+  const out = new Map<string, Counts>();
+  for (const [minute, counts] of minutes) {
+    for (const period of PERIODS) {
+      const slot = `${period}|${periodStart(period, minute * 60_000).getTime()}`;
+      out.set(slot, add(out.get(slot) ?? zeroCounts(), counts));
+    }
+  }
+  return out;
+}
+
+export function usageStore(db: Db) {
+  return {
+    /** Applies batches once each; returns the tokens now safe to delete from Redis. */
+    async apply(batches: FlushBatch[]): Promise<string[]> {
+      if (batches.length === 0) return [];
+      const owners = new Map(
+        (await db.apiKey.findMany({ where: { id: { in: [...new Set(batches.map((b) => b.keyId))] } }, select: { id: true, userId: true } })).map((k) => [k.id, k.userId]),
+      );
+      await db.$transaction(async (tx) => {
+        const fresh = await tx.$queryRaw<{ token: string }[]>`
+          INSERT INTO "UsageFlush" ("token") SELECT unnest(${batches.map((b) => b.token)}::text[])
+          ON CONFLICT DO NOTHING RETURNING "token"`;
+        const todo = new Set(fresh.map((r) => r.token));
+        const rows: Prisma.Sql[] = [];
+        const lastUsed = new Map<string, number>();
+        for (const batch of batches) {
+          const userId = owners.get(batch.keyId);
+          if (!todo.has(batch.token) || !userId) continue; // applied before, or the key is gone
+          for (const [slot, c] of rollUp(batch.minutes)) {
+            const [period, start] = slot.split("|") as [UsagePeriod, string];
+            rows.push(Prisma.sql`(${batch.keyId}, ${userId}, ${period}::"UsagePeriod", ${new Date(Number(start))}, ${c.allowed}, ${c.rateLimited}, ${c.successful}, ${c.failed})`);
+          }
+          if (batch.lastUsedAt) lastUsed.set(batch.keyId, Math.max(lastUsed.get(batch.keyId) ?? 0, batch.lastUsedAt));
+        }
+        for (let i = 0; i < rows.length; i += 1000) {
+          await tx.$executeRaw`
+            INSERT INTO "UsageBucket" ("keyId", "userId", "period", "start", "allowed", "rateLimited", "successful", "failed")
+            VALUES ${Prisma.join(rows.slice(i, i + 1000))}
+            ON CONFLICT ("keyId", "period", "start") DO UPDATE SET
+              "allowed" = "UsageBucket"."allowed" + EXCLUDED."allowed",
+              "rateLimited" = "UsageBucket"."rateLimited" + EXCLUDED."rateLimited",
+              "successful" = "UsageBucket"."successful" + EXCLUDED."successful",
+              "failed" = "UsageBucket"."failed" + EXCLUDED."failed"`;
+        }
+        for (const [keyId, ms] of lastUsed) {
+          await tx.$executeRaw`UPDATE "ApiKey" SET "lastUsedAt" = GREATEST(COALESCE("lastUsedAt", 'epoch'::timestamp), ${new Date(ms)}) WHERE id = ${keyId}`;
+        }
+      });
+      return batches.map((b) => b.token);
+    },
+
+    /** Buckets of one period from `since`, for some keys or one user's keys. */
+    async buckets(where: { keyIds?: string[]; userId?: string }, period: UsagePeriod, since: Date) {
+      return db.usageBucket.findMany({
+        where: { period, start: { gte: since }, ...(where.keyIds ? { keyId: { in: where.keyIds } } : {}), ...(where.userId ? { userId: where.userId } : {}) },
+        select: { keyId: true, start: true, allowed: true, rateLimited: true, successful: true, failed: true },
+        orderBy: { start: "asc" },
+      });
+    },
+
+    /** Deletes minute buckets older than two days and everything older than the retention. */
+    async prune(retentionDays: number, now = Date.now()): Promise<number> {
+      const cutoff = new Date(now - retentionDays * 86_400_000);
+      const minuteCutoff = new Date(now - 2 * 86_400_000);
+      const a = await db.usageBucket.deleteMany({ where: { start: { lt: cutoff } } });
+      const b = await db.usageBucket.deleteMany({ where: { period: "minute", start: { lt: minuteCutoff } } });
+      const c = await db.usageFlush.deleteMany({ where: { at: { lt: new Date(now - 7 * 86_400_000) } } });
+      return a.count + b.count + c.count;
+    },
+  };
+}
+export type UsageStore = ReturnType<typeof usageStore>;

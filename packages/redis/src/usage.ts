@@ -1,0 +1,161 @@
+// Usage counters in Redis. The limit script counts allowed and rate-limited requests; outcomes
+// (successful / failed) and refusals answered from the negative cache arrive here and are written
+// in batches, atomically (HINCRBY), so nothing is lost to read-modify-write races.
+import { keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+
+export type UsageField = "s" | "f" | "l";
+
+export interface UsageRecorderOptions {
+  flushIntervalMs?: number;
+  usageTtlMs?: number;
+  clock?: () => number;
+  /** Pending counts kept while Redis is away; past this, new ones are dropped and reported. */
+  maxPending?: number;
+  onDropped?: (n: number) => void;
+}
+
+export class UsageRecorder {
+  private readonly redis: RedisLike & KeywayCommands;
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(redis: RedisLike, private readonly o: UsageRecorderOptions = {}) {
+    this.redis = withScripts(redis);
+  }
+
+  record(keyId: string, field: UsageField, n = 1): void {
+    const slot = `${keyId}|${field}`;
+    if (!this.pending.has(slot) && this.pending.size >= (this.o.maxPending ?? 100_000)) {
+      this.o.onDropped?.(n);
+      return;
+    }
+    this.pending.set(slot, (this.pending.get(slot) ?? 0) + n);
+    this.timer ??= setTimeout(() => void this.flush(), this.o.flushIntervalMs ?? 250);
+    this.timer.unref?.();
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending];
+    this.pending = new Map();
+    const now = this.o.clock ? String(this.o.clock()) : "";
+    await Promise.all(
+      batch.map(async ([slot, n]) => {
+        const [keyId, field] = slot.split("|") as [string, UsageField];
+        try {
+          await this.redis.keywayRecord(keysOf(keyId).usage, field, n, this.o.usageTtlMs ?? 7 * 86_400_000, now);
+        } catch {
+          this.record(keyId, field, n); // try again with the next batch
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    clearTimeout(this.timer);
+  }
+}
+
+export interface UsageCounts {
+  allowed: number;
+  rateLimited: number;
+  successful: number;
+  failed: number;
+}
+
+/** Parses a usage hash into per-minute counts (minute number -> counts) and the last-use time. */
+export function parseUsageHash(hash: Record<string, string>): { minutes: Map<number, UsageCounts>; lastUsedAt: number | null } {
+  const minutes = new Map<number, UsageCounts>();
+  let lastUsedAt: number | null = null;
+  for (const [field, value] of Object.entries(hash)) {
+    if (field === "lu") {
+      lastUsedAt = Number(value);
+      continue;
+    }
+    const [m, kind] = field.split(":");
+    const minute = Number(m);
+    if (!Number.isFinite(minute)) continue;
+    const c = minutes.get(minute) ?? { allowed: 0, rateLimited: 0, successful: 0, failed: 0 };
+    const n = Number(value);
+    if (kind === "a") c.allowed += n;
+    else if (kind === "l") c.rateLimited += n;
+    else if (kind === "s") c.successful += n;
+    else if (kind === "f") c.failed += n;
+    minutes.set(minute, c);
+  }
+  return { minutes, lastUsedAt };
+}
+
+const LIVE = /u:\{([0-9A-Za-z]+)\}$/;
+const TAKEN = /u:\{([0-9A-Za-z]+)\}:f:([0-9a-z-]+)$/;
+
+export interface TakenUsage {
+  keyId: string;
+  token: string;
+  /** Key name without the client's keyPrefix. */
+  name: string;
+  minutes: Map<number, UsageCounts>;
+  lastUsedAt: number | null;
+}
+
+async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
+  const nodes = "nodes" in redis && typeof redis.nodes === "function" && redis.constructor.name === "Cluster" ? redis.nodes("master") : [redis];
+  const names: string[] = [];
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, batch] = await node.scan(cursor, "MATCH", match, "COUNT", 1000);
+      cursor = next;
+      names.push(...batch);
+    } while (cursor !== "0");
+  }
+  return names;
+}
+
+/**
+ * Takes every usage hash out of the live key space: each `u:{id}` is RENAMEd (atomic) to
+ * `u:{id}:f:<token>`, so requests counted after this land in a fresh hash. Hashes taken by a
+ * flush that died before it finished are picked up again with their original token.
+ */
+export async function takeUsage(redis: RedisLike, keyPrefix: string, newToken: () => string): Promise<TakenUsage[]> {
+  const names = await scanAll(redis, `${keyPrefix}u:{*`);
+  const taken: { name: string; keyId: string; token: string }[] = [];
+  for (const full of names) {
+    const name = full.slice(keyPrefix.length);
+    const live = LIVE.exec(name);
+    if (live) {
+      const token = newToken();
+      const target = `${name}:f:${token}`;
+      try {
+        await redis.rename(name, target);
+        taken.push({ name: target, keyId: live[1]!, token });
+      } catch {
+        // gone since the scan (taken by another instance's flusher): fine
+      }
+      continue;
+    }
+    const old = TAKEN.exec(name);
+    if (old) taken.push({ name, keyId: old[1]!, token: old[2]! });
+  }
+  const out: TakenUsage[] = [];
+  for (const t of taken) {
+    const hash = await redis.hgetall(t.name);
+    const parsed = parseUsageHash(hash);
+    out.push({ ...t, ...parsed });
+  }
+  return out;
+}
+
+export async function deleteTaken(redis: RedisLike, names: string[]): Promise<void> {
+  for (const name of names) await redis.del(name);
+}
+
+/** Usage not yet moved to PostgreSQL, for the charts: live hashes and ones being flushed. */
+export async function openUsage(redis: RedisLike, keyIds: string[]): Promise<Map<string, ReturnType<typeof parseUsageHash>>> {
+  const out = new Map<string, ReturnType<typeof parseUsageHash>>();
+  const hashes = await Promise.all(keyIds.map((id) => redis.hgetall(keysOf(id).usage)));
+  keyIds.forEach((id, i) => out.set(id, parseUsageHash(hashes[i]!)));
+  return out;
+}

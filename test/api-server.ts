@@ -1,0 +1,12 @@
+// A public API server process for multi-process tests: PORT, and the usual environment.
+import { loadConfig } from "@keyway/core";
+import { createServices } from "@keyway/api/server";
+import { createPublicServer } from "@keyway/api/server";
+
+const services = createServices(loadConfig(process.env));
+const server = createPublicServer(services);
+server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("ready"));
+process.on("SIGTERM", () => {
+  server.close();
+  void services.close().then(() => process.exit(0));
+});
