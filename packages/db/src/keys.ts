@@ -4,7 +4,7 @@
 import { generateKey, hashKey, effectiveLimits, type KeyRecord, type KeyStore, type Limits, type Window } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
-import { Prisma } from "./generated/prisma/client.ts";
+import type { Prisma } from "./generated/prisma/client.ts";
 
 export type Invalidation = { keyId: string } | { userId: string } | "all";
 

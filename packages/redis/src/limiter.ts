@@ -70,7 +70,7 @@ export class RedisLimiter implements Limiter {
   }
 
   async check(keyId: string, limits: Limits, cost = 1): Promise<LimitDecision> {
-    const cached = this.fromNegativeCache(keyId, cost);
+    const cached = this.fromNegativeCache(keyId);
     if (cached) return cached;
     if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
     let reply: number[];
@@ -92,7 +92,7 @@ export class RedisLimiter implements Limiter {
   }
 
   /** A key refused until T is answered in-process until T; its refusals are counted in batches. */
-  private fromNegativeCache(keyId: string, cost: number): LimitDecision | null {
+  private fromNegativeCache(keyId: string): LimitDecision | null {
     const entry = this.blocked.get(keyId);
     if (!entry) return null;
     const now = this.now();

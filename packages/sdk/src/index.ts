@@ -36,7 +36,8 @@ export function keyFromHeaders(get: (name: string) => string | null | undefined)
   | { key: string | null }
   | { error: "AMBIGUOUS_KEY" | "KEY_TOO_LONG" } {
   const auth = get("authorization");
-  const bearer = auth != null ? (/^Bearer (.*)$/i.exec(auth)?.[1] ?? auth) : null;
+  const scheme = auth == null ? null : /^Bearer(?:\s+(.*))?$/i.exec(auth);
+  const bearer = auth == null ? null : scheme ? (scheme[1] ?? "") : auth;
   const apiKey = get("x-api-key") ?? null;
   if (bearer !== null && apiKey !== null && bearer !== apiKey) return { error: "AMBIGUOUS_KEY" };
   const key = bearer ?? apiKey;

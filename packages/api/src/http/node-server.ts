@@ -12,12 +12,13 @@ export function createPublicServer(services: Services): http.Server {
       const headers = new Headers();
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+      const init: RequestInit & { duplex?: "half" } = {
         method: req.method,
         headers,
         body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
         duplex: hasBody ? "half" : undefined,
-      });
+      };
+      const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, init);
       const response = await handle(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));

@@ -1,0 +1,120 @@
+// The public HTTP API through its framework-free handler, on real PostgreSQL and Redis.
+import { afterAll, describe, expect, it } from "vitest";
+import { testServices, uniqueEmail } from "../../../../test/support.ts";
+import { createPublicApi } from "./public-api.ts";
+
+const services = testServices();
+const handle = createPublicApi(services);
+afterAll(() => services.close());
+const TOKEN = services.config.KEYWAY_SERVICE_TOKEN!;
+const actor = { id: null, role: "system" as const };
+
+async function keyFor(tier = "free") {
+  const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier });
+  return services.keys.create(actor, { userId: user.id, name: "k" });
+}
+
+const echo = (headers: Record<string, string> = {}, init: RequestInit = {}) =>
+  handle(new Request("http://localhost/api/v1/echo", { headers, ...init }));
+
+describe("GET|POST /api/v1/echo", () => {
+  it("answers 200 with the key id, tier and rate-limit headers (Bearer or X-API-Key)", async () => {
+    const { key, record } = await keyFor();
+    const res = await echo({ authorization: `Bearer ${key}` });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, keyId: record.id, tier: "free", method: "GET" });
+    expect(res.headers.get("ratelimit-policy")).toBe('"minute";q=10;w=60, "hour";q=100;w=3600, "day";q=1000;w=86400, "month";q=10000;w=2592000');
+    expect(res.headers.get("ratelimit")).toMatch(/^"minute";r=9;t=\d+$/);
+    expect(res.headers.get("x-ratelimit-limit")).toBe("10");
+    expect(res.headers.get("x-ratelimit-remaining")).toBe("9");
+    expect(Number(res.headers.get("x-ratelimit-reset"))).toBeGreaterThan(Date.now() / 1000);
+    const post = await echo({ "x-api-key": key }, { method: "POST", body: "{}" });
+    expect(post.status).toBe(200);
+    expect(post.headers.get("x-ratelimit-remaining")).toBe("8");
+  });
+
+  it("429 with the period and Retry-After once the minute is used up", async () => {
+    const { key } = await keyFor();
+    for (let i = 0; i < 10; i++) expect((await echo({ authorization: `Bearer ${key}` })).status).toBe(200);
+    const res = await echo({ authorization: `Bearer ${key}` });
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as { error: { code: string; period: string; message: string } };
+    expect(body.error).toMatchObject({ code: "RATE_LIMITED", period: "minute" });
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
+  });
+
+  it.each([
+    ["no key", {}, 401, "MISSING_KEY"],
+    ["a blank key", { authorization: "Bearer    " }, 401, "MISSING_KEY"],
+    ["a foreign token", { authorization: "Bearer sk_live_123" }, 401, "MALFORMED"],
+    ["a wrong checksum", { "x-api-key": "ys_free_0123456789abcdef_" + "a".repeat(39) }, 401, "MALFORMED"],
+    ["a 10 KB key", { "x-api-key": "y".repeat(10_000) }, 431, "HEADERS_TOO_LARGE"],
+    ["a 600-character key", { "x-api-key": "y".repeat(600) }, 400, "KEY_TOO_LONG"],
+  ])("refuses %s", async (_label, headers, status, code) => {
+    const res = await echo(headers as Record<string, string>);
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toMatch(/\S/);
+  });
+
+  it("refuses two different keys at once, and ignores a key in the query string", async () => {
+    const a = await keyFor();
+    const b = await keyFor();
+    const both = await echo({ authorization: `Bearer ${a.key}`, "x-api-key": b.key });
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: { code: string } }).error.code).toBe("AMBIGUOUS_KEY");
+    const query = await handle(new Request(`http://localhost/api/v1/echo?api_key=${a.key}`));
+    expect(query.status).toBe(401);
+    expect(((await query.json()) as { error: { code: string } }).error.code).toBe("MISSING_KEY");
+  });
+
+  it("refuses a body over 16 KiB with 413 and an unknown path with 404", async () => {
+    const { key } = await keyFor();
+    const big = await echo({ "x-api-key": key, "content-length": String(20_000) }, { method: "POST", body: "x".repeat(20_000) });
+    expect(big.status).toBe(413);
+    expect((await handle(new Request("http://localhost/api/v1/nope"))).status).toBe(404);
+    expect((await handle(new Request("http://localhost/api/v1/echo", { method: "DELETE" }))).status).toBe(405);
+  });
+});
+
+describe("POST /api/v1/keys/verify and /api/v1/usage", () => {
+  const post = (path: string, body: unknown, token: string | null = TOKEN) =>
+    handle(new Request(`http://localhost${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }));
+
+  it("needs the service token", async () => {
+    for (const token of [null, "wrong-token"]) {
+      const res = await post("/api/v1/keys/verify", { key: "x" }, token);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED_SERVICE");
+    }
+  });
+
+  it("returns the verify result as JSON, valid or not", async () => {
+    const { key, record } = await keyFor("pro");
+    const ok = await post("/api/v1/keys/verify", { key });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ valid: true, keyId: record.id, tier: "pro", limits: { minute: 100 }, degraded: false, headers: { "X-RateLimit-Limit": "100" } });
+    const bad = await post("/api/v1/keys/verify", { key: "nope" });
+    expect(await bad.json()).toEqual({ valid: false, code: "MALFORMED", message: "That is not a Keyway API key (wrong format or checksum)." });
+    expect((await post("/api/v1/keys/verify", "{not json")).status).toBe(400);
+    expect((await post("/api/v1/keys/verify", { key: 42 })).status).toBe(400);
+  });
+
+  it("records outcomes for the usage charts", async () => {
+    const { record } = await keyFor();
+    expect((await post("/api/v1/usage", { keyId: record.id, success: true })).status).toBe(202);
+    expect((await post("/api/v1/usage", { keyId: record.id, success: false })).status).toBe(202);
+    expect((await post("/api/v1/usage", { keyId: "0123456789abcdef", success: true })).status).toBe(404);
+    expect((await post("/api/v1/usage", { keyId: "'; DROP TABLE--", success: true })).status).toBe(400);
+    expect((await post("/api/v1/usage", { keyId: record.id, success: "yes" })).status).toBe(400);
+    await services.recorder.flush();
+    const summary = await services.usage.summary(record.id);
+    expect(summary).toMatchObject({ successful: 1, failed: 1 });
+  });
+});

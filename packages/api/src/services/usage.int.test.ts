@@ -1,0 +1,66 @@
+// Usage metering: counted by the limit script and the recorder, moved to PostgreSQL by the
+// flusher exactly once (even when a flush dies half-way and runs again), read back for charts.
+import { afterAll, describe, expect, it } from "vitest";
+import { usageStore } from "@keyway/db";
+import { takeUsage } from "@keyway/redis";
+import { testServices, uniqueEmail } from "../../../../test/support.ts";
+
+const clock = { t: Date.UTC(2026, 10, 24, 12, 30, 0), now: () => clock.t };
+const services = testServices({}, { clock: clock.now });
+afterAll(() => services.close());
+const actor = { id: null, role: "system" as const };
+
+async function keyFor() {
+  const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+  return { user, ...(await services.keys.create(actor, { userId: user.id, name: "k" })) };
+}
+
+describe("usage", () => {
+  it("counts allowed, rate-limited, successful and failed; the flusher moves them to PostgreSQL with rollups", async () => {
+    const { key, record } = await keyFor();
+    for (let i = 0; i < 12; i++) await services.verifier.verify(key); // 10 allowed, 2 limited
+    for (let i = 0; i < 7; i++) services.recorder.record(record.id, "s");
+    for (let i = 0; i < 3; i++) services.recorder.record(record.id, "f");
+    await services.recorder.flush();
+    await services.limiter.flush();
+
+    const before = await services.usage.series({ keyIds: [record.id] }, "hour");
+    expect(before.totals).toEqual({ allowed: 10, rateLimited: 2, successful: 7, failed: 3 });
+
+    expect((await services.usage.flushOnce()).keys).toBeGreaterThanOrEqual(1);
+    const rows = await services.db.usageBucket.findMany({ where: { keyId: record.id }, orderBy: { period: "asc" } });
+    expect(rows.map((r) => [r.period, r.start.toISOString(), r.allowed, r.rateLimited, r.successful, r.failed])).toEqual([
+      ["minute", "2026-11-24T12:30:00.000Z", 10, 2, 7, 3],
+      ["hour", "2026-11-24T12:00:00.000Z", 10, 2, 7, 3],
+      ["day", "2026-11-24T00:00:00.000Z", 10, 2, 7, 3],
+      ["month", "2026-11-01T00:00:00.000Z", 10, 2, 7, 3],
+    ]);
+    const row = await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } });
+    expect(row.lastUsedAt?.getTime()).toBe(clock.t);
+
+    // the same numbers whether they sit in Redis or PostgreSQL
+    const after = await services.usage.series({ keyIds: [record.id] }, "hour");
+    expect(after).toEqual(before);
+    const byUser = await services.usage.series({ userId: record.userId }, "day");
+    expect(byUser.totals).toEqual(before.totals);
+    expect(byUser.points).toHaveLength(24);
+    expect(await services.usage.summary(record.id)).toEqual({
+      total: 12, successful: 7, failed: 3, rateLimited: 2,
+      lastRequestAt: new Date(clock.t).toISOString(),
+      daily: { "2026-11-24": 12 }, monthly: { "2026-11": 12 },
+    });
+  });
+
+  it("counts a batch once when a flush dies after PostgreSQL and before Redis is cleaned", async () => {
+    const { key, record } = await keyFor();
+    for (let i = 0; i < 5; i++) await services.verifier.verify(key);
+    // a flusher that takes and applies, then dies before deleting the taken hash
+    const taken = (await takeUsage(services.redis, services.config.REDIS_KEY_PREFIX, () => "crashtest1")).filter((t) => t.keyId === record.id);
+    await usageStore(services.db).apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
+    // the next run picks the leftover up again with its token, and does not count it twice
+    await services.usage.flushOnce();
+    await services.usage.flushOnce();
+    const month = await services.db.usageBucket.findFirstOrThrow({ where: { keyId: record.id, period: "month" } });
+    expect(month.allowed).toBe(5);
+  });
+});

@@ -1,0 +1,63 @@
+// The admin CLI as an operator runs it: JSON on stdout, one line on stderr and a non-zero exit on error.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { testConfig } from "./env.ts";
+import { uniqueEmail } from "./support.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const config = testConfig();
+const env = { ...process.env, DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX, AUTH_SECRET: config.AUTH_SECRET };
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/cli.ts"), ...args], { cwd: root, env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("pnpm cli", () => {
+  it("creates a user and a key, lists, limits, rolls, reports usage and revokes", async () => {
+    const email = uniqueEmail("cli");
+    const user = await cli("users:create", "--email", email, "--name", "Cli User", "--tier", "pro", "--password", "long-enough-pass");
+    expect(user.code).toBe(0);
+    expect(JSON.parse(user.stdout)).toMatchObject({ email, role: "developer", tier: "pro" });
+
+    const created = JSON.parse((await cli("keys:create", "--email", email, "--name", "ci", "--expires-in-days", "30")).stdout);
+    expect(Object.keys(created).sort()).toEqual(["expiresAt", "id", "key", "prefix", "tier"]);
+    expect(created.key).toMatch(/^ys_pro_/);
+
+    const list = await cli("keys:list", "--email", email);
+    expect(JSON.parse(list.stdout)).toHaveLength(1);
+    expect(list.stdout).not.toContain(created.key);
+    expect(list.stdout).not.toMatch(/"hash"/);
+
+    const limited = JSON.parse((await cli("keys:limits", "--id", created.id, "--minute", "5")).stdout);
+    expect(limited.limitOverrides).toEqual({ minute: 5, hour: null, day: null, month: null });
+
+    const rolled = JSON.parse((await cli("keys:roll", "--id", created.id, "--grace-seconds", "60")).stdout);
+    expect(rolled.key).not.toBe(created.key);
+
+    const usage = JSON.parse((await cli("keys:usage", "--id", rolled.id)).stdout);
+    expect(usage).toEqual({ total: 0, successful: 0, failed: 0, rateLimited: 0, lastRequestAt: null, daily: {}, monthly: {} });
+
+    expect(JSON.parse((await cli("keys:revoke", "--id", rolled.id)).stdout).status).toBe("revoked");
+    expect(JSON.parse((await cli("tier:set", "--email", email, "--tier", "free")).stdout)).toMatchObject({ tierName: "free" });
+  });
+
+  it.each([
+    [["keys:revoke", "--id", "0123456789abcdef"], "keyway: No such key."],
+    [["tier:set", "--email", "nobody@example.test", "--tier", "pro"], "keyway: no user with email nobody@example.test"],
+    [["keys:create", "--name", "n"], "keyway: --email is required"],
+    [["keys:limits", "--id", "0123456789abcdef", "--minute", "-3"], "keyway: --minute must be a whole number"],
+  ])("fails cleanly: %j", async (args, message) => {
+    const result = await cli(...args);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.split("\n")[0]).toContain(message);
+  });
+});
