@@ -77,7 +77,7 @@ export class RedisLimiter implements Limiter {
     try {
       const k = keysOf(keyId);
       reply = await this.redis.keywayLimit(
-        k.minute, k.hour, k.day, k.month, k.usage,
+        k.limits, k.usage,
         limits.minute, limits.hour, limits.day, limits.month,
         cost, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs,
       );

@@ -19,7 +19,7 @@ export interface KeywayCommands {
 export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
   const r = redis as RedisLike & Partial<KeywayCommands>;
   if (!r.keywayLimit) {
-    redis.defineCommand("keywayLimit", { numberOfKeys: 5, lua: LIMIT_SCRIPT });
+    redis.defineCommand("keywayLimit", { numberOfKeys: 2, lua: LIMIT_SCRIPT });
     redis.defineCommand("keywayRecord", { numberOfKeys: 1, lua: RECORD_SCRIPT });
   }
   return r as RedisLike & KeywayCommands;
@@ -27,9 +27,6 @@ export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
 
 /** Redis keys of one API key; the hash tag keeps them in one cluster slot. */
 export const keysOf = (keyId: string) => ({
-  minute: `rl:{${keyId}}:m`,
-  hour: `rl:{${keyId}}:h`,
-  day: `rl:{${keyId}}:d`,
-  month: `rl:{${keyId}}:M`,
+  limits: `rl:{${keyId}}`,
   usage: `u:{${keyId}}`,
 });

@@ -1,6 +1,7 @@
 // Usage counters in Redis. The limit script counts allowed and rate-limited requests; outcomes
 // (successful / failed) and refusals answered from the negative cache arrive here and are written
 // in batches, atomically (HINCRBY), so nothing is lost to read-modify-write races.
+import { Cluster } from "ioredis";
 import { keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 
 export type UsageField = "s" | "f" | "l";
@@ -65,18 +66,16 @@ export interface UsageCounts {
   failed: number;
 }
 
-/** Parses a usage hash into per-minute counts (minute number -> counts) and the last-use time. */
+/** Parses a usage hash into per-minute counts (minute number -> counts) and the last use (minute start). */
 export function parseUsageHash(hash: Record<string, string>): { minutes: Map<number, UsageCounts>; lastUsedAt: number | null } {
   const minutes = new Map<number, UsageCounts>();
   let lastUsedAt: number | null = null;
   for (const [field, value] of Object.entries(hash)) {
-    if (field === "lu") {
-      lastUsedAt = Number(value);
-      continue;
-    }
     const [m, kind] = field.split(":");
     const minute = Number(m);
     if (!Number.isFinite(minute)) continue;
+    // last use, to the minute: the latest minute with any request
+    if ((kind === "a" || kind === "l") && (lastUsedAt === null || minute * 60_000 > lastUsedAt)) lastUsedAt = minute * 60_000;
     const c = minutes.get(minute) ?? { allowed: 0, rateLimited: 0, successful: 0, failed: 0 };
     const n = Number(value);
     if (kind === "a") c.allowed += n;
@@ -101,7 +100,8 @@ export interface TakenUsage {
 }
 
 async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
-  const nodes = "nodes" in redis && typeof redis.nodes === "function" && redis.constructor.name === "Cluster" ? redis.nodes("master") : [redis];
+  // On a cluster every master holds part of the key space.
+  const nodes = redis instanceof Cluster ? redis.nodes("master") : [redis];
   const names: string[] = [];
   for (const node of nodes) {
     let cursor = "0";

@@ -1,0 +1,112 @@
+// Small load-generation helpers for the benchmarks: closed-loop and fixed-rate drivers that
+// record every operation's latency. Percentiles are exact (sorted samples), not estimated.
+
+export interface Result {
+  name: string;
+  ops: number;
+  seconds: number;
+  opsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+class Samples {
+  private data = new Float64Array(1 << 22);
+  private n = 0;
+  push(ms: number) {
+    if (this.n === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.n++] = ms;
+  }
+  sorted(): Float64Array {
+    return this.data.slice(0, this.n).sort();
+  }
+  get count() {
+    return this.n;
+  }
+}
+
+/** `concurrency` loops each awaiting `op` back to back, for warmup + duration seconds (only the latter measured). */
+export async function closedLoop(name: string, op: (i: number) => Promise<unknown>, o: { concurrency: number; seconds: number; warmup: number }): Promise<Result> {
+  let measuring = false;
+  let stop = false;
+  const samples = new Samples();
+  let errors = 0;
+  let counter = 0;
+  const worker = async () => {
+    while (!stop) {
+      const t = performance.now();
+      try {
+        await op(counter++);
+      } catch {
+        errors++;
+      }
+      if (measuring) samples.push(performance.now() - t);
+      // ops answered in-process resolve as microtasks: let timers run now and then
+      if (counter % 256 === 0) await new Promise((r) => setImmediate(r));
+    }
+  };
+  const workers = Array.from({ length: o.concurrency }, worker);
+  await new Promise((r) => setTimeout(r, o.warmup * 1000));
+  measuring = true;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, o.seconds * 1000));
+  measuring = false;
+  const seconds = (performance.now() - t0) / 1000;
+  stop = true;
+  await Promise.all(workers);
+  const sorted = samples.sorted();
+  return { name, ops: samples.count, seconds, opsPerSec: samples.count / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+}
+
+/** Issues `rate` operations per second on a fixed schedule; latency counts from the scheduled instant. */
+export async function fixedRate(name: string, op: (i: number) => Promise<unknown>, o: { rate: number; seconds: number }): Promise<Result> {
+  const samples = new Samples();
+  let errors = 0;
+  let issued = 0;
+  const inflight = new Set<Promise<void>>();
+  const t0 = performance.now();
+  const total = Math.floor(o.rate * o.seconds);
+  while (issued < total) {
+    const due = t0 + (issued / o.rate) * 1000;
+    const now = performance.now();
+    if (now < due) {
+      await new Promise((r) => setTimeout(r, Math.max(0, due - now - 0.2)));
+      continue;
+    }
+    // issue every request that is due now
+    while (issued < total && t0 + (issued / o.rate) * 1000 <= performance.now()) {
+      const scheduled = t0 + (issued / o.rate) * 1000;
+      const p = op(issued++).then(
+        () => samples.push(performance.now() - scheduled),
+        () => {
+          errors++;
+        },
+      ).finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+  }
+  await Promise.all(inflight);
+  const seconds = (performance.now() - t0) / 1000;
+  const sorted = samples.sorted();
+  return { name, ops: samples.count, seconds, opsPerSec: samples.count / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), errors };
+}
+
+export function table(rows: (Result & { note?: string })[], baseline?: number): string {
+  const head = "| what | ops/s | p50 ms | p99 ms | errors |" + (baseline ? " × ceiling |" : "");
+  const sep = "|---|---:|---:|---:|---:|" + (baseline ? "---:|" : "");
+  const lines = rows.map((r) =>
+    `| ${r.name} | ${Math.round(r.opsPerSec).toLocaleString("en")} | ${Number.isNaN(r.p50) ? "–" : r.p50.toFixed(3)} | ${Number.isNaN(r.p99) ? "–" : r.p99.toFixed(3)} | ${r.errors} |` +
+    (baseline ? ` ${(r.opsPerSec / baseline).toFixed(2)} |` : ""),
+  );
+  return [head, sep, ...lines].join("\n");
+}
