@@ -14,6 +14,7 @@ import { RateLimiterRedis, RateLimiterUnion } from "rate-limiter-flexible";
 import { RedisLimiter, LIMIT_SCRIPT, createRedis, waitForReady } from "@keyway/redis";
 import { closedLoop, fixedRate, table, type Result } from "./lib.ts";
 import { seedCheck } from "./seed-port.ts";
+import { deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 
 const run = promisify(execFile);
 const url = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -110,15 +111,8 @@ async function main() {
   console.log(`| p99 ≤ 1 ms at half peak | ${half.p99.toFixed(3)} ms | ${half.p99 <= 1 ? "yes" : "no"} |`);
   console.log(`| blocked keys ≥ 10× the ceiling | ${fmt(blocked.opsPerSec / ceiling)}× | ${blocked.opsPerSec / ceiling >= 10 ? "yes" : "no"} |`);
 
-  // clean up this run's keys
-  const raw = new Redis(url.toString());
-  let cursor = "0";
-  do {
-    const [next, keys] = await raw.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) await raw.unlink(...keys);
-  } while (cursor !== "0");
-  for (const c of [raw, plain, piped, rlfClient, seedClient]) c.disconnect();
+  await deleteRedisPrefix(url.toString(), prefix);
+  for (const c of [plain, piped, rlfClient, seedClient]) c.disconnect();
 }
 
 await main().catch((error: unknown) => {

@@ -35,7 +35,7 @@ export function periodStart(period: UsagePeriod, ms: number): Date {
   }
 }
 
-const add = (a: Counts, b: Counts): Counts => ({
+export const addCounts = (a: Counts, b: Counts): Counts => ({
   allowed: a.allowed + b.allowed,
   rateLimited: a.rateLimited + b.rateLimited,
   successful: a.successful + b.successful,
@@ -49,7 +49,7 @@ export function rollUp(minutes: Map<number, Counts>): Map<string, Counts> {
   for (const [minute, counts] of minutes) {
     for (const period of PERIODS) {
       const slot = `${period}|${periodStart(period, minute * 60_000).getTime()}`;
-      out.set(slot, add(out.get(slot) ?? zeroCounts(), counts));
+      out.set(slot, addCounts(out.get(slot) ?? zeroCounts(), counts));
     }
   }
   return out;

@@ -1,13 +1,11 @@
 // The Lua scripts, registered with ioredis's defineCommand: EVALSHA, with EVAL on NOSCRIPT
 // (after a restart, a failover, or on a new cluster node).
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { Cluster, Redis } from "ioredis";
+import limitLua from "./lua/limit.ts";
+import recordLua from "./lua/record.ts";
 
-const lua = (name: string) => readFileSync(path.join(import.meta.dirname, "lua", name), "utf8");
-
-export const LIMIT_SCRIPT = lua("limit.lua");
-export const RECORD_SCRIPT = lua("record.lua");
+export const LIMIT_SCRIPT = limitLua;
+export const RECORD_SCRIPT = recordLua;
 
 export type RedisLike = Redis | Cluster;
 

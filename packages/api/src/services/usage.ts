@@ -1,7 +1,7 @@
 // Usage: the flusher that moves counts from Redis to PostgreSQL, and the read model the charts and
 // the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
 import { randomBytes } from "node:crypto";
-import { periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
+import { addCounts, periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
 import { deleteTaken, openUsage, takeUsage, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
 
@@ -88,12 +88,7 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
     for (let i = points - 1; i >= 0; i--) slots.set(stepBack(period, current, i).getTime(), zeroCounts());
     const addTo = (start: number, c: Counts) => {
       const slot = slots.get(start);
-      if (slot) {
-        slot.allowed += c.allowed;
-        slot.rateLimited += c.rateLimited;
-        slot.successful += c.successful;
-        slot.failed += c.failed;
-      }
+      if (slot) slots.set(start, addCounts(slot, c));
     };
     if (keyIds.length > 0) {
       for (const b of await store.buckets({ keyIds }, period, first)) addTo(b.start.getTime(), b);
@@ -104,14 +99,11 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
         }
       }
     }
-    const totals = zeroCounts();
+    let totals = zeroCounts();
     const out: UsagePoint[] = [];
     for (const [start, c] of slots) {
       out.push({ start: new Date(start).toISOString(), ...c });
-      totals.allowed += c.allowed;
-      totals.rateLimited += c.rateLimited;
-      totals.successful += c.successful;
-      totals.failed += c.failed;
+      totals = addCounts(totals, c);
     }
     return { points: out, totals };
   }
@@ -126,10 +118,7 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
     ]);
     const byMonth = new Map<string, Counts>();
     const byDay = new Map<string, Counts>();
-    const bump = (m: Map<string, Counts>, k: string, c: Counts) => {
-      const prev = m.get(k) ?? zeroCounts();
-      m.set(k, { allowed: prev.allowed + c.allowed, rateLimited: prev.rateLimited + c.rateLimited, successful: prev.successful + c.successful, failed: prev.failed + c.failed });
-    };
+    const bump = (m: Map<string, Counts>, k: string, c: Counts) => m.set(k, addCounts(m.get(k) ?? zeroCounts(), c));
     for (const b of monthly) bump(byMonth, b.start.toISOString().slice(0, 7), b);
     for (const b of daily) bump(byDay, b.start.toISOString().slice(0, 10), b);
     const live = open.get(keyId)!;
@@ -138,7 +127,7 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
       bump(byMonth, iso.slice(0, 7), c);
       bump(byDay, iso.slice(0, 10), c);
     }
-    const totals = [...byMonth.values()].reduce((a, c) => ({ allowed: a.allowed + c.allowed, rateLimited: a.rateLimited + c.rateLimited, successful: a.successful + c.successful, failed: a.failed + c.failed }), zeroCounts());
+    const totals = [...byMonth.values()].reduce(addCounts, zeroCounts());
     const last = Math.max(key?.lastUsedAt?.getTime() ?? 0, live.lastUsedAt ?? 0);
     const requests = (c: Counts) => c.allowed + c.rateLimited;
     return {

@@ -1,3 +1,6 @@
+// Lua, kept in its own file; a TypeScript module so every bundler (Next included) ships it.
+// Read it as Lua: the text between the backticks is sent to Redis as it is.
+export default String.raw`
 --[[
 Counts request outcomes for the usage charts (successful / failed, or rate-limited requests that
 were refused in-process without asking Redis).
@@ -14,3 +17,4 @@ end
 redis.call('HINCRBY', KEYS[1], math.floor(now / 60000) .. ':' .. ARGV[1], tonumber(ARGV[2]))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
 return now
+`;

@@ -1,3 +1,6 @@
+// Lua, kept in its own file; a TypeScript module so every bundler (Next included) ships it.
+// Read it as Lua: the text between the backticks is sent to Redis as it is.
+export default String.raw`
 --[[
 Keyway multi-window limiter: checks minute, hour, day and month for one API key and, only if all
 four allow, counts the request in all four; counts it for the usage charts either way.
@@ -124,3 +127,4 @@ end
 
 return { blocked == 0 and 1 or 0, blocked, ceil(retry), now,
   used[1], reset[1], used[2], reset[2], used[3], reset[3], used[4], reset[4] }
+`;
