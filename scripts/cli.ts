@@ -55,8 +55,10 @@ let code = 0;
 try {
   if (!command || command === "help" || command === "--help") throw new UsageError("");
   const flags = parseFlags(rest);
-  services = createServices(loadConfig({ ...process.env, LOG_LEVEL: "silent" }));
+  // not the request path: a slow first query must not time Redis out
+  services = createServices(loadConfig({ ...process.env, LOG_LEVEL: "silent", REDIS_COMMAND_TIMEOUT_MS: "5000" }));
   const s = services;
+  await s.ready();
   const actor = { id: null, role: "cli" as const };
   const userByEmail = async (email: string) => {
     const user = await s.db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });

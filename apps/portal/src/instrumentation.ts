@@ -4,5 +4,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getServices } = await import("@keyway/api/server");
   const services = getServices();
+  await services.ready();
   if (services.config.USAGE_FLUSH_INTERVAL_MS > 0) services.usage.start(services.config.USAGE_FLUSH_INTERVAL_MS);
 }

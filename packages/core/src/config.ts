@@ -18,6 +18,8 @@ export const configSchema = z.object({
   DATABASE_URL: url(["postgresql:", "postgres:"]),
   REDIS_URL: url(["redis:", "rediss:"]),
   /** Prefix of every Redis key Keyway writes; lets tests and tenants share one Redis. */
+  /** A Redis command slower than this fails fast and the failure policy decides (request path). */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(50),
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, "letters, digits, : _ - only").default("kw:"),
   /** Secret that signs session cookies (Auth.js). */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),

@@ -14,7 +14,10 @@ export function describeDbError(error: unknown): string {
       return "the database named in DATABASE_URL does not exist";
     case "ERR_INVALID_URL":
       return "DATABASE_URL is not a valid postgresql:// URL";
+    case "P2021":
+    case "P2022":
+      return "the database schema is behind this version of Keyway: run `pnpm db:migrate` (the start command does it)";
   }
-  const first = String(e?.message ?? error).split("\n")[0] ?? "unknown error";
+  const first = String(e?.message ?? error).split("\n").find((line) => line.trim() !== "") ?? "unknown error";
   return first.replace(/postgres(ql)?:\/\/[^\s]*/g, "postgresql://…");
 }

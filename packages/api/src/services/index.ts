@@ -1,7 +1,7 @@
 // The composition root: one set of services per process, built from validated configuration.
 import { createVerifier, loadConfig, type Config } from "@keyway/core";
 import { createDb, keyService, keyStore, pingDb, type Db } from "@keyway/db";
-import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, type Redis } from "@keyway/redis";
+import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type Redis } from "@keyway/redis";
 import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
 import { userService } from "./users.ts";
@@ -21,7 +21,7 @@ export interface ServiceOptions {
 export function createServices(config: Config, options: ServiceOptions = {}) {
   const log = createLogger(config.LOG_LEVEL);
   const db: Db = createDb(config.DATABASE_URL);
-  const redis: Redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
+  const redis: Redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const recorder = new UsageRecorder(redis, { clock: options.clock });
   const limiter = new RedisLimiter(redis, {
     failurePolicy: config.RATE_LIMIT_FAILURE_POLICY,
@@ -55,6 +55,10 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, clock: options.clock }),
     sessions: sessionService(db),
     users: userService(db),
+    /** Resolves once Redis is connected (or after `timeoutMs`, leaving the failure policy to act). */
+    async ready(timeoutMs = 2_000): Promise<void> {
+      await waitForReady(redis, timeoutMs).catch(() => log.warn("redis not reachable at start-up"));
+    },
     async health(): Promise<Health> {
       const [database, cache] = await Promise.all([pingDb(db), pingRedis(redis)]);
       return { ok: database && cache, database: database ? "up" : "down", redis: cache ? "up" : "down" };
