@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from "@keyway/core";
 import { deployMigrations } from "@keyway/db/migrate";
 import { describeDbError } from "@keyway/db";
 import { ensureDevSecrets, loadEnvFile } from "./lib/dotenv.ts";
-import { resolvePostgres, resolveRedis, root, type Started } from "./lib/services.ts";
+import { reachable, resolvePostgres, resolveRedis, root, type Started } from "./lib/services.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "./lib/cleanup.ts";
 
 const command = process.argv[2] ?? "start";
@@ -69,6 +69,7 @@ function ensureChromium(): void {
 async function start(dev: boolean) {
   const port = env.PORT ?? "3000";
   env.PUBLIC_URL ??= `http://localhost:${port}`;
+  if (await reachable("127.0.0.1", Number(port))) fail(`port ${port} is already in use: stop what runs there, or set PORT`);
   const { pg, redis, secretsFile } = await services("keyway");
   env.NEXTAUTH_URL = env.PUBLIC_URL;
   step(bin("tsx"), ["prisma/seed.ts"]);
