@@ -34,6 +34,8 @@ function findPnpm() {
 }
 
 const pnpm = findPnpm();
+// Everything started from here (turbo, Playwright's web server) finds this pnpm as `pnpm`.
+if (pnpm !== "pnpm") process.env.PATH = `${path.dirname(pnpm)}${path.delimiter}${process.env.PATH}`;
 const install = run(pnpm, ["install", "--frozen-lockfile", "--reporter=append-only"], {
   env: { ...process.env, CI: "true" },
 });
