@@ -35,6 +35,8 @@ export interface RedisLimiterOptions {
 
 export type LimiterEvent =
   | { type: "redis_error"; error: string }
+  /** Redis answered with an error (a script bug, a full memory): not an outage, but decided locally. */
+  | { type: "script_error"; error: string }
   | { type: "degraded"; policy: FailurePolicy }
   | { type: "negative_cache_hit" }
   | { type: "circuit"; state: "open" | "closed" };
@@ -82,6 +84,10 @@ export class RedisLimiter implements Limiter {
         cost, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs,
       );
     } catch (error) {
+      if (error instanceof Error && error.name === "ReplyError") {
+        this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
+        return this.fallback(keyId, limits, cost);
+      }
       this.recordFailure(error);
       return this.fallback(keyId, limits, cost);
     }

@@ -29,6 +29,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     clock: options.clock,
     recorder,
     onEvent: (e) => {
+      if (e.type === "script_error") log.error({ err: e.error }, "rate-limit script failed: decided locally");
       if (e.type === "circuit") log.warn({ circuit: e.state }, e.state === "open" ? "redis unavailable: rate limiting degraded" : "redis back: rate limiting exact again");
     },
   });
