@@ -2,7 +2,7 @@
 // stdout carries only JSON; errors are one line on stderr and a non-zero exit.
 import path from "node:path";
 import { loadConfig, ConfigError, TIER_NAME } from "@keyway/core";
-import { KeyError, describeDbError } from "@keyway/db";
+import { KeyError, describeDbError, isKeyError } from "@keyway/db";
 import { createServices } from "@keyway/api/server";
 import { loadEnvFile } from "./lib/dotenv.ts";
 import { root } from "./lib/services.ts";
@@ -134,7 +134,7 @@ try {
   code = error instanceof UsageError ? 2 : 1;
   const message =
     error instanceof UsageError ? (error.message ? `${error.message}\n${USAGE}` : USAGE)
-    : error instanceof KeyError || error instanceof ConfigError ? error.message
+    : isKeyError(error) || error instanceof ConfigError ? (error as Error).message
     : describeDbError(error);
   process.stderr.write(`keyway: ${message}\n`);
 } finally {

@@ -1,10 +1,12 @@
 import { router, createCallerFactory } from "./trpc.ts";
 import { meRouter } from "./routers/me.ts";
 import { keysRouter } from "./routers/keys.ts";
+import { accountRouter } from "./routers/account.ts";
 
 export const appRouter = router({
   me: meRouter,
   keys: keysRouter,
+  account: accountRouter,
 });
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { KeyError, type Actor } from "@keyway/db";
+import { isKeyError, type KeyError, type Actor } from "@keyway/db";
 import type { Services } from "./services/index.ts";
 import type { Viewer } from "./services/sessions.ts";
 
@@ -29,7 +29,7 @@ const t = initTRPC.context<Context>().create({
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
-        zodError: error.cause instanceof ZodError ? error.cause.flatten() : null,
+        zodError: error.cause instanceof ZodError || error.cause?.name === "ZodError" ? (error.cause as ZodError).flatten() : null,
       },
     };
   },
@@ -49,7 +49,7 @@ const KEY_ERROR_CODES = {
 /** Domain errors become tRPC errors with their one-line message; anything else stays internal. */
 const errors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof KeyError) {
+  if (!result.ok && isKeyError(result.error.cause)) {
     throw new TRPCError({ code: KEY_ERROR_CODES[result.error.cause.code], message: result.error.cause.message, cause: result.error.cause });
   }
   return result;

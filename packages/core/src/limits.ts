@@ -30,6 +30,11 @@ export interface Limiter {
   forget?(keyIds: string[] | "all"): void;
 }
 
+/** By name, not instanceof: bundlers may load this module more than once in one process. */
+export function isLimiterUnavailable(error: unknown): error is LimiterUnavailableError {
+  return error instanceof Error && error.name === "LimiterUnavailableError";
+}
+
 /** Thrown by a limiter whose failure policy is to fail closed while Redis is unavailable. */
 export class LimiterUnavailableError extends Error {
   override name = "LimiterUnavailableError";

@@ -8,6 +8,14 @@ import type { Prisma } from "./generated/prisma/client.ts";
 
 export type Invalidation = { keyId: string } | { userId: string } | "all";
 
+/**
+ * Checked by name, not instanceof: Next bundles each route with its own copy of this module while
+ * the services (built once per process) may come from another copy.
+ */
+export function isKeyError(error: unknown): error is KeyError {
+  return error instanceof Error && error.name === "KeyError" && "code" in error;
+}
+
 export class KeyError extends Error {
   constructor(
     readonly code: "NOT_FOUND" | "KEY_LIMIT_REACHED" | "ALREADY_REVOKED" | "INVALID_TIER" | "INVALID_INPUT",

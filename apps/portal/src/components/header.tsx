@@ -1,14 +1,36 @@
 "use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 
+const NAV = [
+  { href: "/", label: "Overview" },
+  { href: "/keys", label: "API keys" },
+];
+
 export function Header({ email, role }: { email: string; role: string }) {
+  const path = usePathname();
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-        <a href="/" className="flex items-center gap-2 font-semibold text-slate-900">
-          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">K</span>
-          Keyway
-        </a>
+        <div className="flex items-center gap-6">
+          <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+            <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">K</span>
+            Keyway
+          </Link>
+          <nav aria-label="Main" className="flex gap-1 text-sm">
+            {NAV.map((item) => (
+              <Link
+                key={item.href}
+                href={item.href}
+                aria-current={path === item.href ? "page" : undefined}
+                className="rounded-md px-2.5 py-1.5 font-medium text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900"
+              >
+                {item.label}
+              </Link>
+            ))}
+          </nav>
+        </div>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-slate-600 sm:inline" data-testid="viewer-email">{email}</span>
           {role === "admin" && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">admin</span>}

@@ -4,7 +4,7 @@
 //   POST     /api/v1/keys/verify   for the platform's services (service token)
 //   POST     /api/v1/usage         records a request's outcome (service token)
 import { createHash, timingSafeEqual } from "node:crypto";
-import { KEY_ID_LENGTH, LimiterUnavailableError } from "@keyway/core";
+import { KEY_ID_LENGTH, isLimiterUnavailable } from "@keyway/core";
 import { withKeyway, type Keyway, type VerifyResponse } from "@keyway/sdk";
 import type { Services } from "../services/index.ts";
 import { toWire, unavailable } from "./wire.ts";
@@ -27,7 +27,7 @@ export function localKeyway(services: Services): Keyway {
       try {
         return toWire(await services.verifier.verify(key));
       } catch (error) {
-        if (error instanceof LimiterUnavailableError) return unavailable(error.retryAfterMs, "Rate limiting");
+        if (isLimiterUnavailable(error)) return unavailable(error.retryAfterMs, "Rate limiting");
         services.log.warn({ err: (error as Error).message }, "verify failed: key store unavailable");
         return unavailable(1_000, "Key verification");
       }

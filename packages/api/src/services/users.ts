@@ -22,6 +22,17 @@ export function userService(db: Db) {
         select: { id: true, email: true },
       });
     },
+    /** A new developer on the free tier; null when the email is taken. */
+    async register(input: { email: string; name: string; password: string }) {
+      const email = input.email.trim().toLowerCase();
+      const passwordHash = await hashPassword(input.password);
+      try {
+        return await db.user.create({ data: { email, name: input.name, passwordHash }, select: { id: true, email: true } });
+      } catch (error) {
+        if ((error as { code?: string }).code === "P2002") return null;
+        throw error;
+      }
+    },
     async profile(userId: string) {
       return db.user.findUniqueOrThrow({
         where: { id: userId },

@@ -16,6 +16,9 @@ export default async function SignInPage() {
           <h1 className="text-xl font-semibold">Sign in to Keyway</h1>
         </div>
         <SignInForm />
+        <p className="mt-4 text-center text-sm text-slate-600">
+          New to Keyway? <a className="font-medium text-indigo-700 hover:underline" href="/sign-up">Create an account</a>
+        </p>
       </div>
     </main>
   );

@@ -1,0 +1,295 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
+import { CopyButton, Dialog } from "~/components/dialog";
+import { useTRPC } from "~/trpc/client";
+
+type Key = {
+  id: string; name: string; prefix: string; tierAtCreation: string; status: "active" | "revoked";
+  createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null;
+};
+type Status = "active" | "expiring" | "expired" | "revoked";
+
+const PAGE = 50;
+const button = "rounded-md px-3 py-1.5 text-sm font-medium";
+const primary = `${button} bg-indigo-600 text-white hover:bg-indigo-700 disabled:opacity-60`;
+const secondary = `${button} border border-slate-300 bg-white text-slate-700 hover:bg-slate-100`;
+const danger = `${button} bg-red-600 text-white hover:bg-red-700 disabled:opacity-60`;
+const fmt = (d: Date | null) => (d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
+
+function statusOf(k: Key, now = Date.now()): Status {
+  if (k.status === "revoked") return "revoked";
+  if (k.expiresAt && new Date(k.expiresAt).getTime() <= now) return "expired";
+  if (k.expiresAt && new Date(k.expiresAt).getTime() - now < 7 * 86_400_000) return "expiring";
+  return "active";
+}
+
+const BADGE: Record<Status, string> = {
+  active: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  expiring: "bg-amber-50 text-amber-800 ring-amber-200",
+  expired: "bg-slate-100 text-slate-600 ring-slate-200",
+  revoked: "bg-red-50 text-red-700 ring-red-200",
+};
+
+function errorText(e: unknown): string {
+  const err = e as { message?: string; data?: { zodError?: { fieldErrors?: Record<string, string[]> } } };
+  return Object.values(err.data?.zodError?.fieldErrors ?? {}).flat()[0] ?? err.message ?? "Something went wrong.";
+}
+
+/** The full key, shown once, with a ready-to-paste request against the sample API. */
+function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
+  const curl = `curl ${typeof window === "undefined" ? "" : window.location.origin}/api/v1/echo -H "Authorization: Bearer ${secret}"`;
+  return (
+    <div className="space-y-4">
+      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+        Copy this key now. For your security it will not be shown again.
+      </p>
+      <div className="flex items-center gap-2">
+        <input readOnly value={secret} aria-label="Your new API key" data-testid="new-key"
+          onFocus={(e) => e.currentTarget.select()}
+          className="w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm" />
+        <CopyButton text={secret} />
+      </div>
+      <div>
+        <p className="mb-1 text-sm font-medium text-slate-700">Try it</p>
+        <div className="flex items-start gap-2">
+          <pre className="w-full overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100"><code>{curl}</code></pre>
+          <CopyButton text={curl} label="Copy curl" />
+        </div>
+      </div>
+      <div className="flex justify-end">
+        <button type="button" className={primary} onClick={onDone}>I have saved it</button>
+      </div>
+    </div>
+  );
+}
+
+export function KeysView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const keys = useQuery(trpc.keys.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
+
+  const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "revoke" | "roll"; key: Key }>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [sort, setSort] = useState<{ by: "name" | "createdAt" | "lastUsedAt"; dir: 1 | -1 }>({ by: "createdAt", dir: -1 });
+  const [page, setPage] = useState(0);
+
+  const create = useMutation(trpc.keys.create.mutationOptions({ onSuccess: refresh }));
+  const rename = useMutation(trpc.keys.rename.mutationOptions({ onSuccess: refresh }));
+  const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: refresh }));
+  const roll = useMutation(trpc.keys.roll.mutationOptions({ onSuccess: refresh }));
+
+  const sorted = useMemo(() => {
+    const list = [...((keys.data ?? []) as Key[])];
+    const value = (k: Key) => (sort.by === "name" ? k.name.toLowerCase() : new Date(k[sort.by] ?? 0).getTime());
+    list.sort((a, b) => {
+      const av = value(a);
+      const bv = value(b);
+      return (av < bv ? -1 : av > bv ? 1 : 0) * sort.dir;
+    });
+    return list;
+  }, [keys.data, sort]);
+  const pages = Math.max(1, Math.ceil(sorted.length / PAGE));
+  const shown = sorted.slice(page * PAGE, page * PAGE + PAGE);
+
+  const close = () => {
+    setDialog(null);
+    setSecret(null);
+    setFormError(null);
+  };
+
+  async function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const days = Number(form.get("expires"));
+    try {
+      const result = await create.mutateAsync({ name: String(form.get("name") ?? ""), expiresInDays: days > 0 ? days : null });
+      setSecret(result.key);
+    } catch (e) {
+      setFormError(errorText(e));
+    }
+  }
+
+  const sortHeader = (by: typeof sort.by, label: string) => (
+    <th scope="col" className="whitespace-nowrap px-3 py-2" aria-sort={sort.by === by ? (sort.dir === 1 ? "ascending" : "descending") : "none"}>
+      <button type="button" className="font-medium hover:text-slate-900" onClick={() => setSort({ by, dir: sort.by === by ? (-sort.dir as 1 | -1) : by === "name" ? 1 : -1 })}>
+        {label} {sort.by === by ? (sort.dir === 1 ? "↑" : "↓") : ""}
+      </button>
+    </th>
+  );
+
+  return (
+    <section className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">API keys</h1>
+          <p className="text-sm text-slate-600">Your services send a key with each request; Keyway checks it and its rate limits.</p>
+        </div>
+        <button type="button" className={primary} onClick={() => setDialog({ kind: "create" })}>Create key</button>
+      </div>
+
+      {keys.isPending ? (
+        <div aria-busy="true" aria-label="Loading your keys" className="space-y-2">
+          {[0, 1, 2].map((i) => <div key={i} className="h-12 animate-pulse rounded-md bg-slate-200" />)}
+        </div>
+      ) : keys.isError ? (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">Could not load your keys: {keys.error.message}</p>
+      ) : sorted.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
+          <h2 className="text-lg font-medium">No API keys yet</h2>
+          <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+            An API key identifies your app when it calls the platform. Create one, copy it once, and send it as
+            <code className="mx-1 rounded bg-slate-100 px-1">Authorization: Bearer …</code>.
+          </p>
+          <button type="button" className={`${primary} mt-4`} onClick={() => setDialog({ kind: "create" })}>Create your first key</button>
+        </div>
+      ) : (
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+          <table className="w-full min-w-[56rem] text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-600">
+              <tr>
+                {sortHeader("name", "Name")}
+                <th scope="col" className="px-3 py-2 font-medium">Key</th>
+                <th scope="col" className="px-3 py-2 font-medium">Tier</th>
+                <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                {sortHeader("createdAt", "Created")}
+                {sortHeader("lastUsedAt", "Last used")}
+                <th scope="col" className="px-3 py-2 font-medium">Expires</th>
+                <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((k) => {
+                const status = statusOf(k);
+                const live = status === "active" || status === "expiring";
+                return (
+                  <tr key={k.id} className="border-b border-slate-100 last:border-0" data-testid={`key-${k.prefix}`}>
+                    <td className="px-3 py-2">
+                      {editing === k.id ? (
+                        <form onSubmit={(e) => {
+                          e.preventDefault();
+                          const name = String(new FormData(e.currentTarget).get("name") ?? "");
+                          rename.mutate({ id: k.id, name }, { onSuccess: () => setEditing(null) });
+                        }}>
+                          <input name="name" defaultValue={k.name} autoFocus aria-label="Key name" maxLength={64}
+                            onKeyDown={(e) => e.key === "Escape" && setEditing(null)}
+                            onBlur={() => setEditing(null)}
+                            className="w-40 rounded border border-indigo-400 px-2 py-1" />
+                        </form>
+                      ) : (
+                        <button type="button" title="Rename" className="text-left font-medium hover:underline" onClick={() => setEditing(k.id)}>
+                          {k.name}
+                        </button>
+                      )}
+                    </td>
+                    <td className="px-3 py-2 font-mono text-xs">{k.prefix}_…</td>
+                    <td className="px-3 py-2 capitalize">{k.tierAtCreation}</td>
+                    <td className="px-3 py-2">
+                      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${BADGE[status]}`}>{status}</span>
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">{fmt(k.createdAt)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? fmt(k.lastUsedAt) : "Never"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{k.expiresAt ? fmt(k.expiresAt) : "Never"}</td>
+                    <td className="px-3 py-2 text-right whitespace-nowrap">
+                      {live && (
+                        <span className="inline-flex gap-2">
+                          <button type="button" className={secondary} onClick={() => setDialog({ kind: "roll", key: k })}>Roll</button>
+                          <button type="button" className={secondary} onClick={() => setDialog({ kind: "revoke", key: k })}>Revoke</button>
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {pages > 1 && (
+            <div className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
+              <span>Page {page + 1} of {pages} · {sorted.length} keys</span>
+              <span className="flex gap-2">
+                <button type="button" className={secondary} disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
+                <button type="button" className={secondary} disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>Next</button>
+              </span>
+            </div>
+          )}
+        </div>
+      )}
+
+      <Dialog open={dialog?.kind === "create"} onClose={close} title={secret ? "Your new API key" : "Create an API key"}>
+        {secret ? <NewKey secret={secret} onDone={close} /> : (
+          <form onSubmit={onCreate} className="space-y-4">
+            <label className="block">
+              <span className="mb-1 block text-sm font-medium text-slate-700">Name</span>
+              <input name="name" required maxLength={64} autoFocus placeholder="e.g. Production server"
+                className="w-full rounded-md border border-slate-300 px-3 py-2" />
+            </label>
+            <label className="block">
+              <span className="mb-1 block text-sm font-medium text-slate-700">Expires</span>
+              <select name="expires" defaultValue="0" className="w-full rounded-md border border-slate-300 px-3 py-2">
+                <option value="0">Never</option>
+                <option value="7">In 7 days</option>
+                <option value="30">In 30 days</option>
+                <option value="90">In 90 days</option>
+                <option value="365">In a year</option>
+              </select>
+            </label>
+            {formError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
+            <div className="flex justify-end gap-2">
+              <button type="button" className={secondary} onClick={close}>Cancel</button>
+              <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create key"}</button>
+            </div>
+          </form>
+        )}
+      </Dialog>
+
+      <Dialog open={dialog?.kind === "revoke"} onClose={close} title="Revoke this key?">
+        {dialog?.kind === "revoke" && (
+          <div className="space-y-4">
+            <p className="text-sm text-slate-700">
+              <strong>{dialog.key.name}</strong> (<code className="font-mono">{dialog.key.prefix}</code>) stops working
+              everywhere within a second. Requests using it will get 401. This cannot be undone.
+            </p>
+            {formError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
+            <div className="flex justify-end gap-2">
+              <button type="button" className={secondary} onClick={close} autoFocus>Cancel</button>
+              <button type="button" className={danger} disabled={revoke.isPending}
+                onClick={() => revoke.mutate({ id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
+                {revoke.isPending ? "Revoking…" : "Revoke key"}
+              </button>
+            </div>
+          </div>
+        )}
+      </Dialog>
+
+      <Dialog open={dialog?.kind === "roll"} onClose={close} title={secret ? "Your new API key" : "Roll this key?"}>
+        {dialog?.kind === "roll" && (secret ? <NewKey secret={secret} onDone={close} /> : (
+          <form className="space-y-4" onSubmit={(e) => {
+            e.preventDefault();
+            const grace = Number(new FormData(e.currentTarget).get("grace"));
+            roll.mutate({ id: dialog.key.id, graceSeconds: grace }, { onSuccess: (r) => setSecret(r.key), onError: (err) => setFormError(errorText(err)) });
+          }}>
+            <p className="text-sm text-slate-700">
+              A new key replaces <strong>{dialog.key.name}</strong>. Choose how long the old key keeps working while you deploy the new one.
+            </p>
+            <label className="block">
+              <span className="mb-1 block text-sm font-medium text-slate-700">Old key stops</span>
+              <select name="grace" defaultValue="3600" className="w-full rounded-md border border-slate-300 px-3 py-2">
+                <option value="0">Immediately</option>
+                <option value="3600">In 1 hour</option>
+                <option value="86400">In 24 hours</option>
+              </select>
+            </label>
+            {formError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
+            <div className="flex justify-end gap-2">
+              <button type="button" className={secondary} onClick={close}>Cancel</button>
+              <button type="submit" className={primary} disabled={roll.isPending}>{roll.isPending ? "Rolling…" : "Roll key"}</button>
+            </div>
+          </form>
+        ))}
+      </Dialog>
+    </section>
+  );
+}

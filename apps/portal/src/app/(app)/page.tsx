@@ -1,0 +1,5 @@
+import { HomeOverview } from "./home-overview";
+
+export default function HomePage() {
+  return <HomeOverview />;
+}

@@ -1,0 +1,47 @@
+"use client";
+import { useEffect, useRef, type ReactNode } from "react";
+
+/** A native modal <dialog>: focus is trapped, Esc closes it, the page behind is inert. */
+export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      onClose={onClose}
+      aria-label={title}
+      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+    >
+      {open && (
+        <div className="p-6">
+          <h2 className="mb-4 text-lg font-semibold">{title}</h2>
+          {children}
+        </div>
+      )}
+    </dialog>
+  );
+}
+
+export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+  const done = useRef<HTMLSpanElement>(null);
+  return (
+    <button
+      type="button"
+      onClick={async () => {
+        await navigator.clipboard.writeText(text);
+        if (done.current) {
+          done.current.textContent = "Copied";
+          setTimeout(() => done.current && (done.current.textContent = label), 1500);
+        }
+      }}
+      className="shrink-0 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
+    >
+      <span ref={done} aria-live="polite">{label}</span>
+    </button>
+  );
+}

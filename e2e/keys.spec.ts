@@ -1,0 +1,132 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const password = "correct-horse-battery";
+const unique = () => `dev-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}@example.test`;
+
+async function signUp(page: Page, email: string, name: string) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/keys$/);
+}
+
+async function createKey(page: Page, name: string): Promise<string> {
+  await page.getByRole("button", { name: /Create (your first )?key/ }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("button", { name: "Create key" }).click();
+  const key = await dialog.getByTestId("new-key").inputValue();
+  expect(key).toMatch(/^ys_free_[0-9A-Za-z]{16}_[0-9A-Za-z]{39}$/);
+  return key;
+}
+
+const echo = (page: Page, key: string) => page.request.get("/api/v1/echo", { headers: { authorization: `Bearer ${key}` } });
+
+test("sign up, create a key, copy it, call the API, roll, revoke: the old key is refused", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signUp(page, unique(), "Robin Tester");
+  await expect(page.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/keys-empty.png", fullPage: true });
+
+  const key = await createKey(page, "Production server");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText("it will not be shown again")).toBeVisible();
+  await expect(dialog.locator("code")).toContainText(`/api/v1/echo -H "Authorization: Bearer ${key}"`);
+  await dialog.getByRole("button", { name: "Copy", exact: true }).click();
+  await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+  await page.screenshot({ path: "test-results/screenshots/keys-new-key.png" });
+  await dialog.getByRole("button", { name: "I have saved it" }).click();
+
+  const first = await echo(page, key);
+  expect(first.status()).toBe(200);
+  expect(first.headers()["x-ratelimit-limit"]).toBe("10");
+
+  const row = page.getByRole("row", { name: /Production server/ });
+  await expect(row.getByText("active")).toBeVisible();
+  await expect(page.getByRole("cell", { name: key.slice(0, key.lastIndexOf("_")) + "_…" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/keys-list.png", fullPage: true });
+
+  // rename inline from the keyboard
+  await row.getByRole("button", { name: "Production server" }).click();
+  await page.getByLabel("Key name").fill("Prod API");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: "Prod API" })).toBeVisible();
+
+  // roll, old key stops immediately
+  await page.getByRole("row", { name: /Prod API/ }).first().getByRole("button", { name: "Roll" }).click();
+  await page.getByRole("dialog").getByLabel("Old key stops").selectOption("0");
+  await page.getByRole("dialog").getByRole("button", { name: "Roll key" }).click();
+  const rolled = await page.getByRole("dialog").getByTestId("new-key").inputValue();
+  await page.getByRole("dialog").getByRole("button", { name: "I have saved it" }).click();
+  expect(rolled).not.toBe(key);
+  const old = await echo(page, key);
+  expect(old.status()).toBe(401);
+  expect((await old.json()).error.code).toBe("REVOKED");
+  expect((await echo(page, rolled)).status()).toBe(200);
+
+  // revoke asks first; Cancel changes nothing
+  const live = page.getByRole("row").filter({ hasText: "active" });
+  await live.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByRole("dialog")).toContainText("This cannot be undone.");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  expect((await echo(page, rolled)).status()).toBe(200);
+  await live.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
+  const after = await echo(page, rolled);
+  expect(after.status()).toBe(401);
+  expect((await after.json()).error.code).toBe("REVOKED");
+  await expect(page.getByText("revoked")).toHaveCount(2);
+});
+
+test("a second user sees none of the first user's keys, in the UI or through tRPC", async ({ browser }) => {
+  const alice = await browser.newContext();
+  const a = await alice.newPage();
+  await signUp(a, unique(), "Alice");
+  await createKey(a, "alice-secret-key");
+  const list = await a.request.get("/api/trpc/keys.list");
+  const aliceKeyId = (await list.json()).result.data.json[0].id as string;
+
+  const bob = await browser.newContext();
+  const b = await bob.newPage();
+  await signUp(b, unique(), "Bob");
+  await expect(b.getByText("alice-secret-key")).toHaveCount(0);
+  const bobList = await b.request.get("/api/trpc/keys.list");
+  expect((await bobList.json()).result.data.json).toEqual([]);
+  const steal = await b.request.post("/api/trpc/keys.revoke", {
+    headers: { "content-type": "application/json", origin: new URL(b.url()).origin },
+    data: { json: { id: aliceKeyId } },
+  });
+  expect(steal.status()).toBe(404);
+  const crossSite = await b.request.post("/api/trpc/keys.revoke", {
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+    data: "id=" + aliceKeyId,
+  });
+  expect(crossSite.status()).toBe(403);
+  const stillThere = await a.request.get("/api/trpc/keys.list");
+  expect((await stillThere.json()).result.data.json[0].status).toBe("active");
+  await alice.close();
+  await bob.close();
+});
+
+test("after sign-out, replaying the old session cookie is refused", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUp(page, unique(), "Replay Tester");
+  const cookies = await context.cookies();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  const replay = await browser.newContext();
+  await replay.addCookies(cookies);
+  const again = await replay.newPage();
+  await again.goto("/keys");
+  await expect(again).toHaveURL(/\/sign-in$/);
+  const api = await again.request.get("/api/trpc/keys.list");
+  expect(api.status()).toBe(401);
+  await context.close();
+  await replay.close();
+});
