@@ -2,11 +2,13 @@ import { router, createCallerFactory } from "./trpc.ts";
 import { meRouter } from "./routers/me.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { accountRouter } from "./routers/account.ts";
+import { usageRouter } from "./routers/usage.ts";
 
 export const appRouter = router({
   me: meRouter,
   keys: keysRouter,
   account: accountRouter,
+  usage: usageRouter,
 });
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

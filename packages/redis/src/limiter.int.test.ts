@@ -93,6 +93,17 @@ describe("multi-window limiter on real Redis", () => {
     expect(d.retryAfterMs).toBe(Date.UTC(2026, 11, 1) - T0);
   });
 
+  it("peek shows the quota without counting anything", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const key = id();
+    for (let i = 0; i < 3; i++) await limiter.check(key, limits(5));
+    const a = await limiter.peek(key, limits(5));
+    const b = await limiter.peek(key, limits(5));
+    expect(a.windows.minute).toMatchObject({ used: 3, remaining: 2 });
+    expect(b.windows).toEqual(a.windows);
+    expect((await limiter.check(key, limits(5))).windows.minute.used).toBe(4);
+  });
+
   it("leaves no key without a TTL", async () => {
     const limiter = new RedisLimiter(redis);
     for (let i = 0; i < 20; i++) await limiter.check(id(), limits(5));

@@ -81,7 +81,7 @@ export class RedisLimiter implements Limiter {
       reply = await this.redis.keywayLimit(
         k.limits, k.usage,
         limits.minute, limits.hour, limits.day, limits.month,
-        cost, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs,
+        cost, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs, "0",
       );
     } catch (error) {
       if (error instanceof Error && error.name === "ReplyError") {
@@ -119,6 +119,16 @@ export class RedisLimiter implements Limiter {
   /** Writes the refusals answered from the negative cache into the usage counters now. */
   flush(): Promise<void> {
     return this.recorder.flush();
+  }
+
+  /**
+   * The key's current quota in every window, without counting anything: `used` and `remaining`
+   * are what they are now (remaining as if one more request came would leave), resets as usual.
+   */
+  async peek(keyId: string, limits: Limits): Promise<LimitDecision> {
+    const k = keysOf(keyId);
+    const reply = await this.redis.keywayLimit(k.limits, k.usage, limits.minute, limits.hour, limits.day, limits.month, 0, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs, "1");
+    return toDecision(reply, limits);
   }
 
   forget(keyIds: string[] | "all"): void {

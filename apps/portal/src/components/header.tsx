@@ -6,17 +6,18 @@ import { signOut } from "next-auth/react";
 const NAV = [
   { href: "/", label: "Overview" },
   { href: "/keys", label: "API keys" },
+  { href: "/usage", label: "Usage" },
 ];
 
 export function Header({ email, role }: { email: string; role: string }) {
   const path = usePathname();
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
-        <div className="flex items-center gap-6">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">
+        <div className="flex items-center gap-3 sm:gap-6">
           <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
             <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">K</span>
-            Keyway
+            <span className="sr-only sm:not-sr-only">Keyway</span>
           </Link>
           <nav aria-label="Main" className="flex gap-1 text-sm">
             {NAV.map((item) => (
@@ -24,7 +25,7 @@ export function Header({ email, role }: { email: string; role: string }) {
                 key={item.href}
                 href={item.href}
                 aria-current={path === item.href ? "page" : undefined}
-                className="rounded-md px-2.5 py-1.5 font-medium text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900"
+                className="whitespace-nowrap rounded-md px-2 py-1.5 font-medium text-slate-600 sm:px-2.5 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900"
               >
                 {item.label}
               </Link>

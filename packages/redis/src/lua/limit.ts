@@ -11,7 +11,8 @@ KEYS[1] limits hash  rl:{id}  m:<n> minute sub-bucket counts, h:<n> hour sub-buc
                               dp/dc UTC day number and its count, mp/mc month (year*12+month0) and its count
 KEYS[2] usage hash   u:{id}   "<minute>:a" allowed, "<minute>:l" rate-limited (taken by the flusher)
 ARGV[1..4] limits (minute, hour, day, month); ARGV[5] cost;
-ARGV[6] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[7] usage TTL ms
+ARGV[6] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[7] usage TTL ms;
+ARGV[8] "1" to only look: answer as if a request came, count and write nothing (the quota view)
 
 Minute and hour are sliding windows over SUB sub-buckets: a request is counted against the current
 sub-bucket and the SUB before it, so every true sliding window of the period is covered in full.
@@ -108,7 +109,9 @@ for w = 1, 4 do
 end
 
 local minute = floor(now / 60000)
-if blocked == 0 then
+if ARGV[8] == '1' then
+  -- a look at the quota: nothing is written
+elseif blocked == 0 then
   local mcur, hcur = 0, 0
   for _, bn in ipairs(buckets[1]) do if bn[1] == cur[1] then mcur = bn[2] end end
   for _, bn in ipairs(buckets[2]) do if bn[1] == cur[2] then hcur = bn[2] end end
