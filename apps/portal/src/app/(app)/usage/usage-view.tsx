@@ -142,6 +142,7 @@ export function UsageView() {
         </div>
         <details className="mt-4 text-sm">
           <summary className="cursor-pointer font-medium text-slate-700">Show the numbers as a table</summary>
+          <div className="overflow-x-auto">
           <table className="mt-2 w-full text-left">
             <caption className="sr-only">Requests per period</caption>
             <thead className="text-slate-600">
@@ -154,6 +155,7 @@ export function UsageView() {
               ))}
             </tbody>
           </table>
+          </div>
         </details>
       </div>
 
