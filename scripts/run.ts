@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from "@keyway/core";
 import { deployMigrations } from "@keyway/db/migrate";
 import { describeDbError } from "@keyway/db";
 import { ensureDevSecrets, loadEnvFile } from "./lib/dotenv.ts";
-import { reachable, resolvePostgres, resolveRedis, root, type Started } from "./lib/services.ts";
+import { reachable, resolvePostgres, resolveRedis, root, ServiceMissingError, type Started } from "./lib/services.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "./lib/cleanup.ts";
 
 const command = process.argv[2] ?? "start";
@@ -53,7 +53,7 @@ async function services(database: string) {
   } catch (error) {
     await stopAll();
     if (error instanceof ConfigError) fail(error.message);
-    if (error instanceof Error && /Redis/.test(error.message) && !("code" in error)) fail(error.message);
+    if (error instanceof ServiceMissingError) fail(error.message);
     fail(`database: ${describeDbError(error)}`);
   }
 }

@@ -33,6 +33,11 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A service Keyway needs is neither configured, running, nor installed. */
+export class ServiceMissingError extends Error {
+  override name = "ServiceMissingError";
+}
+
 export interface Started {
   url: string;
   origin: string;
@@ -65,7 +70,7 @@ export async function resolveRedis(env: NodeJS.ProcessEnv): Promise<Started> {
     return { url: "redis://127.0.0.1:6379", origin: "local Redis on 127.0.0.1:6379", stop: nothing };
   }
   if (spawnSync("redis-server", ["--version"]).status !== 0) {
-    throw new Error(
+    throw new ServiceMissingError(
       "Keyway needs Redis and none is running or installed. Install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`, macOS: `brew install redis`) or set REDIS_URL.",
     );
   }
