@@ -122,7 +122,9 @@ elseif blocked == 0 then
     'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
   if #stale > 0 then call('HDEL', KEYS[1], unpack(stale)) end
   -- a new hash or a new month: the hash lives until the month's end
-  if mp ~= month_id then call('PEXPIRE', KEYS[1], ceil(reset[4] - now)) end
+  -- (at least 1 s: counts are tagged with their day and month, so a hash that lives a moment past
+  -- its window is harmless, while a 1 ms TTL set just before midnight races the next request)
+  if mp ~= month_id then call('PEXPIRE', KEYS[1], math.max(1000, ceil(reset[4] - now))) end
   if call('HINCRBY', KEYS[2], minute .. ':a', 1) == 1 then call('PEXPIRE', KEYS[2], tonumber(ARGV[7])) end
 else
   if call('HINCRBY', KEYS[2], minute .. ':l', 1) == 1 then call('PEXPIRE', KEYS[2], tonumber(ARGV[7])) end
