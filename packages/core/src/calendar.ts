@@ -9,11 +9,6 @@ export function nextDayStart(now: number): number {
   return dayStart(now) + DAY;
 }
 
-export function monthId(now: number): number {
-  const d = new Date(now);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-}
-
 export function nextMonthStart(now: number): number {
   const d = new Date(now);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);

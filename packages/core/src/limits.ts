@@ -76,7 +76,3 @@ export function rateLimitHeaders(decision: LimitDecision): Record<string, string
   if (decision.degraded) headers["X-RateLimit-Degraded"] = "local";
   return headers;
 }
-
-export function limitsToArray(limits: Limits): [number, number, number, number] {
-  return [limits.minute, limits.hour, limits.day, limits.month];
-}

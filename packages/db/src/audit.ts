@@ -9,8 +9,6 @@ export interface Actor {
   userAgent?: string | null;
 }
 
-export const SYSTEM_ACTOR: Actor = { id: null, role: "system" };
-
 export interface AuditEntry {
   action: string;
   targetUserId?: string | null;

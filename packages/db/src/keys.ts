@@ -1,7 +1,7 @@
 // API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
-import { generateKey, hashKey, effectiveLimits, type KeyRecord, type KeyStore, type Limits, type Window } from "@keyway/core";
+import { generateKey, hashKey, effectiveLimits, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
@@ -259,12 +259,6 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       });
       await publish({ userId });
       return user;
-    },
-
-    /** Effective limits of a key (tier, then its overrides). */
-    async limitsOf(keyId: string): Promise<Limits | null> {
-      const rec = await keyStore(db).findById(keyId);
-      return rec?.limits ?? null;
     },
   };
 }

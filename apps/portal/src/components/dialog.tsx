@@ -45,3 +45,19 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
     </button>
   );
 }
+
+/** A dialog's error line and its Cancel / confirm buttons. */
+export function DialogFooter({ error, onCancel, cancelFirst, children }: { error: string | null; onCancel: () => void; cancelFirst?: boolean; children: ReactNode }) {
+  return (
+    <>
+      {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={onCancel} autoFocus={cancelFirst}
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+          Cancel
+        </button>
+        {children}
+      </div>
+    </>
+  );
+}

@@ -31,18 +31,15 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
   const store = usageStore(deps.db);
   const now = () => (deps.clock ?? Date.now)();
   const token = () => `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
-  let lastFlushAt = 0;
 
   /** Moves every usage hash from Redis to PostgreSQL once. Safe to run on many instances at once. */
   async function flushOnce(): Promise<{ keys: number; requests: number }> {
     const taken = await takeUsage(deps.redis, deps.keyPrefix, token);
     if (taken.length === 0) {
-      lastFlushAt = now();
       return { keys: 0, requests: 0 };
     }
     await store.apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
     await deleteTaken(deps.redis, taken.map((t) => t.name));
-    lastFlushAt = now();
     let requests = 0;
     for (const t of taken) for (const c of t.minutes.values()) requests += c.allowed + c.rateLimited;
     return { keys: taken.length, requests };
@@ -141,6 +138,6 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
     };
   }
 
-  return { flushOnce, start, series, summary, lag: () => (lastFlushAt ? now() - lastFlushAt : null) };
+  return { flushOnce, start, series, summary };
 }
 export type UsageService = ReturnType<typeof usageService>;

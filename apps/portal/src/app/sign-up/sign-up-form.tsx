@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/client";
+import { errorText } from "~/trpc/errors";
 
 const input = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500";
 
@@ -21,9 +22,7 @@ export function SignUpForm() {
     try {
       await signUp.mutateAsync(values);
     } catch (e) {
-      const err = e as { message: string; data?: { zodError?: { fieldErrors?: Record<string, string[]> } } };
-      const fields = err.data?.zodError?.fieldErrors ?? {};
-      setError(Object.values(fields).flat()[0] ?? err.message);
+      setError(errorText(e));
       return;
     }
     const result = await signIn("credentials", { email: values.email, password: values.password, redirect: false });

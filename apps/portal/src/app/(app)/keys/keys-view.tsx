@@ -1,7 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { CopyButton, Dialog } from "~/components/dialog";
+import { CopyButton, Dialog, DialogFooter } from "~/components/dialog";
+import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 
 type Key = {
@@ -30,11 +31,6 @@ const BADGE: Record<Status, string> = {
   expired: "bg-slate-100 text-slate-600 ring-slate-200",
   revoked: "bg-red-50 text-red-700 ring-red-200",
 };
-
-function errorText(e: unknown): string {
-  const err = e as { message?: string; data?: { zodError?: { fieldErrors?: Record<string, string[]> } } };
-  return Object.values(err.data?.zodError?.fieldErrors ?? {}).flat()[0] ?? err.message ?? "Something went wrong.";
-}
 
 /** The full key, shown once, with a ready-to-paste request against the sample API. */
 function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
@@ -74,6 +70,7 @@ export function KeysView() {
   const [secret, setSecret] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  const [renameError, setRenameError] = useState<string | null>(null);
   const [sort, setSort] = useState<{ by: "name" | "createdAt" | "lastUsedAt"; dir: 1 | -1 }>({ by: "createdAt", dir: -1 });
   const [page, setPage] = useState(0);
 
@@ -131,6 +128,7 @@ export function KeysView() {
         <button type="button" className={primary} onClick={() => setDialog({ kind: "create" })}>Create key</button>
       </div>
 
+      {renameError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{renameError}</p>}
       {keys.isPending ? (
         <div aria-busy="true" aria-label="Loading your keys" className="space-y-2">
           {[0, 1, 2].map((i) => <div key={i} className="h-12 animate-pulse rounded-md bg-slate-200" />)}
@@ -172,7 +170,10 @@ export function KeysView() {
                         <form onSubmit={(e) => {
                           e.preventDefault();
                           const name = String(new FormData(e.currentTarget).get("name") ?? "");
-                          rename.mutate({ id: k.id, name }, { onSuccess: () => setEditing(null) });
+                          rename.mutate({ id: k.id, name }, {
+                            onSuccess: () => { setEditing(null); setRenameError(null); },
+                            onError: (err) => setRenameError(`Could not rename "${k.name}": ${errorText(err)}`),
+                          });
                         }}>
                           <input name="name" defaultValue={k.name} autoFocus aria-label="Key name" maxLength={64}
                             onKeyDown={(e) => e.key === "Escape" && setEditing(null)}
@@ -236,11 +237,9 @@ export function KeysView() {
                 <option value="365">In a year</option>
               </select>
             </label>
-            {formError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
-            <div className="flex justify-end gap-2">
-              <button type="button" className={secondary} onClick={close}>Cancel</button>
+            <DialogFooter error={formError} onCancel={close}>
               <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create key"}</button>
-            </div>
+            </DialogFooter>
           </form>
         )}
       </Dialog>
@@ -252,14 +251,12 @@ export function KeysView() {
               <strong>{dialog.key.name}</strong> (<code className="font-mono">{dialog.key.prefix}</code>) stops working
               everywhere within a second. Requests using it will get 401. This cannot be undone.
             </p>
-            {formError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
-            <div className="flex justify-end gap-2">
-              <button type="button" className={secondary} onClick={close} autoFocus>Cancel</button>
+            <DialogFooter error={formError} onCancel={close} cancelFirst>
               <button type="button" className={danger} disabled={revoke.isPending}
                 onClick={() => revoke.mutate({ id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
                 {revoke.isPending ? "Revoking…" : "Revoke key"}
               </button>
-            </div>
+            </DialogFooter>
           </div>
         )}
       </Dialog>
@@ -282,11 +279,9 @@ export function KeysView() {
                 <option value="86400">In 24 hours</option>
               </select>
             </label>
-            {formError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{formError}</p>}
-            <div className="flex justify-end gap-2">
-              <button type="button" className={secondary} onClick={close}>Cancel</button>
+            <DialogFooter error={formError} onCancel={close}>
               <button type="submit" className={primary} disabled={roll.isPending}>{roll.isPending ? "Rolling…" : "Roll key"}</button>
-            </div>
+            </DialogFooter>
           </form>
         ))}
       </Dialog>
