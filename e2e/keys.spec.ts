@@ -1,28 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const password = "correct-horse-battery";
-const unique = () => `dev-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}@example.test`;
-
-async function signUp(page: Page, email: string, name: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/keys$/);
-}
-
-async function createKey(page: Page, name: string): Promise<string> {
-  await page.getByRole("button", { name: /Create (your first )?key/ }).first().click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Name").fill(name);
-  await dialog.getByRole("button", { name: "Create key" }).click();
-  const key = await dialog.getByTestId("new-key").inputValue();
-  expect(key).toMatch(/^ys_free_[0-9A-Za-z]{16}_[0-9A-Za-z]{39}$/);
-  return key;
-}
-
-const echo = (page: Page, key: string) => page.request.get("/api/v1/echo", { headers: { authorization: `Bearer ${key}` } });
+import { createKey, echo, expect, signUp, test, unique } from "./fixtures.ts";
 
 test("sign up, create a key, copy it, call the API, roll, revoke: the old key is refused", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -47,6 +23,8 @@ test("sign up, create a key, copy it, call the API, roll, revoke: the old key is
   const row = page.getByRole("row", { name: /Production server/ });
   await expect(row.getByText("active")).toBeVisible();
   await expect(page.getByRole("cell", { name: key.slice(0, key.lastIndexOf("_")) + "_…" })).toBeVisible();
+  // "Last used" follows the request without a reload (usage flush every 5 s, list refresh every 10 s).
+  await expect(row.getByTestId("last-used")).toHaveText("just now", { timeout: 20_000 });
   await page.screenshot({ path: "test-results/screenshots/keys-list.png", fullPage: true });
 
   // rename inline from the keyboard

@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { demo, expect, signUp, test, unique } from "./fixtures.ts";
 
-const developer = { email: "dev@keyway.local", password: "keyway-dev-pass" };
+const developer = demo.developer;
 
 test("a signed-out visitor is sent to sign in", async ({ page }) => {
   await page.goto("/");
@@ -32,4 +32,24 @@ test("the demo developer signs in from the keyboard and sees their plan", async 
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("sign-in attempts on one account are throttled with a clear message", async ({ page }) => {
+  const email = unique("throttle");
+  await signUp(page, email, "Theo Throttle");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  // Sign-up signed in once; four wrong passwords make five attempts this minute.
+  for (let i = 0; i < 4; i++) {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(`wrong-password-${i}`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /\w/ })).toHaveText("That email and password do not match an account.");
+  }
+  // The right password now waits too: the account is over its 5 attempts a minute.
+  await page.getByLabel("Password").fill("correct-horse-battery");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /\w/ })).toHaveText(/^Too many attempts\. Try again in \d+ seconds?\.$/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/sign-in$/);
 });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures.ts";
 
 test("requests made through the API appear in the usage chart and the quota, without a reload", async ({ page }) => {
   const email = `usage-${Date.now().toString(36)}@example.test`;
@@ -8,6 +8,12 @@ test("requests made through the API appear in the usage chart and the quota, wit
   await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/keys$/);
+  // A new account's overview walks through the first steps.
+  await page.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByRole("heading", { name: "Get started" })).toBeVisible();
+  await expect(page.getByTestId("step-1")).toHaveAttribute("data-done", "false");
+  await page.screenshot({ path: "test-results/screenshots/get-started.png", fullPage: true });
+  await page.getByRole("link", { name: "Go to API keys" }).click();
   await page.getByRole("button", { name: "Create your first key" }).click();
   await page.getByRole("dialog").getByLabel("Name").fill("charts");
   await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
@@ -35,4 +41,9 @@ test("requests made through the API appear in the usage chart and the quota, wit
 
   await page.setViewportSize({ width: 375, height: 800 });
   await page.screenshot({ path: "test-results/screenshots/usage-375.png", fullPage: true });
+
+  // With a key that has been used, the walkthrough is done and makes way.
+  await page.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("tier-name")).toHaveText("free");
+  await expect(page.getByRole("heading", { name: "Get started" })).toBeHidden({ timeout: 15_000 });
 });

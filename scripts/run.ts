@@ -104,9 +104,15 @@ async function test() {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const database = `keyway_test_${runId}`;
   const prefix = `kwtest:${runId}:`;
-  step(pnpm, ["exec", "turbo", "run", "typecheck", "lint", "--output-logs=errors-only"]);
-  step(bin("tsc"), ["-p", "tsconfig.json"]);
-  step(bin("eslint"), ["scripts", "test", "e2e", "prisma"]);
+  // While developing: KEYWAY_TEST_ONLY=vitest|e2e runs one suite, passing further arguments to it.
+  const only = env.KEYWAY_TEST_ONLY;
+  if (only && only !== "vitest" && only !== "e2e") fail("KEYWAY_TEST_ONLY must be vitest or e2e");
+  const extra = only ? process.argv.slice(3) : [];
+  if (!only) {
+    step(pnpm, ["exec", "turbo", "run", "typecheck", "lint", "--output-logs=errors-only"]);
+    step(bin("tsc"), ["-p", "tsconfig.json"]);
+    step(bin("eslint"), ["scripts", "test", "e2e", "prisma"]);
+  }
   env.REDIS_KEY_PREFIX = prefix;
   env.NODE_ENV = "test";
   env.PORT = "3107";
@@ -119,10 +125,12 @@ async function test() {
   let failed = false;
   try {
     step(bin("tsx"), ["prisma/seed.ts"]);
-    step(bin("vitest"), ["run"]);
-    ensureChromium();
-    step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--output-logs=errors-only"]);
-    step(bin("playwright"), ["test"]);
+    if (only !== "e2e") step(bin("vitest"), ["run", ...extra]);
+    if (only !== "vitest") {
+      ensureChromium();
+      step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--output-logs=errors-only"]);
+      step(bin("playwright"), ["test", ...extra]);
+    }
   } catch (error) {
     failed = true;
     console.error(`keyway: ${error instanceof StepFailed ? error.message : describeDbError(error)}`);

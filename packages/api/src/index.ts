@@ -3,3 +3,4 @@ export { createContextInner, type Context } from "./trpc.ts";
 export type { Viewer } from "./services/sessions.ts";
 export type { Health, Services } from "./services/index.ts";
 export { createPublicApi } from "./http/public-api.ts";
+export { clientAddress } from "./services/throttle.ts";

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { isKeyError, type KeyError, type Actor } from "@keyway/db";
 import type { Services } from "./services/index.ts";
 import type { Viewer } from "./services/sessions.ts";
+import { isThrottled } from "./services/throttle.ts";
 
 export interface Context {
   services: Services;
@@ -49,9 +50,10 @@ const KEY_ERROR_CODES = {
 /** Domain errors become tRPC errors with their one-line message; anything else stays internal. */
 const errors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isKeyError(result.error.cause)) {
-    throw new TRPCError({ code: KEY_ERROR_CODES[result.error.cause.code], message: result.error.cause.message, cause: result.error.cause });
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (isKeyError(cause)) throw new TRPCError({ code: KEY_ERROR_CODES[cause.code], message: cause.message, cause });
+  if (isThrottled(cause)) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
   return result;
 });
 

@@ -44,6 +44,8 @@ export const configSchema = z.object({
   OIDC_ISSUER: url(["http:", "https:"]).optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
+  /** The label of the OIDC button on the sign-in page. */
+  OIDC_NAME: z.string().max(40).default("Single sign-on"),
 });
 
 export type Config = z.infer<typeof configSchema>;

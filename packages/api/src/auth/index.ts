@@ -2,9 +2,13 @@
 // The cookie is a signed JWT that carries only a server-side session id ("sid"); every request
 // resolves it against PostgreSQL, so sign-out, disabling and role changes take effect at once.
 import type { NextAuthOptions } from "next-auth";
+import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import type { Config } from "@keyway/core";
 import type { Services } from "../services/index.ts";
 import { SESSION_MAX_AGE_S, type Viewer } from "../services/sessions.ts";
+import { clientAddress } from "../services/throttle.ts";
 
 declare module "next-auth" {
   interface Session {
@@ -17,6 +21,40 @@ declare module "next-auth/jwt" {
   }
 }
 
+/** The external sign-in buttons this deployment offers: only those configured in the environment. */
+export function externalProviders(config: Config): { id: "github" | "oidc"; name: string }[] {
+  const out: { id: "github" | "oidc"; name: string }[] = [];
+  if (config.GITHUB_ID && config.GITHUB_SECRET) out.push({ id: "github", name: "GitHub" });
+  if (config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET) out.push({ id: "oidc", name: config.OIDC_NAME });
+  return out;
+}
+
+function oauthProviders(config: Config): Provider[] {
+  return externalProviders(config).map(({ id, name }) =>
+    id === "github"
+      ? GitHubProvider({ clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! })
+      : {
+          id: "oidc",
+          name,
+          type: "oauth",
+          wellKnown: `${config.OIDC_ISSUER!.replace(/\/$/, "")}/.well-known/openid-configuration`,
+          authorization: { params: { scope: "openid email profile" } },
+          idToken: true,
+          checks: ["pkce", "state"],
+          clientId: config.OIDC_CLIENT_ID!,
+          clientSecret: config.OIDC_CLIENT_SECRET!,
+          profile: (p: { sub: string; email?: string; name?: string; preferred_username?: string }) => ({
+            id: p.sub,
+            email: p.email ?? null,
+            name: p.name ?? p.preferred_username ?? null,
+          }),
+        },
+  );
+}
+
+/** Why an external sign-in was refused, as the `error` query parameter the sign-in page explains. */
+const OAUTH_REFUSALS = { no_email: "OAuthNoEmail", email_in_use: "OAuthEmailInUse", disabled: "AccountDisabled" } as const;
+
 export function buildAuthOptions(services: Services): NextAuthOptions {
   return {
     secret: services.config.AUTH_SECRET,
@@ -26,20 +64,41 @@ export function buildAuthOptions(services: Services): NextAuthOptions {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { type: "email" }, password: { type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           const email = String(credentials?.email ?? "").slice(0, 320);
           const password = String(credentials?.password ?? "").slice(0, 1024);
           if (!email || !password) return null;
+          const headers = (req.headers ?? {}) as Record<string, string | undefined>;
+          // A ThrottledError's one-line message reaches the form as the sign-in error.
+          await services.throttle.signIn(email, clientAddress((name) => headers[name]));
           const id = await services.users.checkPassword(email, password);
           return id ? { id } : null;
         },
       }),
+      ...oauthProviders(services.config),
     ],
     callbacks: {
-      async jwt({ token, user }) {
+      async signIn({ user, account }) {
+        if (!account || account.type === "credentials") return true;
+        const result = await services.users.signInWithProvider({
+          provider: account.provider,
+          providerAccountId: account.providerAccountId,
+          email: user.email,
+          name: user.name,
+        });
+        return result.ok ? true : `/sign-in?error=${OAUTH_REFUSALS[result.reason]}`;
+      },
+      async jwt({ token, user, account }) {
         // On sign-in, open a server-side session; afterwards the token carries only its id.
-        if (user) return { sid: await services.sessions.open(user.id) };
-        return { sid: token.sid };
+        if (!user) return { sid: token.sid };
+        let userId = user.id;
+        if (account && account.type !== "credentials") {
+          // `user` is the provider's profile here; the signIn callback has linked it to a Keyway user.
+          const linked = await services.users.signInWithProvider({ provider: account.provider, providerAccountId: account.providerAccountId, email: user.email, name: user.name });
+          if (!linked.ok) throw new Error("AccessDenied");
+          userId = linked.userId;
+        }
+        return { sid: await services.sessions.open(userId) };
       },
       async session({ token }) {
         const viewer = await services.sessions.resolve(token.sid);

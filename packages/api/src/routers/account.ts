@@ -14,6 +14,7 @@ export const accountRouter = {
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      await ctx.services.throttle.signUp(ctx.client?.ip ?? null);
       const created = await ctx.services.users.register(input);
       if (!created) throw new TRPCError({ code: "CONFLICT", message: "An account with this email already exists. Sign in instead." });
       return { email: created.email };

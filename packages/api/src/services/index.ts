@@ -5,6 +5,7 @@ import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, w
 import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
 import { userService } from "./users.ts";
+import { throttleService } from "./throttle.ts";
 import { usageService } from "./usage.ts";
 
 export interface Health {
@@ -56,6 +57,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, clock: options.clock }),
     sessions: sessionService(db),
     users: userService(db),
+    throttle: throttleService(limiter),
     /** Resolves once Redis is connected (or after `timeoutMs`, leaving the failure policy to act). */
     async ready(timeoutMs = 2_000): Promise<void> {
       await waitForReady(redis, timeoutMs).catch(() => log.warn("redis not reachable at start-up"));

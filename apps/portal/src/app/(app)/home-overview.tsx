@@ -1,8 +1,59 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "~/trpc/client";
+import { CopyButton } from "~/components/dialog";
+import { number as fmt } from "~/lib/format";
 
-const fmt = new Intl.NumberFormat("en");
+/** The three steps from a new account to a first counted request; hidden once all are done. */
+function GetStarted() {
+  const trpc = useTRPC();
+  const keys = useQuery(trpc.keys.list.queryOptions(undefined, { refetchInterval: 10_000 }));
+  if (!keys.data) return null;
+  const hasKey = keys.data.some((k) => k.status === "active");
+  const used = keys.data.some((k) => k.lastUsedAt !== null);
+  if (hasKey && used) return null;
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  const curl = `curl ${origin}/api/v1/echo -H "Authorization: Bearer $KEYWAY_KEY"`;
+  const steps = [
+    { done: hasKey, title: "Create an API key", body: <>Name it after the app that will use it. You see the secret once, so keep it somewhere safe. <Link className="font-medium text-indigo-700 hover:underline" href="/keys">Go to API keys</Link></> },
+    {
+      done: used,
+      title: "Send your first request",
+      body: (
+        <div className="space-y-2">
+          <p>Put your key in <code className="rounded bg-slate-100 px-1">KEYWAY_KEY</code> and call the sample API:</p>
+          <div className="flex flex-wrap items-start gap-2">
+            <pre className="min-w-0 flex-1 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100"><code>{curl}</code></pre>
+            <CopyButton text={curl} label="Copy curl" />
+          </div>
+        </div>
+      ),
+    },
+    { done: false, title: "Watch it arrive", body: <>Requests show up on the <Link className="font-medium text-indigo-700 hover:underline" href="/usage">Usage</Link> page within seconds, with what is left of each limit.</> },
+  ];
+  return (
+    <section aria-labelledby="get-started" className="rounded-lg border border-indigo-200 bg-indigo-50/50 p-5">
+      <h2 id="get-started" className="text-lg font-medium">Get started</h2>
+      <ol className="mt-3 space-y-4">
+        {steps.map((step, i) => (
+          <li key={step.title} className="flex gap-3" data-testid={`step-${i + 1}`} data-done={step.done}>
+            <span aria-hidden className={`grid size-6 shrink-0 place-items-center rounded-full text-xs font-semibold ${step.done ? "bg-emerald-600 text-white" : "bg-white text-indigo-700 ring-1 ring-indigo-300"}`}>
+              {step.done ? "✓" : i + 1}
+            </span>
+            <div className="min-w-0 flex-1 text-sm text-slate-700">
+              <p className={`font-medium ${step.done ? "text-slate-500 line-through" : "text-slate-900"}`}>
+                {step.title}
+                {step.done && <span className="sr-only"> (done)</span>}
+              </p>
+              {!step.done && <div className="mt-1">{step.body}</div>}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
 
 export function HomeOverview() {
   const trpc = useTRPC();
@@ -27,6 +78,7 @@ export function HomeOverview() {
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold">Welcome, {name ?? email}</h1>
+      <GetStarted />
       <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 className="text-lg font-medium">

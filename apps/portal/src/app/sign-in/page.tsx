@@ -1,17 +1,34 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { externalProviders } from "@keyway/api/auth";
+import { getServices } from "@keyway/api/server";
 import { getViewer } from "~/server/auth";
 import { AuthCard } from "~/components/auth-card";
 import { SignInForm } from "./sign-in-form";
+import { ExternalSignIn } from "./external-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-export default async function SignInPage() {
+/** What the `error` parameter Auth.js (or our signIn callback) sends back means, in plain words. */
+const ERRORS: Record<string, string> = {
+  OAuthEmailInUse: "An account with that email already exists. Sign in with your email and password.",
+  OAuthNoEmail: "Your provider did not share an email address, which Keyway needs. Make one visible and try again.",
+  AccountDisabled: "This account is disabled. Contact your platform's administrators.",
+  OAuthSignin: "Could not reach the sign-in provider. Try again in a moment.",
+  OAuthCallback: "The sign-in provider's answer could not be checked. Try again.",
+  AccessDenied: "Sign-in was refused.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
   if (await getViewer()) redirect("/");
+  const { error } = await searchParams;
+  const message = error && error !== "CredentialsSignin" ? (ERRORS[error] ?? "Sign-in failed. Try again.") : null;
   return (
     <AuthCard title="Sign in to Keyway">
+      {message && <p role="alert" className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{message}</p>}
       <SignInForm />
+      <ExternalSignIn providers={externalProviders(getServices().config)} />
       <p className="mt-4 text-center text-sm text-slate-600">
         New to Keyway? <a className="font-medium text-indigo-700 hover:underline" href="/sign-up">Create an account</a>
       </p>

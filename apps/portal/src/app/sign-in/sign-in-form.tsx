@@ -24,7 +24,9 @@ export function SignInForm() {
       return;
     }
     setPending(false);
-    setError("That email and password do not match an account.");
+    // Auth.js reports a refused password as "CredentialsSignin"; a throttle carries its own message.
+    const throttled = result?.error?.startsWith("Too many attempts");
+    setError(throttled ? result!.error! : "That email and password do not match an account.");
   }
 
   return (

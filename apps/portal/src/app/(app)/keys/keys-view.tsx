@@ -4,6 +4,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { CopyButton, Dialog, DialogFooter } from "~/components/dialog";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
+import { ago, dateTime as fmt } from "~/lib/format";
 
 type Key = {
   id: string; name: string; prefix: string; tierAtCreation: string; status: "active" | "revoked";
@@ -16,7 +17,6 @@ const button = "rounded-md px-3 py-1.5 text-sm font-medium";
 const primary = `${button} bg-indigo-600 text-white hover:bg-indigo-700 disabled:opacity-60`;
 const secondary = `${button} border border-slate-300 bg-white text-slate-700 hover:bg-slate-100`;
 const danger = `${button} bg-red-600 text-white hover:bg-red-700 disabled:opacity-60`;
-const fmt = (d: Date | null) => (d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—");
 
 function statusOf(k: Key, now = Date.now()): Status {
   if (k.status === "revoked") return "revoked";
@@ -63,7 +63,8 @@ function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
 export function KeysView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const keys = useQuery(trpc.keys.list.queryOptions());
+  // Refreshed every 10 s so "last used" follows traffic (usage reaches PostgreSQL every 5 s).
+  const keys = useQuery(trpc.keys.list.queryOptions(undefined, { refetchInterval: 10_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
 
   const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "revoke" | "roll"; key: Key }>(null);
@@ -192,7 +193,7 @@ export function KeysView() {
                       <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${BADGE[status]}`}>{status}</span>
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">{fmt(k.createdAt)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? fmt(k.lastUsedAt) : "Never"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? ago(k.lastUsedAt) : "Never"}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{k.expiresAt ? fmt(k.expiresAt) : "Never"}</td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">
                       {live && (

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter, createContextInner } from "@keyway/api";
+import { appRouter, clientAddress, createContextInner } from "@keyway/api";
 import { getServices } from "@keyway/api/server";
 import { getViewer } from "~/server/auth";
 
@@ -26,7 +26,12 @@ const handler = async (req: Request) => {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => createContextInner({ services: getServices(), viewer: await getViewer() }),
+    createContext: async () =>
+      createContextInner({
+        services: getServices(),
+        viewer: await getViewer(),
+        client: { ip: clientAddress((name) => req.headers.get(name)), userAgent: req.headers.get("user-agent")?.slice(0, 256) ?? null },
+      }),
   });
 };
 

@@ -1,0 +1,26 @@
+// How the portal writes dates and numbers: in the viewer's locale and time zone.
+export const number = new Intl.NumberFormat("en");
+
+export const dateTime = (d: Date | string | null) =>
+  d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["second", 60],
+  ["minute", 60],
+  ["hour", 24],
+  ["day", 30],
+  ["month", 12],
+  ["year", Infinity],
+];
+
+/** "just now", "3 minutes ago", "in 2 days". */
+export function ago(d: Date | string, now = Date.now()): string {
+  let value = (new Date(d).getTime() - now) / 1000;
+  if (Math.abs(value) < 60) return "just now"; // usage is counted per minute
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
+    value /= size;
+  }
+  return relative.format(Math.round(value), "year");
+}
