@@ -2,7 +2,7 @@
 // stdout carries only JSON; errors are one line on stderr and a non-zero exit.
 import path from "node:path";
 import { loadConfig, ConfigError, TIER_NAME } from "@keyway/core";
-import { KeyError, describeDbError, isKeyError } from "@keyway/db";
+import { DomainError, describeDbError, isDomainError } from "@keyway/db";
 import { createServices } from "@keyway/api/server";
 import { loadEnvFile } from "./lib/dotenv.ts";
 import { root } from "./lib/services.ts";
@@ -62,7 +62,7 @@ try {
   const actor = { id: null, role: "cli" as const };
   const userByEmail = async (email: string) => {
     const user = await s.db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
-    if (!user) throw new KeyError("NOT_FOUND", `no user with email ${email}`);
+    if (!user) throw new DomainError("NOT_FOUND", `no user with email ${email}`);
     return user.id;
   };
   const keyView = (k: { id: string; prefix: string; name: string; status: string; tierAtCreation: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null; limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null }) => ({
@@ -82,7 +82,7 @@ try {
       const email = need(flags, "email");
       if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError("--email is not an email address");
       const existing = await s.db.tier.findUnique({ where: { name: tier } });
-      if (!existing) throw new KeyError("INVALID_TIER", `there is no tier named ${tier}`);
+      if (!existing) throw new DomainError("INVALID_TIER", `there is no tier named ${tier}`);
       const user = password
         ? await s.users.upsertWithPassword({ email, name: flags.name ?? email, password, role, tier })
         : await s.db.user.upsert({ where: { email: email.toLowerCase() }, create: { email: email.toLowerCase(), name: flags.name ?? null, role, tierName: tier }, update: { role, tierName: tier, ...(flags.name ? { name: flags.name } : {}) }, select: { id: true, email: true } });
@@ -134,7 +134,7 @@ try {
   code = error instanceof UsageError ? 2 : 1;
   const message =
     error instanceof UsageError ? (error.message ? `${error.message}\n${USAGE}` : USAGE)
-    : isKeyError(error) || error instanceof ConfigError ? (error as Error).message
+    : isDomainError(error) || error instanceof ConfigError ? (error as Error).message
     : describeDbError(error);
   process.stderr.write(`keyway: ${message}\n`);
 } finally {

@@ -4,3 +4,4 @@ export type { Viewer } from "./services/sessions.ts";
 export type { Health, Services } from "./services/index.ts";
 export { createPublicApi } from "./http/public-api.ts";
 export { clientAddress } from "./services/throttle.ts";
+export { auditCsv, csvField } from "./services/audit-csv.ts";

@@ -3,12 +3,14 @@ import { meRouter } from "./routers/me.ts";
 import { keysRouter } from "./routers/keys.ts";
 import { accountRouter } from "./routers/account.ts";
 import { usageRouter } from "./routers/usage.ts";
+import { adminRouter } from "./routers/admin.ts";
 
 export const appRouter = router({
   me: meRouter,
   keys: keysRouter,
   account: accountRouter,
   usage: usageRouter,
+  admin: adminRouter,
 });
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

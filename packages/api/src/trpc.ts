@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { isKeyError, type KeyError, type Actor } from "@keyway/db";
+import { isDomainError, type DomainErrorCode, type Actor } from "@keyway/db";
 import type { Services } from "./services/index.ts";
 import type { Viewer } from "./services/sessions.ts";
 import { isThrottled } from "./services/throttle.ts";
@@ -18,19 +18,35 @@ export function createContextInner(input: Context): Context {
   return input;
 }
 
+/** By name as well: a bundler may load zod twice. */
+function asZodError(error: unknown): ZodError | null {
+  return error instanceof ZodError || (error as Error | undefined)?.name === "ZodError" ? (error as ZodError) : null;
+}
+
+/** Invalid input as one line: its first problem, with the field it is about ("limits.minute: …"). */
+function oneLine(error: ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "Invalid input.";
+  return `${issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""}${issue.message}`;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     // Internal errors never carry a stack or driver message to the client.
     const internal = error.code === "INTERNAL_SERVER_ERROR";
+    const zod = asZodError(error.cause);
+    const message = internal ? "Something went wrong on our side. Try again in a moment." : shape.message;
     return {
       ...shape,
-      message: internal ? "Something went wrong on our side. Try again in a moment." : shape.message,
+      message,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
-        zodError: error.cause instanceof ZodError || error.cause?.name === "ZodError" ? (error.cause as ZodError).flatten() : null,
+        /** The domain's stable code (KEY_LIMIT_REACHED, TIER_IN_USE, THROTTLED…) when there is one. */
+        reason: isDomainError(error.cause) ? error.cause.code : isThrottled(error.cause) ? "THROTTLED" : null,
+        zodError: zod ? zod.flatten() : null,
       },
     };
   },
@@ -39,20 +55,25 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const KEY_ERROR_CODES = {
+const DOMAIN_ERROR_CODES = {
   NOT_FOUND: "NOT_FOUND",
   KEY_LIMIT_REACHED: "PRECONDITION_FAILED",
   ALREADY_REVOKED: "CONFLICT",
   INVALID_TIER: "BAD_REQUEST",
   INVALID_INPUT: "BAD_REQUEST",
-} as const satisfies Record<KeyError["code"], TRPCError["code"]>;
+  TIER_EXISTS: "CONFLICT",
+  TIER_IN_USE: "CONFLICT",
+  LAST_ADMIN: "PRECONDITION_FAILED",
+} as const satisfies Record<DomainErrorCode, TRPCError["code"]>;
 
-/** Domain errors become tRPC errors with their one-line message; anything else stays internal. */
+/** Invalid input and domain errors become tRPC errors with a one-line message; anything else stays internal. */
 const errors = t.middleware(async ({ next }) => {
   const result = await next();
   if (result.ok) return result;
   const cause = result.error.cause;
-  if (isKeyError(cause)) throw new TRPCError({ code: KEY_ERROR_CODES[cause.code], message: cause.message, cause });
+  const zod = asZodError(cause);
+  if (zod) throw new TRPCError({ code: "BAD_REQUEST", message: oneLine(zod), cause: zod });
+  if (isDomainError(cause)) throw new TRPCError({ code: DOMAIN_ERROR_CODES[cause.code], message: cause.message, cause });
   if (isThrottled(cause)) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
   return result;
 });
@@ -65,7 +86,9 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, viewer: ctx.viewer, actor } });
 });
 
-export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (ctx.viewer.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
+/** The role is read from the database on every call, whatever the session or caller claims. */
+export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const user = await ctx.services.db.user.findUnique({ where: { id: ctx.viewer.id }, select: { role: true, disabled: true } });
+  if (!user || user.disabled || user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
   return next();
 });

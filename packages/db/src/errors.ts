@@ -21,3 +21,32 @@ export function describeDbError(error: unknown): string {
   const first = String(e?.message ?? error).split("\n").find((line) => line.trim() !== "") ?? "unknown error";
   return first.replace(/postgres(ql)?:\/\/[^\s]*/g, "postgresql://…");
 }
+
+/** The stable codes of refusals the domain makes; each reaches clients with a one-line message. */
+export type DomainErrorCode =
+  | "NOT_FOUND"
+  | "KEY_LIMIT_REACHED"
+  | "ALREADY_REVOKED"
+  | "INVALID_TIER"
+  | "INVALID_INPUT"
+  | "TIER_EXISTS"
+  | "TIER_IN_USE"
+  | "LAST_ADMIN";
+
+/**
+ * Checked by name, not instanceof: Next bundles each route with its own copy of this module while
+ * the services (built once per process) may come from another copy.
+ */
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof Error && error.name === "DomainError" && "code" in error;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}

@@ -5,26 +5,9 @@ import { generateKey, hashKey, effectiveLimits, type KeyRecord, type KeyStore, t
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
+import { DomainError } from "./errors.ts";
 
 export type Invalidation = { keyId: string } | { userId: string } | "all";
-
-/**
- * Checked by name, not instanceof: Next bundles each route with its own copy of this module while
- * the services (built once per process) may come from another copy.
- */
-export function isKeyError(error: unknown): error is KeyError {
-  return error instanceof Error && error.name === "KeyError" && "code" in error;
-}
-
-export class KeyError extends Error {
-  constructor(
-    readonly code: "NOT_FOUND" | "KEY_LIMIT_REACHED" | "ALREADY_REVOKED" | "INVALID_TIER" | "INVALID_INPUT",
-    message: string,
-  ) {
-    super(message);
-    this.name = "KeyError";
-  }
-}
 
 /** Fields of a key that may leave the server. No hash, ever. */
 export const publicKeySelect = {
@@ -101,7 +84,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       select: { ...publicKeySelect },
     });
     // Another user's key and a missing key are the same answer.
-    if (!key) throw new KeyError("NOT_FOUND", "No such key.");
+    if (!key) throw new DomainError("NOT_FOUND", "No such key.");
     return key;
   }
 
@@ -133,12 +116,12 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       return db.$transaction(async (tx) => {
         // Lock the owner so concurrent creates count active keys one at a time.
         const owner = await tx.$queryRaw<{ tierName: string }[]>`SELECT "tierName" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
-        if (owner.length === 0) throw new KeyError("NOT_FOUND", "No such user.");
+        if (owner.length === 0) throw new DomainError("NOT_FOUND", "No such user.");
         const active = await tx.apiKey.count({
           where: { userId: input.userId, status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] },
         });
         if (active >= options.maxActiveKeys) {
-          throw new KeyError("KEY_LIMIT_REACHED", `You already have ${active} active keys, the most allowed. Revoke one first.`);
+          throw new DomainError("KEY_LIMIT_REACHED", `You already have ${active} active keys, the most allowed. Revoke one first.`);
         }
         const expiresAt = input.expiresInDays ? new Date(now().getTime() + input.expiresInDays * 86_400_000) : null;
         const result = await insertKey(tx, {
@@ -179,7 +162,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     async revoke(actor: Actor, keyId: string, ownerId: string | null) {
       const updated = await db.$transaction(async (tx) => {
         const key = await ownedKey(tx, keyId, ownerId);
-        if (key.status === "revoked") throw new KeyError("ALREADY_REVOKED", "This key is already revoked.");
+        if (key.status === "revoked") throw new DomainError("ALREADY_REVOKED", "This key is already revoked.");
         const result = await tx.apiKey.update({ where: { id: keyId }, data: { status: "revoked", revokedAt: now() }, select: publicKeySelect });
         await writeAudit(tx, actor, { action: "key.revoke", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: { status: key.status }, after: { status: "revoked" } });
         return result;
@@ -191,11 +174,11 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     /** A new key now; the old one keeps working for `graceSeconds` (0 to 24 h), then stops. */
     async roll(actor: Actor, keyId: string, ownerId: string | null, graceSeconds: number) {
       if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 86_400) {
-        throw new KeyError("INVALID_INPUT", "The grace period must be 0 to 86400 seconds.");
+        throw new DomainError("INVALID_INPUT", "The grace period must be 0 to 86400 seconds.");
       }
       const result = await db.$transaction(async (tx) => {
         const old = await ownedKey(tx, keyId, ownerId);
-        if (old.status === "revoked") throw new KeyError("ALREADY_REVOKED", "A revoked key cannot be rolled.");
+        if (old.status === "revoked") throw new DomainError("ALREADY_REVOKED", "A revoked key cannot be rolled.");
         const owner = await tx.user.findUniqueOrThrow({ where: { id: old.userId }, select: { tierName: true } });
         const rolled = await insertKey(tx, {
           userId: old.userId,
@@ -229,7 +212,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     async setLimits(actor: Actor, keyId: string, overrides: LimitOverrides) {
       for (const [w, v] of Object.entries(overrides)) {
         if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 1 || v > 1_000_000_000)) {
-          throw new KeyError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to 1000000000.`);
+          throw new DomainError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to 1000000000.`);
         }
       }
       const data = Object.fromEntries(
@@ -250,9 +233,9 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     async setUserTier(actor: Actor, userId: string, tier: string) {
       const user = await db.$transaction(async (tx) => {
         const exists = await tx.tier.findUnique({ where: { name: tier }, select: { name: true } });
-        if (!exists) throw new KeyError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+        if (!exists) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
         const before = await tx.user.findUnique({ where: { id: userId }, select: { tierName: true } });
-        if (!before) throw new KeyError("NOT_FOUND", "No such user.");
+        if (!before) throw new DomainError("NOT_FOUND", "No such user.");
         const updated = await tx.user.update({ where: { id: userId }, data: { tierName: tier }, select: { id: true, email: true, tierName: true } });
         await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, before: { tier: before.tierName }, after: { tier } });
         return updated;

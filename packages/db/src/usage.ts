@@ -105,6 +105,34 @@ export function usageStore(db: Db) {
       });
     },
 
+    /** Platform-wide counts per bucket start (every key together). */
+    async totals(period: UsagePeriod, since: Date) {
+      const rows = await db.usageBucket.groupBy({
+        by: ["start"],
+        where: { period, start: { gte: since } },
+        _sum: { allowed: true, rateLimited: true, successful: true, failed: true },
+      });
+      return rows.map((r) => ({
+        start: r.start,
+        allowed: r._sum.allowed ?? 0,
+        rateLimited: r._sum.rateLimited ?? 0,
+        successful: r._sum.successful ?? 0,
+        failed: r._sum.failed ?? 0,
+      }));
+    },
+
+    /** The keys with the most requests (or refusals) since a time, most first. */
+    async topKeys(period: UsagePeriod, since: Date, by: "requests" | "rateLimited", take: number) {
+      const rows = await db.$queryRaw<{ keyId: string; requests: bigint; rateLimited: bigint }[]>`
+        SELECT "keyId", SUM("allowed" + "rateLimited") AS requests, SUM("rateLimited") AS "rateLimited"
+        FROM "UsageBucket" WHERE "period" = ${period}::"UsagePeriod" AND "start" >= ${since}
+        GROUP BY "keyId"
+        HAVING SUM(${by === "requests" ? Prisma.sql`"allowed" + "rateLimited"` : Prisma.sql`"rateLimited"`}) > 0
+        ORDER BY ${by === "requests" ? Prisma.sql`requests` : Prisma.sql`"rateLimited"`} DESC, "keyId"
+        LIMIT ${take}`;
+      return rows.map((r) => ({ keyId: r.keyId, requests: Number(r.requests), rateLimited: Number(r.rateLimited) }));
+    },
+
     /** Deletes minute buckets older than two days and everything older than the retention. */
     async prune(retentionDays: number, now = Date.now()): Promise<number> {
       const cutoff = new Date(now - retentionDays * 86_400_000);

@@ -1,8 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure } from "../trpc.ts";
-
-const keyId = z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a key id.");
+import { keyId } from "./inputs.ts";
 const name = z.string().trim().min(1, "Give the key a name.").max(64, "Names are at most 64 characters.");
 
 export const keysRouter = {

@@ -1,14 +1,12 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { WINDOWS } from "@keyway/core";
 import { protectedProcedure } from "../trpc.ts";
-
-const keyId = z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a key id.");
+import { keyId, range } from "./inputs.ts";
 
 export const usageRouter = {
   /** Requests over time for one of the viewer's keys, or all of them. */
   series: protectedProcedure
-    .input(z.object({ range: z.enum(["hour", "day", "month", "year"]), keyId: keyId.optional() }))
+    .input(z.object({ range, keyId: keyId.optional() }))
     .query(async ({ ctx, input }) => {
       if (input.keyId) {
         await ctx.services.keys.get(input.keyId, ctx.viewer.id); // NOT_FOUND unless it is theirs
@@ -20,8 +18,6 @@ export const usageRouter = {
   /** How much of each window's quota one of the viewer's keys has left, right now (counts nothing). */
   quota: protectedProcedure.input(z.object({ keyId })).query(async ({ ctx, input }) => {
     await ctx.services.keys.get(input.keyId, ctx.viewer.id);
-    const record = await ctx.services.keyStore.findById(input.keyId);
-    const decision = await ctx.services.limiter.peek(input.keyId, record!.limits);
-    return WINDOWS.map((window) => ({ window, ...decision.windows[window] }));
+    return ctx.services.usage.quota(input.keyId);
   }),
 } satisfies TRPCRouterRecord;

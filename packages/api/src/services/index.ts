@@ -1,6 +1,6 @@
 // The composition root: one set of services per process, built from validated configuration.
 import { createVerifier, loadConfig, type Config } from "@keyway/core";
-import { createDb, keyService, keyStore, pingDb, type Db } from "@keyway/db";
+import { adminService, createDb, keyService, keyStore, pingDb, type Db, type Invalidation } from "@keyway/db";
 import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type Redis } from "@keyway/redis";
 import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
@@ -37,13 +37,9 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
   const store = keyStore(db);
   const verifier = createVerifier({ store, limiter, pepper: config.KEY_PEPPER, clock: options.clock });
   const bus = invalidationBus(redis, config.REDIS_URL, config.REDIS_KEY_PREFIX, (target) => verifier.invalidate(target));
-  const keys = keyService(db, {
-    pepper: config.KEY_PEPPER,
-    maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_USER,
-    publish: (target) =>
-      bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation")),
-    clock: options.clock,
-  });
+  const publish = (target: Invalidation) =>
+    bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation"));
+  const keys = keyService(db, { pepper: config.KEY_PEPPER, maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_USER, publish, clock: options.clock });
   return {
     config,
     log,
@@ -54,7 +50,8 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     limiter,
     recorder,
     keys,
-    usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, clock: options.clock }),
+    admin: adminService(db, { publish, clock: options.clock }),
+    usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, clock: options.clock }),
     sessions: sessionService(db),
     users: userService(db),
     throttle: throttleService(limiter),

@@ -1,7 +1,8 @@
 // Usage: the flusher that moves counts from Redis to PostgreSQL, and the read model the charts and
 // the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
 import { randomBytes } from "node:crypto";
-import { addCounts, periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
+import { WINDOWS, type KeyStore, type LimitDecision, type Limits } from "@keyway/core";
+import { addCounts, DomainError, periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
 import { deleteTaken, openUsage, takeUsage, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
 
@@ -27,7 +28,18 @@ function stepBack(period: UsagePeriod, start: Date, n: number): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1));
 }
 
-export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string; log: Logger; retentionDays: number; clock?: () => number }) {
+export interface UsageDeps {
+  db: Db;
+  redis: RedisLike;
+  keyPrefix: string;
+  log: Logger;
+  retentionDays: number;
+  keyStore: KeyStore;
+  limiter: { peek(keyId: string, limits: Limits): Promise<LimitDecision> };
+  clock?: () => number;
+}
+
+export function usageService(deps: UsageDeps) {
   const store = usageStore(deps.db);
   const now = () => (deps.clock ?? Date.now)();
   const token = () => `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
@@ -75,19 +87,25 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
     return (await deps.db.apiKey.findMany({ where: { userId }, select: { id: true } })).map((k) => k.id);
   }
 
-  /** Counts per bucket over a range, for some keys or all of a user's keys. Oldest first. */
-  async function series(scope: { keyIds: string[] } | { userId: string }, range: UsageRange): Promise<{ points: UsagePoint[]; totals: Counts }> {
+  /**
+   * Counts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
+   * what Redis holds, so a request shows at once), or the whole platform (PostgreSQL: up to one
+   * flush interval behind).
+   */
+  async function series(scope: { keyIds: string[] } | { userId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: Counts }> {
     const { period, points } = RANGES[range];
     const current = periodStart(period, now());
     const first = stepBack(period, current, points - 1);
-    const keyIds = "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope.userId);
+    const keyIds = scope === "all" ? [] : "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope.userId);
     const slots = new Map<number, Counts>();
     for (let i = points - 1; i >= 0; i--) slots.set(stepBack(period, current, i).getTime(), zeroCounts());
     const addTo = (start: number, c: Counts) => {
       const slot = slots.get(start);
       if (slot) slots.set(start, addCounts(slot, c));
     };
-    if (keyIds.length > 0) {
+    if (scope === "all") {
+      for (const b of await store.totals(period, first)) addTo(b.start.getTime(), b);
+    } else if (keyIds.length > 0) {
       for (const b of await store.buckets({ keyIds }, period, first)) addTo(b.start.getTime(), b);
       for (const open of (await openUsage(deps.redis, keyIds)).values()) {
         for (const [slot, c] of rollUp(open.minutes)) {
@@ -138,6 +156,30 @@ export function usageService(deps: { db: Db; redis: RedisLike; keyPrefix: string
     };
   }
 
-  return { flushOnce, start, series, summary };
+  /** The busiest keys over a range (or those refused most), with their owner, for the admin overview. */
+  async function topKeys(range: UsageRange, by: "requests" | "rateLimited", take = 10) {
+    const { period, points } = RANGES[range];
+    const since = stepBack(period, periodStart(period, now()), points - 1);
+    const top = await store.topKeys(period, since, by, take);
+    const keys = await deps.db.apiKey.findMany({
+      where: { id: { in: top.map((t) => t.keyId) } },
+      select: { id: true, name: true, prefix: true, status: true, user: { select: { id: true, email: true, tierName: true } } },
+    });
+    const byId = new Map(keys.map((k) => [k.id, k]));
+    return top.flatMap((t) => {
+      const k = byId.get(t.keyId);
+      return k ? [{ ...t, name: k.name, prefix: k.prefix, status: k.status, userId: k.user.id, email: k.user.email, tier: k.user.tierName }] : [];
+    });
+  }
+
+  /** How much of each window one key has left right now, with its effective limits (counts nothing). */
+  async function quota(keyId: string) {
+    const record = await deps.keyStore.findById(keyId);
+    if (!record) throw new DomainError("NOT_FOUND", "No such key.");
+    const decision = await deps.limiter.peek(keyId, record.limits);
+    return WINDOWS.map((window) => ({ window, ...decision.windows[window] }));
+  }
+
+  return { flushOnce, start, series, summary, topKeys, quota };
 }
 export type UsageService = ReturnType<typeof usageService>;

@@ -50,6 +50,32 @@ class CharAsTextClient extends pg.Client {
   }
 }
 
+/**
+ * adapter-pg runs a migration script by splitting it at every ";", which cuts function bodies and
+ * comments apart. PostgreSQL runs a whole script sent as one simple query, so we send it that way.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    return wholeScript(await super.connect());
+  }
+  override async connectToShadowDb() {
+    return wholeScript(await super.connectToShadowDb());
+  }
+}
+
+function wholeScript<A extends { executeScript(script: string): Promise<void>; underlyingDriver(): unknown }>(adapter: A): A {
+  const driver = adapter.underlyingDriver() as pg.Pool;
+  const onError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await driver.query(script);
+    } catch (error) {
+      onError(error);
+    }
+  };
+  return adapter;
+}
+
 export type SchemaEngine = WasmSchemaEngine;
 
 /** An engine bound to one database. `schema` is the datamodel (schema.prisma text). */
@@ -57,7 +83,7 @@ export async function openSchemaEngine(databaseUrl: string, schema: string): Pro
   bindings ??= loadBindings();
   const { SchemaEngine } = await bindings;
   const adapter = bindMigrationAwareSqlAdapterFactory(
-    new PrismaPg({ connectionString: databaseUrl, max: 4, idleTimeoutMillis: 100, allowExitOnIdle: true, Client: CharAsTextClient }),
+    new WholeScriptPg({ connectionString: databaseUrl, max: 4, idleTimeoutMillis: 100, allowExitOnIdle: true, Client: CharAsTextClient }),
   );
   const log = () => {};
   return SchemaEngine.new({ datamodels: [["schema.prisma", schema]] }, log, adapter);

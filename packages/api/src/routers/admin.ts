@@ -1,0 +1,97 @@
+// The admin console's procedures. Every one goes through adminProcedure (role read from the
+// database on each call); the decisions themselves live in @keyway/db's adminService and keyService.
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { WINDOWS } from "@keyway/core";
+import { MAX_LIMIT } from "@keyway/db";
+import { adminProcedure } from "../trpc.ts";
+import { keyId, range } from "./inputs.ts";
+
+const userId = z.string().min(1).max(64);
+const tierName = z.string().trim().min(1, "Name the tier.").max(20, "A tier name is at most 20 characters.");
+const limit = z
+  .number({ error: "Limits are whole numbers." })
+  .int("Limits are whole numbers.")
+  .min(1, "Limits must be at least 1.")
+  .max(MAX_LIMIT, `Limits can be at most ${MAX_LIMIT.toLocaleString("en")}.`);
+const limits = z.object({ minute: limit, hour: limit, day: limit, month: limit });
+const description = z.string().trim().max(200, "A description is at most 200 characters.");
+
+export const adminRouter = {
+  overview: adminProcedure.input(z.object({ range })).query(async ({ ctx, input }) => {
+    const [series, busiest, refused, users, activeKeys] = await Promise.all([
+      ctx.services.usage.series("all", input.range),
+      ctx.services.usage.topKeys(input.range, "requests", 10),
+      ctx.services.usage.topKeys(input.range, "rateLimited", 10),
+      ctx.services.db.user.count(),
+      ctx.services.db.apiKey.count({ where: { status: "active" } }),
+    ]);
+    return { ...series, busiest, refused, users, activeKeys };
+  }),
+
+  tiers: {
+    list: adminProcedure.query(({ ctx }) => ctx.services.admin.tiers.list()),
+    create: adminProcedure
+      .input(z.object({ name: tierName, description, limits }))
+      .mutation(({ ctx, input }) => ctx.services.admin.tiers.create(ctx.actor, input)),
+    update: adminProcedure
+      .input(z.object({ name: tierName, description, limits }))
+      .mutation(({ ctx, input }) => ctx.services.admin.tiers.update(ctx.actor, input.name, input)),
+    remove: adminProcedure
+      .input(z.object({ name: tierName }))
+      .mutation(({ ctx, input }) => ctx.services.admin.tiers.remove(ctx.actor, input.name)),
+  },
+
+  users: {
+    list: adminProcedure
+      .input(z.object({ q: z.string().max(200).optional(), page: z.number().int().min(0).max(100_000).default(0) }))
+      .query(({ ctx, input }) => ctx.services.admin.users.list(input)),
+    get: adminProcedure.input(z.object({ userId })).query(async ({ ctx, input }) => {
+      const user = await ctx.services.admin.users.get(input.userId);
+      return { ...user, keys: await ctx.services.keys.list(user.id) };
+    }),
+    setTier: adminProcedure
+      .input(z.object({ userId, tier: tierName }))
+      .mutation(({ ctx, input }) => ctx.services.keys.setUserTier(ctx.actor, input.userId, input.tier)),
+    setRole: adminProcedure
+      .input(z.object({ userId, role: z.enum(["developer", "admin"]) }))
+      .mutation(({ ctx, input }) => ctx.services.admin.users.setRole(ctx.actor, input.userId, input.role)),
+    setDisabled: adminProcedure
+      .input(z.object({ userId, disabled: z.boolean() }))
+      .mutation(({ ctx, input }) => ctx.services.admin.users.setDisabled(ctx.actor, input.userId, input.disabled)),
+  },
+
+  keys: {
+    /** Overrides one key's limits; a null window goes back to the owner's tier. */
+    setLimits: adminProcedure
+      .input(z.object({ keyId, limits: z.object(Object.fromEntries(WINDOWS.map((w) => [w, limit.nullable()])) as Record<(typeof WINDOWS)[number], z.ZodNullable<typeof limit>>) }))
+      .mutation(({ ctx, input }) => ctx.services.keys.setLimits(ctx.actor, input.keyId, input.limits)),
+    revoke: adminProcedure
+      .input(z.object({ keyId }))
+      .mutation(({ ctx, input }) => ctx.services.keys.revoke(ctx.actor, input.keyId, null)),
+  },
+
+  usage: {
+    /** Requests over time for any user or key. */
+    series: adminProcedure
+      .input(z.object({ range, userId: userId.optional(), keyId: keyId.optional() }))
+      .query(({ ctx, input }) =>
+        ctx.services.usage.series(input.keyId ? { keyIds: [input.keyId] } : input.userId ? { userId: input.userId } : "all", input.range),
+      ),
+    quota: adminProcedure.input(z.object({ keyId })).query(({ ctx, input }) => ctx.services.usage.quota(input.keyId)),
+  },
+
+  audit: {
+    list: adminProcedure
+      .input(
+        z.object({
+          actor: z.string().max(320).optional(),
+          target: z.string().max(320).optional(),
+          action: z.string().max(64).optional(),
+          before: z.string().regex(/^\d{1,19}$/, "Not a cursor.").optional(),
+        }),
+      )
+      .query(({ ctx, input }) => ctx.services.admin.audit.list({ ...input, before: input.before === undefined ? undefined : BigInt(input.before) })),
+    actions: adminProcedure.query(({ ctx }) => ctx.services.admin.audit.actions()),
+  },
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,261 @@
+// What admins change and read: tiers (plans), users (tier, role, disabled) and the audit log.
+// Like the key lifecycle, every change writes its audit row in the same transaction and then
+// announces itself so every process drops the cached key records it affects.
+import { TIER_NAME, WINDOWS, type Limits } from "@keyway/core";
+import type { Db } from "./client.ts";
+import { writeAudit, type Actor } from "./audit.ts";
+import { DomainError } from "./errors.ts";
+import type { Invalidation } from "./keys.ts";
+import type { Prisma, Role } from "./generated/prisma/client.ts";
+
+/** The highest limit a tier or a key may have in any window. */
+export const MAX_LIMIT = 1_000_000_000;
+
+export interface TierInput {
+  name: string;
+  description: string;
+  limits: Limits;
+}
+
+/** Positive whole numbers, no larger than MAX_LIMIT, and minute ≤ hour ≤ day ≤ month. */
+export function checkLimits(limits: Partial<Record<keyof Limits, unknown>>): asserts limits is Limits {
+  for (const w of WINDOWS) {
+    const v = limits[w];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_LIMIT) {
+      throw new DomainError("INVALID_INPUT", `The per-${w} limit must be a whole number from 1 to ${MAX_LIMIT.toLocaleString("en")}.`);
+    }
+  }
+  for (let i = 1; i < WINDOWS.length; i++) {
+    const [a, b] = [WINDOWS[i - 1]!, WINDOWS[i]!];
+    if ((limits[a] as number) > (limits[b] as number)) {
+      throw new DomainError("INVALID_INPUT", `The per-${a} limit (${limits[a]}) cannot be higher than the per-${b} limit (${limits[b]}).`);
+    }
+  }
+}
+
+const tierSelect = { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true, updatedAt: true } satisfies Prisma.TierSelect;
+type TierRow = Prisma.TierGetPayload<{ select: typeof tierSelect }>;
+const limitsOf = (t: TierRow): Limits => ({ minute: t.perMinute, hour: t.perHour, day: t.perDay, month: t.perMonth });
+const columnsOf = (l: Limits) => ({ perMinute: l.minute, perHour: l.hour, perDay: l.day, perMonth: l.month });
+const auditTier = (t: TierRow) => ({ description: t.description, ...limitsOf(t) });
+
+export const USER_PAGE_SIZE = 25;
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditFilter {
+  /** A user id or (part of) an email address. */
+  actor?: string;
+  /** A user id or email, a key id or display prefix. */
+  target?: string;
+  action?: string;
+}
+
+/**
+ * Prisma's `contains` and `startsWith` are LIKE patterns that pass % and _ through as wildcards;
+ * escaped, they mean themselves.
+ */
+const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function adminService(db: Db, options: { publish: (target: Invalidation) => Promise<void>; clock?: () => number }) {
+  const publish = (target: Invalidation) => options.publish(target).catch(() => {});
+  const now = () => (options.clock ?? Date.now)();
+
+  /** Locks the enabled admins, so two admins demoting each other cannot both succeed. */
+  async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+    const admins = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "User" WHERE role = 'admin' AND disabled = false FOR UPDATE`;
+    if (admins.length === 1 && admins[0]!.id === userId) {
+      throw new DomainError("LAST_ADMIN", "This is the last enabled admin: make someone else an admin first.");
+    }
+  }
+
+  async function findUser(tx: Prisma.TransactionClient, userId: string) {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true, tierName: true } });
+    if (!user) throw new DomainError("NOT_FOUND", "No such user.");
+    return user;
+  }
+
+  /** Users whose email or name contains the text, case-insensitively. */
+  const userSearch = (q: string | undefined): Prisma.UserWhereInput => {
+    if (!q) return {};
+    const text = literal(q);
+    return { OR: [{ email: { contains: text, mode: "insensitive" } }, { name: { contains: text, mode: "insensitive" } }, { id: q }] };
+  };
+
+  async function userIdsMatching(text: string): Promise<string[]> {
+    const users = await db.user.findMany({ where: userSearch(text.trim()), select: { id: true }, take: 200 });
+    return users.map((u) => u.id);
+  }
+
+  async function getUser(userId: string) {
+    const user = await db.user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, role: true, tierName: true, disabled: true, createdAt: true },
+    });
+    if (!user) throw new DomainError("NOT_FOUND", "No such user.");
+    return user;
+  }
+
+  return {
+    tiers: {
+      async list() {
+        const [tiers, users] = await Promise.all([
+          db.tier.findMany({ select: tierSelect, orderBy: { perMonth: "asc" } }),
+          db.user.groupBy({ by: ["tierName"], _count: { _all: true } }),
+        ]);
+        const count = new Map(users.map((u) => [u.tierName, u._count._all]));
+        return tiers.map((t) => ({ name: t.name, description: t.description, limits: limitsOf(t), users: count.get(t.name) ?? 0, updatedAt: t.updatedAt }));
+      },
+
+      async create(actor: Actor, input: TierInput) {
+        if (!TIER_NAME.test(input.name)) throw new DomainError("INVALID_INPUT", "A tier name is 1 to 20 lowercase letters and digits (it appears in every key).");
+        checkLimits(input.limits);
+        return db.$transaction(async (tx) => {
+          if (await tx.tier.findUnique({ where: { name: input.name }, select: { name: true } })) {
+            throw new DomainError("TIER_EXISTS", `A tier named ${input.name} already exists.`);
+          }
+          const tier = await tx.tier.create({ data: { name: input.name, description: input.description, ...columnsOf(input.limits) }, select: tierSelect });
+          await writeAudit(tx, actor, { action: "tier.create", after: { name: tier.name, ...auditTier(tier) } });
+          return { name: tier.name, description: tier.description, limits: limitsOf(tier) };
+        });
+      },
+
+      /** New limits apply to every key on the tier on its next request (all caches are told at once). */
+      async update(actor: Actor, name: string, input: Omit<TierInput, "name">) {
+        checkLimits(input.limits);
+        const tier = await db.$transaction(async (tx) => {
+          const before = await tx.tier.findUnique({ where: { name }, select: tierSelect });
+          if (!before) throw new DomainError("NOT_FOUND", "No such tier.");
+          const after = await tx.tier.update({ where: { name }, data: { description: input.description, ...columnsOf(input.limits) }, select: tierSelect });
+          await writeAudit(tx, actor, { action: "tier.update", before: { name, ...auditTier(before) }, after: { name, ...auditTier(after) } });
+          return after;
+        });
+        await publish("all");
+        return { name: tier.name, description: tier.description, limits: limitsOf(tier) };
+      },
+
+      async remove(actor: Actor, name: string) {
+        await db.$transaction(async (tx) => {
+          const before = await tx.tier.findUnique({ where: { name }, select: tierSelect });
+          if (!before) throw new DomainError("NOT_FOUND", "No such tier.");
+          const users = await tx.user.count({ where: { tierName: name } });
+          if (users > 0) throw new DomainError("TIER_IN_USE", `${users} user${users === 1 ? " is" : "s are"} on the ${name} tier: move them to another tier first.`);
+          await tx.tier.delete({ where: { name } });
+          await writeAudit(tx, actor, { action: "tier.delete", before: { name, ...auditTier(before) } });
+        });
+      },
+    },
+
+    users: {
+      /** One page of users, newest first, with their active keys, last-24-hour requests and last activity. */
+      async list(input: { q?: string; page?: number }) {
+        const page = Math.max(0, input.page ?? 0);
+        const where = userSearch(input.q?.trim());
+        const [total, users] = await Promise.all([
+          db.user.count({ where }),
+          db.user.findMany({
+            where,
+            orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+            skip: page * USER_PAGE_SIZE,
+            take: USER_PAGE_SIZE,
+            select: {
+              id: true, email: true, name: true, role: true, tierName: true, disabled: true, createdAt: true,
+              _count: { select: { apiKeys: { where: { status: "active" } } } },
+            },
+          }),
+        ]);
+        const ids = users.map((u) => u.id);
+        const since = new Date(Math.floor(now() / 3_600_000) * 3_600_000 - 23 * 3_600_000);
+        const [requests, lastUsed, lastSession] = await Promise.all([
+          db.usageBucket.groupBy({ by: ["userId"], where: { userId: { in: ids }, period: "hour", start: { gte: since } }, _sum: { allowed: true, rateLimited: true } }),
+          db.apiKey.groupBy({ by: ["userId"], where: { userId: { in: ids } }, _max: { lastUsedAt: true } }),
+          db.session.groupBy({ by: ["userId"], where: { userId: { in: ids } }, _max: { createdAt: true } }),
+        ]);
+        const req = new Map(requests.map((r) => [r.userId, (r._sum.allowed ?? 0) + (r._sum.rateLimited ?? 0)]));
+        const used = new Map(lastUsed.map((r) => [r.userId, r._max.lastUsedAt?.getTime() ?? 0]));
+        const seen = new Map(lastSession.map((r) => [r.userId, r._max.createdAt?.getTime() ?? 0]));
+        return {
+          total,
+          page,
+          pageSize: USER_PAGE_SIZE,
+          users: users.map(({ _count, ...u }) => {
+            const last = Math.max(used.get(u.id) ?? 0, seen.get(u.id) ?? 0);
+            return { ...u, activeKeys: _count.apiKeys, requests24h: req.get(u.id) ?? 0, lastActiveAt: last > 0 ? new Date(last) : null };
+          }),
+        };
+      },
+
+      get: getUser,
+
+      async setRole(actor: Actor, userId: string, role: Role) {
+        await db.$transaction(async (tx) => {
+          const before = await findUser(tx, userId);
+          if (before.role === role) return;
+          if (before.role === "admin") await assertAnotherAdmin(tx, userId);
+          await tx.user.update({ where: { id: userId }, data: { role } });
+          await writeAudit(tx, actor, { action: "user.role", targetUserId: userId, before: { role: before.role }, after: { role } });
+        });
+        return getUser(userId);
+      },
+
+      /** A disabled user's sessions end and their keys are refused (DISABLED_USER) on the next request. */
+      async setDisabled(actor: Actor, userId: string, disabled: boolean) {
+        const changed = await db.$transaction(async (tx) => {
+          const before = await findUser(tx, userId);
+          if (before.disabled === disabled) return false;
+          if (disabled && before.role === "admin") await assertAnotherAdmin(tx, userId);
+          await tx.user.update({ where: { id: userId }, data: { disabled } });
+          if (disabled) await tx.session.deleteMany({ where: { userId } });
+          await writeAudit(tx, actor, { action: disabled ? "user.disable" : "user.enable", targetUserId: userId, before: { disabled: before.disabled }, after: { disabled } });
+          return true;
+        });
+        if (changed) await publish({ userId });
+        return getUser(userId);
+      },
+    },
+
+    audit: {
+      /** Newest first; `before` is the id of the last row of the previous page. */
+      async list(filter: AuditFilter & { before?: bigint; take?: number }) {
+        const where: Prisma.AuditLogWhereInput = {};
+        if (filter.action) where.action = filter.action;
+        if (filter.actor?.trim()) where.actorId = { in: await userIdsMatching(filter.actor) };
+        if (filter.target?.trim()) {
+          const t = filter.target.trim();
+          where.OR = [{ targetUserId: { in: await userIdsMatching(t) } }, { targetKeyId: t }, { targetKeyPrefix: { startsWith: literal(t) } }];
+        }
+        if (filter.before !== undefined) where.id = { lt: filter.before };
+        const take = Math.min(filter.take ?? AUDIT_PAGE_SIZE, 10_000);
+        const rows = await db.auditLog.findMany({ where, orderBy: { id: "desc" }, take: take + 1 });
+        const more = rows.length > take;
+        const page = rows.slice(0, take);
+        const ids = [...new Set(page.flatMap((r) => [r.actorId, r.targetUserId]).filter((x): x is string => x !== null))];
+        const emails = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+        return {
+          rows: page.map((r) => ({
+            id: r.id.toString(),
+            at: r.at,
+            actorId: r.actorId,
+            actorEmail: r.actorId ? (emails.get(r.actorId) ?? null) : null,
+            actorRole: r.actorRole,
+            action: r.action,
+            targetUserId: r.targetUserId,
+            targetUserEmail: r.targetUserId ? (emails.get(r.targetUserId) ?? null) : null,
+            targetKeyId: r.targetKeyId,
+            targetKeyPrefix: r.targetKeyPrefix,
+            before: r.before,
+            after: r.after,
+            ip: r.ip,
+          })),
+          next: more ? page.at(-1)!.id.toString() : null,
+        };
+      },
+
+      async actions(): Promise<string[]> {
+        const rows = await db.auditLog.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } });
+        return rows.map((r) => r.action);
+      },
+    },
+  };
+}
+export type AdminService = ReturnType<typeof adminService>;
