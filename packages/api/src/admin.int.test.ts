@@ -87,11 +87,11 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
 
 describe("tiers", () => {
   it.each([
-    [{ ...limits, minute: -1 }, "limits.minute: Limits must be at least 1."],
-    [{ ...limits, minute: 0 }, "limits.minute: Limits must be at least 1."],
-    [{ ...limits, hour: 1.5 }, "limits.hour: Limits are whole numbers."],
-    [{ ...limits, month: 1e12 }, "limits.month: Limits can be at most 1,000,000,000."],
-    [{ ...limits, day: "100" }, "limits.day: Limits are whole numbers."],
+    [{ ...limits, minute: -1 }, "limits.minute: The per-minute limit must be at least 1."],
+    [{ ...limits, minute: 0 }, "limits.minute: The per-minute limit must be at least 1."],
+    [{ ...limits, hour: 1.5 }, "limits.hour: The per-hour limit must be a whole number."],
+    [{ ...limits, month: 1e12 }, "limits.month: The per-month limit can be at most 1,000,000,000."],
+    [{ ...limits, day: "100" }, "limits.day: The per-day limit must be a whole number."],
     [{ ...limits, minute: 200 }, "The per-minute limit (200) cannot be higher than the per-hour limit (100)."],
     [{ ...limits, day: 20_000 }, "The per-day limit (20000) cannot be higher than the per-month limit (10000)."],
   ])("refuses limits %j with a clear message", async (bad, message) => {
@@ -226,7 +226,7 @@ describe("one key", () => {
     expect(quota.find((q) => q.window === "hour")).toMatchObject({ limit: 100 });
     await expect(admin.caller.admin.keys.setLimits({ keyId: record.id, limits: { minute: 0, hour: null, day: null, month: null } })).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: "limits.minute: Limits must be at least 1.",
+      message: "limits.minute: The per-minute limit must be at least 1.",
     });
 
     await admin.caller.admin.keys.setLimits({ keyId: record.id, limits: { minute: null, hour: null, day: null, month: null } });

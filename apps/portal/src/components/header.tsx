@@ -20,11 +20,11 @@ export function Header({ email, role }: { email: string; role: string }) {
             <span className="sr-only sm:not-sr-only">Keyway</span>
           </Link>
           <nav aria-label="Main" className="flex gap-1 text-sm">
-            {NAV.map((item) => (
+            {[...NAV, ...(role === "admin" ? [{ href: "/admin", label: "Admin" }] : [])].map((item) => (
               <Link
                 key={item.href}
                 href={item.href}
-                aria-current={path === item.href ? "page" : undefined}
+                aria-current={path === item.href || (item.href === "/admin" && path.startsWith("/admin")) ? "page" : undefined}
                 className="whitespace-nowrap rounded-md px-2 py-1.5 font-medium text-slate-600 sm:px-2.5 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900"
               >
                 {item.label}

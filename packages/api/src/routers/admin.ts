@@ -2,19 +2,22 @@
 // database on each call); the decisions themselves live in @keyway/db's adminService and keyService.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { WINDOWS } from "@keyway/core";
+import type { Window } from "@keyway/core";
 import { MAX_LIMIT } from "@keyway/db";
 import { adminProcedure } from "../trpc.ts";
 import { keyId, range } from "./inputs.ts";
 
 const userId = z.string().min(1).max(64);
 const tierName = z.string().trim().min(1, "Name the tier.").max(20, "A tier name is at most 20 characters.");
-const limit = z
-  .number({ error: "Limits are whole numbers." })
-  .int("Limits are whole numbers.")
-  .min(1, "Limits must be at least 1.")
-  .max(MAX_LIMIT, `Limits can be at most ${MAX_LIMIT.toLocaleString("en")}.`);
-const limits = z.object({ minute: limit, hour: limit, day: limit, month: limit });
+const limit = (w: Window) =>
+  z
+    .number({ error: `The per-${w} limit must be a whole number.` })
+    .int(`The per-${w} limit must be a whole number.`)
+    .min(1, `The per-${w} limit must be at least 1.`)
+    .max(MAX_LIMIT, `The per-${w} limit can be at most ${MAX_LIMIT.toLocaleString("en")}.`);
+const limits = z.object({ minute: limit("minute"), hour: limit("hour"), day: limit("day"), month: limit("month") });
+/** A key's own limits: null puts a window back on the owner's tier. */
+const overrides = z.object({ minute: limit("minute").nullable(), hour: limit("hour").nullable(), day: limit("day").nullable(), month: limit("month").nullable() });
 const description = z.string().trim().max(200, "A description is at most 200 characters.");
 
 export const adminRouter = {
@@ -64,7 +67,7 @@ export const adminRouter = {
   keys: {
     /** Overrides one key's limits; a null window goes back to the owner's tier. */
     setLimits: adminProcedure
-      .input(z.object({ keyId, limits: z.object(Object.fromEntries(WINDOWS.map((w) => [w, limit.nullable()])) as Record<(typeof WINDOWS)[number], z.ZodNullable<typeof limit>>) }))
+      .input(z.object({ keyId, limits: overrides }))
       .mutation(({ ctx, input }) => ctx.services.keys.setLimits(ctx.actor, input.keyId, input.limits)),
     revoke: adminProcedure
       .input(z.object({ keyId }))
@@ -88,10 +91,11 @@ export const adminRouter = {
           actor: z.string().max(320).optional(),
           target: z.string().max(320).optional(),
           action: z.string().max(64).optional(),
-          before: z.string().regex(/^\d{1,19}$/, "Not a cursor.").optional(),
+          /** The `next` of the previous page (tRPC's infinite queries call it the cursor). */
+          cursor: z.string().regex(/^\d{1,19}$/, "Not a cursor.").nullish(),
         }),
       )
-      .query(({ ctx, input }) => ctx.services.admin.audit.list({ ...input, before: input.before === undefined ? undefined : BigInt(input.before) })),
+      .query(({ ctx, input: { cursor, ...filter } }) => ctx.services.admin.audit.list({ ...filter, before: cursor ? BigInt(cursor) : undefined })),
     actions: adminProcedure.query(({ ctx }) => ctx.services.admin.audit.actions()),
   },
 } satisfies TRPCRouterRecord;

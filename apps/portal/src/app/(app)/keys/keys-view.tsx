@@ -5,33 +5,15 @@ import { CopyButton, Dialog, DialogFooter } from "~/components/dialog";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { ago, dateTime as fmt } from "~/lib/format";
+import { danger, primary, secondary } from "~/components/ui";
+import { StatusBadge, statusOf } from "~/components/key-status";
+
+const PAGE = 50;
 
 type Key = {
   id: string; name: string; prefix: string; tierAtCreation: string; status: "active" | "revoked";
   createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null;
 };
-type Status = "active" | "expiring" | "expired" | "revoked";
-
-const PAGE = 50;
-const button = "rounded-md px-3 py-1.5 text-sm font-medium";
-const primary = `${button} bg-indigo-600 text-white hover:bg-indigo-700 disabled:opacity-60`;
-const secondary = `${button} border border-slate-300 bg-white text-slate-700 hover:bg-slate-100`;
-const danger = `${button} bg-red-600 text-white hover:bg-red-700 disabled:opacity-60`;
-
-function statusOf(k: Key, now = Date.now()): Status {
-  if (k.status === "revoked") return "revoked";
-  if (k.expiresAt && new Date(k.expiresAt).getTime() <= now) return "expired";
-  if (k.expiresAt && new Date(k.expiresAt).getTime() - now < 7 * 86_400_000) return "expiring";
-  return "active";
-}
-
-const BADGE: Record<Status, string> = {
-  active: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  expiring: "bg-amber-50 text-amber-800 ring-amber-200",
-  expired: "bg-slate-100 text-slate-600 ring-slate-200",
-  revoked: "bg-red-50 text-red-700 ring-red-200",
-};
-
 /** The full key, shown once, with a ready-to-paste request against the sample API. */
 function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
   const curl = `curl ${typeof window === "undefined" ? "" : window.location.origin}/api/v1/echo -H "Authorization: Bearer ${secret}"`;
@@ -190,7 +172,7 @@ export function KeysView() {
                     <td className="px-3 py-2 font-mono text-xs">{k.prefix}_…</td>
                     <td className="px-3 py-2 capitalize">{k.tierAtCreation}</td>
                     <td className="px-3 py-2">
-                      <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${BADGE[status]}`}>{status}</span>
+                      <StatusBadge status={status} />
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">{fmt(k.createdAt)}</td>
                     <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? ago(k.lastUsedAt) : "Never"}</td>

@@ -1,0 +1,117 @@
+"use client";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { card, input, primary, secondary } from "~/components/ui";
+import { dateTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/client";
+
+type Filter = { actor?: string; target?: string; action?: string };
+
+const show = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+
+/** What changed, one line per field: "minute: 100 → 120"; a creation or deletion lists its fields. */
+function changes(before: unknown, after: unknown): string[] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  if (before === null || after === null) return Object.entries(after === null ? b : a).map(([k, v]) => `${k}: ${show(v)}`);
+  return [...new Set([...Object.keys(b), ...Object.keys(a)])]
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => `${k}: ${show(b[k])} → ${show(a[k])}`);
+}
+
+/** The tier an entry is about, for tier.* actions (they have no user or key target). */
+const tierOf = (r: { action: string; before: unknown; after: unknown }) =>
+  r.action.startsWith("tier.") ? String(((r.after ?? r.before) as { name?: string } | null)?.name ?? "") : "";
+
+export function AuditView() {
+  const trpc = useTRPC();
+  const [filter, setFilter] = useState<Filter>({});
+  const actions = useQuery(trpc.admin.audit.actions.queryOptions());
+  const log = useInfiniteQuery(
+    trpc.admin.audit.list.infiniteQueryOptions(filter, { getNextPageParam: (last) => last.next }),
+  );
+  const rows = log.data?.pages.flatMap((p) => p.rows) ?? [];
+  const csv = `/api/admin/audit.csv?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][])}`;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const value = (name: string) => String(form.get(name) ?? "").trim() || undefined;
+    setFilter({ actor: value("actor"), target: value("target"), action: value("action") });
+  }
+
+  return (
+    <section className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Audit log</h1>
+          <p className="text-sm text-slate-600">Every key lifecycle event and admin change, newest first. Rows are never changed or deleted.</p>
+        </div>
+        <a className={secondary} href={csv} download>Export CSV</a>
+      </div>
+      <form onSubmit={onSubmit} className={`${card} flex flex-wrap items-end gap-3 p-4`} aria-label="Filter the audit log">
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Actor</span>
+          <input name="actor" className={input} placeholder="email or id" defaultValue={filter.actor} />
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Target</span>
+          <input name="target" className={input} placeholder="user email, key prefix or id" defaultValue={filter.target} />
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Action</span>
+          <select name="action" className={input} defaultValue={filter.action ?? ""}>
+            <option value="">Any action</option>
+            {(actions.data ?? []).map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+        </label>
+        <button type="submit" className={primary}>Filter</button>
+        {(filter.actor || filter.target || filter.action) && (
+          <button type="reset" className={secondary} onClick={() => setFilter({})}>Clear</button>
+        )}
+      </form>
+      <div className={`${card} overflow-x-auto`}>
+        {log.isPending ? (
+          <div aria-busy="true" aria-label="Loading the audit log" className="m-4 h-40 animate-pulse rounded bg-slate-100" />
+        ) : log.isError ? (
+          <p role="alert" className="p-4 text-sm text-red-700">Could not load the audit log: {log.error.message}</p>
+        ) : rows.length === 0 ? (
+          <p className="p-6 text-center text-slate-600">No audit entries match.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-500">
+              <tr><th className="px-3 py-2 font-medium">When</th><th className="px-3 py-2 font-medium">Who</th><th className="px-3 py-2 font-medium">Action</th>
+                <th className="px-3 py-2 font-medium">Target</th><th className="px-3 py-2 font-medium">Change</th><th className="px-3 py-2 font-medium">IP</th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 align-top">
+              {rows.map((r) => (
+                <tr key={r.id} data-testid="audit-row">
+                  <td className="px-3 py-2 whitespace-nowrap">{dateTime(r.at)}</td>
+                  <td className="px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-500">{r.actorRole}</span></td>
+                  <td className="px-3 py-2"><code className="text-xs">{r.action}</code></td>
+                  <td className="px-3 py-2">
+                    {r.targetUserId && <Link className="text-indigo-700 hover:underline" href={`/admin/users/${r.targetUserId}`}>{r.targetUserEmail ?? r.targetUserId}</Link>}
+                    {r.targetKeyPrefix && <><br /><code className="text-xs">{r.targetKeyPrefix}</code></>}
+                    {tierOf(r) && <span>tier <span className="font-medium">{tierOf(r)}</span></span>}
+                  </td>
+                  <td className="px-3 py-2 text-xs">
+                    <ul>{changes(r.before, r.after).map((line) => <li key={line} className="whitespace-nowrap">{line}</li>)}</ul>
+                  </td>
+                  <td className="px-3 py-2 text-xs text-slate-500">{r.ip ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {log.hasNextPage && (
+        <div className="flex justify-center">
+          <button type="button" className={secondary} disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+            {log.isFetchingNextPage ? "Loading…" : "Load older entries"}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

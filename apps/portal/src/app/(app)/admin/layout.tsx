@@ -1,0 +1,24 @@
+import type { ReactNode } from "react";
+import { getViewer } from "~/server/auth";
+import { AdminNav } from "./admin-nav";
+
+export const dynamic = "force-dynamic";
+
+/** The admin console: the role is read from the database on every request (and again by every procedure). */
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const viewer = await getViewer();
+  if (viewer?.role !== "admin") {
+    return (
+      <section className="rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm">
+        <h1 className="text-xl font-semibold">Admins only</h1>
+        <p className="mt-2 text-slate-600">This part of Keyway is for the platform&apos;s administrators.</p>
+      </section>
+    );
+  }
+  return (
+    <div className="space-y-6">
+      <AdminNav />
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Dialog, DialogFooter } from "~/components/dialog";
+import { card, danger, input, primary, secondary } from "~/components/ui";
+import { dateTime, number as fmt } from "~/lib/format";
+import { errorText } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/client";
+
+const WINDOWS = ["minute", "hour", "day", "month"] as const;
+type Tier = { name: string; description: string; limits: Record<(typeof WINDOWS)[number], number>; users: number; updatedAt: Date };
+
+/** A whole number typed with or without thousands separators; anything else is sent as is for the server to refuse clearly. */
+const parseLimit = (raw: FormDataEntryValue | null) => {
+  const text = String(raw ?? "").trim().replaceAll(",", "").replaceAll("_", "");
+  return text === "" ? Number.NaN : Number(text);
+};
+
+export function TiersView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
+  const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "edit" | "delete"; tier: Tier }>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const done = (message: string) => async () => {
+    setDialog(null);
+    setError(null);
+    setNotice(message);
+    await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
+  };
+  const onError = (e: unknown) => setError(errorText(e));
+  const create = useMutation(trpc.admin.tiers.create.mutationOptions({ onSuccess: done("Tier created."), onError }));
+  const update = useMutation(trpc.admin.tiers.update.mutationOptions({ onSuccess: done("Tier saved: every key on it uses the new limits from its next request."), onError }));
+  const remove = useMutation(trpc.admin.tiers.remove.mutationOptions({ onSuccess: done("Tier deleted."), onError }));
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const input = {
+      name: String(form.get("name") ?? ""),
+      description: String(form.get("description") ?? ""),
+      limits: { minute: parseLimit(form.get("minute")), hour: parseLimit(form.get("hour")), day: parseLimit(form.get("day")), month: parseLimit(form.get("month")) },
+    };
+    if (dialog?.kind === "edit") update.mutate({ ...input, name: dialog.tier.name });
+    else create.mutate(input);
+  }
+  const open = (d: NonNullable<typeof dialog>) => {
+    setError(null);
+    setNotice(null);
+    setDialog(d);
+  };
+  const editing = dialog?.kind === "edit" ? dialog.tier : null;
+
+  return (
+    <section className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Tiers</h1>
+          <p className="text-sm text-slate-600">Plans with their limits per window. A key uses its owner&apos;s tier unless it has its own limits.</p>
+        </div>
+        <button type="button" className={primary} onClick={() => open({ kind: "create" })}>New tier</button>
+      </div>
+      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
+      <div className={`${card} overflow-x-auto`}>
+        {tiers.isPending ? (
+          <div aria-busy="true" aria-label="Loading tiers" className="m-4 h-32 animate-pulse rounded bg-slate-100" />
+        ) : tiers.isError ? (
+          <p role="alert" className="p-4 text-sm text-red-700">Could not load tiers: {tiers.error.message}</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-500">
+              <tr>
+                <th className="px-3 py-2 font-medium">Tier</th>
+                {WINDOWS.map((w) => <th key={w} className="px-3 py-2 text-right font-medium">Per {w}</th>)}
+                <th className="px-3 py-2 text-right font-medium">Users</th><th className="px-3 py-2 font-medium">Changed</th>
+                <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {(tiers.data as Tier[]).map((t) => (
+                <tr key={t.name} data-testid={`tier-${t.name}`}>
+                  <td className="px-3 py-2"><span className="font-medium capitalize">{t.name}</span><br /><span className="text-xs text-slate-500">{t.description}</span></td>
+                  {WINDOWS.map((w) => <td key={w} className="px-3 py-2 text-right tabular-nums">{fmt.format(t.limits[w])}</td>)}
+                  <td className="px-3 py-2 text-right tabular-nums">{fmt.format(t.users)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">{dateTime(t.updatedAt)}</td>
+                  <td className="px-3 py-2">
+                    <div className="flex justify-end gap-2">
+                      <button type="button" className={secondary} onClick={() => open({ kind: "edit", tier: t })} aria-label={`Edit ${t.name}`}>Edit</button>
+                      <button type="button" className={secondary} onClick={() => open({ kind: "delete", tier: t })} aria-label={`Delete ${t.name}`}
+                        disabled={t.users > 0} title={t.users > 0 ? "Move its users to another tier first" : undefined}>Delete</button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+
+      {(dialog?.kind === "create" || dialog?.kind === "edit") && (
+        <Dialog open onClose={() => setDialog(null)} title={editing ? `Edit the ${editing.name} tier` : "New tier"}>
+          <form onSubmit={onSubmit} className="space-y-4" noValidate>
+            {!editing && (
+              <label className="block text-sm">
+                <span className="mb-1 block font-medium text-slate-700">Name</span>
+                <input name="name" required pattern="[a-z0-9]{1,20}" autoFocus className={`${input} w-full`} placeholder="e.g. startup" />
+                <span className="mt-1 block text-xs text-slate-500">Lowercase letters and digits; it appears in every key (ys_name_…) and cannot change later.</span>
+              </label>
+            )}
+            <label className="block text-sm">
+              <span className="mb-1 block font-medium text-slate-700">Description</span>
+              <input name="description" defaultValue={editing?.description ?? ""} maxLength={200} className={`${input} w-full`} placeholder="Shown to developers on this plan" />
+            </label>
+            <div className="grid grid-cols-2 gap-3">
+              {WINDOWS.map((w) => (
+                <label key={w} className="block text-sm">
+                  <span className="mb-1 block font-medium text-slate-700">Per {w}</span>
+                  <input name={w} inputMode="numeric" required defaultValue={editing ? String(editing.limits[w]) : ""} className={`${input} w-full tabular-nums`} />
+                </label>
+              ))}
+            </div>
+            <p className="text-xs text-slate-500">Whole numbers from 1 to 1,000,000,000, with minute ≤ hour ≤ day ≤ month.</p>
+            <DialogFooter error={error} onCancel={() => setDialog(null)}>
+              <button type="submit" className={primary} disabled={create.isPending || update.isPending}>
+                {create.isPending || update.isPending ? "Saving…" : editing ? "Save tier" : "Create tier"}
+              </button>
+            </DialogFooter>
+          </form>
+        </Dialog>
+      )}
+
+      {dialog?.kind === "delete" && (
+        <Dialog open onClose={() => setDialog(null)} title={`Delete the ${dialog.tier.name} tier?`}>
+          <div className="space-y-4">
+            <p className="text-sm text-slate-700">No one is on it. Keys created on it keep working on their owners&apos; current tiers.</p>
+            <DialogFooter error={error} onCancel={() => setDialog(null)} cancelFirst>
+              <button type="button" className={danger} disabled={remove.isPending} onClick={() => remove.mutate({ name: dialog.tier.name })}>Delete tier</button>
+            </DialogFooter>
+          </div>
+        </Dialog>
+      )}
+    </section>
+  );
+}

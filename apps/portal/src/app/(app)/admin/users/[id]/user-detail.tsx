@@ -1,0 +1,231 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { Dialog, DialogFooter } from "~/components/dialog";
+import { StatusBadge, statusOf } from "~/components/key-status";
+import { card, danger, input, primary, secondary } from "~/components/ui";
+import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
+import { ago, dateTime, number as fmt } from "~/lib/format";
+import { errorText } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/client";
+
+const WINDOWS = ["minute", "hour", "day", "month"] as const;
+type Window = (typeof WINDOWS)[number];
+type Key = {
+  id: string; name: string; prefix: string; status: "active" | "revoked"; expiresAt: Date | null; lastUsedAt: Date | null;
+  limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
+};
+const overrideOf = (k: Key): Record<Window, number | null> => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
+
+function KeyQuota({ keyId }: { keyId: string }) {
+  const trpc = useTRPC();
+  return <QuotaBars query={useQuery({ ...trpc.admin.usage.quota.queryOptions({ keyId }), refetchInterval: 5_000 })} />;
+}
+
+export function UserDetail({ userId }: { userId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const user = useQuery(trpc.admin.users.get.queryOptions({ userId }));
+  const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
+  const [range, setRange] = useState<Range>("day");
+  const [keyId, setKeyId] = useState("");
+  const series = useQuery({ ...trpc.admin.usage.series.queryOptions({ range, userId, keyId: keyId || undefined }), refetchInterval: 10_000, placeholderData: (p) => p });
+  const [dialog, setDialog] = useState<null | { kind: "disable" } | { kind: "limits" | "revoke"; key: Key }>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const refresh = async () => {
+    await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
+  };
+  const done = (message: string) => async () => {
+    setDialog(null);
+    setError(null);
+    setNotice(message);
+    await refresh();
+  };
+  const fail = (e: unknown) => setError(errorText(e));
+  const setTier = useMutation(trpc.admin.users.setTier.mutationOptions({ onSuccess: done("Tier changed: their keys use the new limits from the next request."), onError: fail }));
+  const setRole = useMutation(trpc.admin.users.setRole.mutationOptions({ onSuccess: done("Role changed."), onError: fail }));
+  const setDisabled = useMutation(trpc.admin.users.setDisabled.mutationOptions({ onError: fail }));
+  const setLimits = useMutation(trpc.admin.keys.setLimits.mutationOptions({ onSuccess: done("Key limits saved."), onError: fail }));
+  const revoke = useMutation(trpc.admin.keys.revoke.mutationOptions({ onSuccess: done("Key revoked."), onError: fail }));
+
+  if (user.isPending) return <div aria-busy="true" aria-label="Loading the user" className="h-64 animate-pulse rounded-xl bg-slate-200" />;
+  if (user.isError) {
+    return <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">{user.error.message} <Link className="underline" href="/admin/users">Back to users</Link></p>;
+  }
+  const u = user.data;
+  const keys = u.keys as Key[];
+  const tier = tiers.data?.find((t) => t.name === u.tierName);
+
+  function onTier(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const value = String(new FormData(event.currentTarget).get("tier"));
+    if (value !== u.tierName) setTier.mutate({ userId, tier: value });
+  }
+  function onRole(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const value = String(new FormData(event.currentTarget).get("role")) as "developer" | "admin";
+    if (value !== u.role) setRole.mutate({ userId, role: value });
+  }
+  function onLimits(event: FormEvent<HTMLFormElement>, key: Key) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const limits = Object.fromEntries(WINDOWS.map((w) => {
+      const raw = String(form.get(w) ?? "").trim().replaceAll(",", "");
+      return [w, raw === "" ? null : Number(raw)];
+    })) as Record<Window, number | null>;
+    setLimits.mutate({ keyId: key.id, limits });
+  }
+
+  return (
+    <section className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-sm"><Link className="text-indigo-700 hover:underline" href="/admin/users">← Users</Link></p>
+          <h1 className="text-2xl font-semibold break-all">{u.email}</h1>
+          <p className="text-sm text-slate-600">
+            {u.name ?? "No name"} · joined {dateTime(u.createdAt)} ·{" "}
+            {u.disabled ? <span className="font-medium text-red-700">disabled</span> : <span className="text-emerald-700">enabled</span>}
+          </p>
+        </div>
+      </div>
+      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
+      {error && !dialog && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+
+      <div className="grid gap-4 md:grid-cols-3">
+        <form onSubmit={onTier} className={`${card} space-y-3 p-4`}>
+          <label className="block text-sm">
+            <span className="mb-1 block font-medium text-slate-700">Tier</span>
+            <select name="tier" defaultValue={u.tierName} key={u.tierName} className={`${input} w-full capitalize`}>
+              {(tiers.data ?? [{ name: u.tierName }]).map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+            </select>
+          </label>
+          {tier && <p className="text-xs text-slate-500">{WINDOWS.map((w) => `${fmt.format(tier.limits[w])}/${w}`).join(" · ")}</p>}
+          <button type="submit" className={primary} disabled={setTier.isPending}>{setTier.isPending ? "Saving…" : "Change tier"}</button>
+        </form>
+        <form onSubmit={onRole} className={`${card} space-y-3 p-4`}>
+          <label className="block text-sm">
+            <span className="mb-1 block font-medium text-slate-700">Role</span>
+            <select name="role" defaultValue={u.role} key={u.role} className={`${input} w-full`}>
+              <option value="developer">Developer</option>
+              <option value="admin">Admin</option>
+            </select>
+          </label>
+          <p className="text-xs text-slate-500">Admins manage users, tiers and keys, and read the audit log.</p>
+          <button type="submit" className={primary} disabled={setRole.isPending}>{setRole.isPending ? "Saving…" : "Change role"}</button>
+        </form>
+        <div className={`${card} space-y-3 p-4`}>
+          <p className="text-sm font-medium text-slate-700">Access</p>
+          <p className="text-xs text-slate-500">
+            {u.disabled ? "Their keys are refused and they cannot sign in." : "Disabling signs them out and refuses all their keys at once."}
+          </p>
+          {u.disabled ? (
+            <button type="button" className={secondary} disabled={setDisabled.isPending}
+              onClick={() => setDisabled.mutate({ userId, disabled: false }, { onSuccess: done("User enabled: their keys work again.") })}>
+              Enable user
+            </button>
+          ) : (
+            <button type="button" className={danger} onClick={() => { setError(null); setDialog({ kind: "disable" }); }}>Disable user…</button>
+          )}
+        </div>
+      </div>
+
+      <section className={`${card} overflow-x-auto`} aria-labelledby="keys-heading">
+        <h2 id="keys-heading" className="px-4 pt-4 text-lg font-medium">Keys</h2>
+        {keys.length === 0 ? (
+          <p className="p-4 text-sm text-slate-600">This user has no keys yet.</p>
+        ) : (
+          <table className="mt-2 w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-500">
+              <tr><th className="px-3 py-2 font-medium">Name</th><th className="px-3 py-2 font-medium">Key</th><th className="px-3 py-2 font-medium">Status</th>
+                <th className="px-3 py-2 font-medium">Limits</th><th className="px-3 py-2 font-medium">Last used</th><th className="px-3 py-2"><span className="sr-only">Actions</span></th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {keys.map((k) => {
+                const o = overrideOf(k);
+                const overridden = WINDOWS.filter((w) => o[w] !== null);
+                return (
+                  <tr key={k.id}>
+                    <td className="px-3 py-2 font-medium">{k.name}</td>
+                    <td className="px-3 py-2"><code className="text-xs">{k.prefix}_…</code></td>
+                    <td className="px-3 py-2"><StatusBadge status={statusOf(k)} /></td>
+                    <td className="px-3 py-2 text-xs" data-testid="key-limits">
+                      {overridden.length === 0 ? <span className="text-slate-500">Tier defaults</span> : overridden.map((w) => `${fmt.format(o[w]!)}/${w}`).join(" · ")}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? ago(k.lastUsedAt) : "Never"}</td>
+                    <td className="px-3 py-2">
+                      <div className="flex justify-end gap-2 whitespace-nowrap">
+                        <button type="button" className={secondary} onClick={() => setKeyId(k.id)} aria-pressed={keyId === k.id}>Usage</button>
+                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setError(null); setDialog({ kind: "limits", key: k }); }}>Limits</button>}
+                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setError(null); setDialog({ kind: "revoke", key: k }); }}>Revoke</button>}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="space-y-4" aria-labelledby="usage-heading">
+        <div className="flex flex-wrap items-end justify-between gap-3">
+          <h2 id="usage-heading" className="text-lg font-medium">
+            Usage {keyId ? <>of <span className="font-semibold">{keys.find((k) => k.id === keyId)?.name}</span> <button type="button" className="ml-2 text-sm text-indigo-700 underline" onClick={() => setKeyId("")}>all keys</button></> : "of all their keys"}
+          </h2>
+          <RangeTabs range={range} onChange={setRange} />
+        </div>
+        <UsageChart query={series} range={range} />
+        {keyId && <KeyQuota keyId={keyId} />}
+      </section>
+
+      <Dialog open={dialog?.kind === "disable"} onClose={() => setDialog(null)} title={`Disable ${u.email}?`}>
+        <div className="space-y-4">
+          <p className="text-sm text-slate-700">They are signed out everywhere and every one of their keys is refused (DISABLED_USER) from the next request. You can enable them again later.</p>
+          <DialogFooter error={error} onCancel={() => setDialog(null)} cancelFirst>
+            <button type="button" className={danger} disabled={setDisabled.isPending}
+              onClick={() => setDisabled.mutate({ userId, disabled: true }, { onSuccess: done("User disabled: signed out, keys refused.") })}>
+              Disable user
+            </button>
+          </DialogFooter>
+        </div>
+      </Dialog>
+
+      {dialog?.kind === "limits" && (
+        <Dialog open onClose={() => setDialog(null)} title={`Limits for ${dialog.key.name}`}>
+          <form onSubmit={(e) => onLimits(e, dialog.key)} className="space-y-4">
+            <p className="text-sm text-slate-600">Leave a window empty to use the {u.tierName} tier&apos;s limit. Applies to this key only, from its next request.</p>
+            <div className="grid grid-cols-2 gap-3">
+              {WINDOWS.map((w) => (
+                <label key={w} className="block text-sm">
+                  <span className="mb-1 block font-medium capitalize text-slate-700">Per {w}</span>
+                  <input name={w} inputMode="numeric" defaultValue={overrideOf(dialog.key)[w] ?? ""} placeholder={tier ? `${fmt.format(tier.limits[w])} (tier)` : "tier"} className={`${input} w-full`} />
+                </label>
+              ))}
+            </div>
+            <DialogFooter error={error} onCancel={() => setDialog(null)}>
+              <button type="button" className={secondary} disabled={setLimits.isPending}
+                onClick={() => setLimits.mutate({ keyId: dialog.key.id, limits: { minute: null, hour: null, day: null, month: null } })}>
+                Clear overrides
+              </button>
+              <button type="submit" className={primary} disabled={setLimits.isPending}>{setLimits.isPending ? "Saving…" : "Save limits"}</button>
+            </DialogFooter>
+          </form>
+        </Dialog>
+      )}
+
+      {dialog?.kind === "revoke" && (
+        <Dialog open onClose={() => setDialog(null)} title={`Revoke ${dialog.key.name}?`}>
+          <div className="space-y-4">
+            <p className="text-sm text-slate-700">Requests with <code>{dialog.key.prefix}_…</code> are refused from now on. This cannot be undone.</p>
+            <DialogFooter error={error} onCancel={() => setDialog(null)} cancelFirst>
+              <button type="button" className={danger} disabled={revoke.isPending} onClick={() => revoke.mutate({ keyId: dialog.key.id })}>Revoke key</button>
+            </DialogFooter>
+          </div>
+        </Dialog>
+      )}
+    </section>
+  );
+}

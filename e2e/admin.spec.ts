@@ -1,0 +1,111 @@
+import { createKey, demo, echo, expect, signIn, signUp, test, unique } from "./fixtures.ts";
+
+test("the admin moves a developer to pro, edits the tier, disables the developer, and reads it all in the audit log", async ({ browser }) => {
+  // A developer with a key on the free tier.
+  const devContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.201" } });
+  const dev = await devContext.newPage();
+  const email = unique("promoted");
+  await signUp(dev, email, "Parker Promoted");
+  const key = await createKey(dev, "billing-service");
+  await dev.getByRole("dialog").getByRole("button", { name: "I have saved it" }).click();
+  expect((await echo(dev, key)).headers()["x-ratelimit-limit"]).toBe("10");
+
+  // The developer has no way into the console.
+  await dev.goto("/admin");
+  await expect(dev.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  const forbidden = await dev.request.get("/api/trpc/admin.users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })));
+  expect(forbidden.status()).toBe(403);
+  expect((await forbidden.json()).error.json.message).toBe("Admins only.");
+
+  const adminContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.202" } });
+  const page = await adminContext.newPage();
+  await signIn(page, demo.admin);
+  await page.getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Platform overview" })).toBeVisible();
+
+  // Users: search, open the developer.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).click();
+  await page.getByLabel("Search users").fill(email);
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await page.screenshot({ path: "test-results/screenshots/admin-users.png", fullPage: true });
+  await page.getByRole("link", { name: email }).click();
+  await expect(page.getByRole("heading", { name: email })).toBeVisible();
+
+  // Free → pro: the key gets pro's 100 a minute on its very next request.
+  await page.getByLabel("Tier").selectOption("pro");
+  await page.getByRole("button", { name: "Change tier" }).click();
+  await expect(page.getByRole("status")).toContainText("Tier changed");
+  await expect.poll(async () => (await echo(dev, key)).headers()["x-ratelimit-limit"], { timeout: 1_000 }).toBe("100");
+
+  // Edit the pro tier: a bad edit is refused in words, a good one reaches the key.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Tiers" }).click();
+  await page.getByRole("button", { name: "Edit pro" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Per minute").fill("5000");
+  await dialog.getByRole("button", { name: "Save tier" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("The per-minute limit (5000) cannot be higher than the per-hour limit (2000).");
+  await dialog.getByLabel("Per minute").fill("-3");
+  await dialog.getByRole("button", { name: "Save tier" }).click();
+  await expect(dialog.getByRole("alert")).toHaveText("The per-minute limit must be at least 1.");
+  await dialog.getByLabel("Per minute").fill("120");
+  await dialog.getByRole("button", { name: "Save tier" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("tier-pro")).toContainText("120");
+  await expect.poll(async () => (await echo(dev, key)).headers()["x-ratelimit-limit"], { timeout: 1_000 }).toBe("120");
+  await page.screenshot({ path: "test-results/screenshots/admin-tiers.png", fullPage: true });
+  // A tier someone is on cannot be deleted.
+  await expect(page.getByRole("button", { name: "Delete pro" })).toBeDisabled();
+
+  // Disable the developer: their key is refused and their session ends.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).click();
+  await page.getByLabel("Search users").fill(email);
+  await page.getByRole("link", { name: email }).click();
+  await page.getByRole("button", { name: "Disable user…" }).click();
+  await expect(page.getByRole("dialog")).toContainText("signed out everywhere");
+  await page.getByRole("dialog").getByRole("button", { name: "Disable user" }).click();
+  await expect(page.getByRole("status")).toContainText("User disabled");
+  await expect.poll(async () => (await echo(dev, key)).status(), { timeout: 1_000 }).toBe(401);
+  expect((await (await echo(dev, key)).json()).error.code).toBe("DISABLED_USER");
+  await dev.goto("/keys");
+  await expect(dev).toHaveURL(/\/sign-in/);
+  await page.screenshot({ path: "test-results/screenshots/admin-user.png", fullPage: true });
+
+  // The audit log has each action, with who did it; filter by target.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
+  await page.getByLabel("Target").fill(email);
+  await page.getByRole("button", { name: "Filter" }).click();
+  const rows = page.getByTestId("audit-row");
+  await expect(rows.first()).toContainText("user.disable");
+  await expect(rows.filter({ hasText: "user.tier" })).toContainText("tier: free → pro");
+  await expect(rows.filter({ hasText: "user.tier" })).toContainText(demo.admin.email);
+  await page.getByLabel("Target").fill("");
+  await page.getByLabel("Action").selectOption("tier.update");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(rows.first()).toContainText("minute: 100 → 120");
+  await expect(rows.first()).toContainText("tier pro");
+  await page.getByLabel("Action").selectOption("");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await page.screenshot({ path: "test-results/screenshots/admin-audit.png", fullPage: true });
+
+  // CSV export of the filtered log.
+  const csv = await page.request.get("/api/admin/audit.csv?action=user.disable");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).trimEnd().split("\r\n");
+  expect(lines[0]).toMatch(/^id,at,actor_email/);
+  expect(lines.some((l) => l.includes(email) && l.includes("user.disable"))).toBe(true);
+  expect((await dev.request.get("/api/admin/audit.csv")).status()).toBe(401);
+
+  // The overview shows the developer's key among the busiest.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("busiest")).toContainText("billing-service", { timeout: 15_000 });
+  await page.screenshot({ path: "test-results/screenshots/admin-overview.png", fullPage: true });
+
+  // Put pro back for whoever comes next.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Tiers" }).click();
+  await page.getByRole("button", { name: "Edit pro" }).click();
+  await page.getByRole("dialog").getByLabel("Per minute").fill("100");
+  await page.getByRole("dialog").getByRole("button", { name: "Save tier" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await devContext.close();
+  await adminContext.close();
+});
