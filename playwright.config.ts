@@ -4,6 +4,15 @@ import { defineConfig, devices } from "@playwright/test";
 // prefix that the test command (scripts/run.ts) set up for this run. Debian's Chromium, no download.
 const port = Number(process.env.PORT ?? 3107);
 const baseURL = `http://localhost:${port}`;
+// A real OIDC provider (test/oidc-provider.ts) the portal is configured with, so "sign in with
+// single sign-on" runs end to end.
+const oidcPort = port + 1;
+const oidc = {
+  OIDC_ISSUER: `http://localhost:${oidcPort}`,
+  OIDC_CLIENT_ID: "keyway-e2e",
+  OIDC_CLIENT_SECRET: "keyway-e2e-secret-keyway-e2e-secret",
+  OIDC_NAME: "Test SSO",
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -26,12 +35,24 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
   ],
-  webServer: {
-    command: `pnpm --filter @keyway/portal start --port ${port}`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "node_modules/.bin/tsx test/oidc-provider.ts",
+      url: `${oidc.OIDC_ISSUER}/.well-known/openid-configuration`,
+      env: { OIDC_PORT: String(oidcPort), PORTAL_URL: baseURL },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `pnpm --filter @keyway/portal start --port ${port}`,
+      url: `${baseURL}/api/health`,
+      env: { ...(process.env as Record<string, string>), ...oidc },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+  ],
 });

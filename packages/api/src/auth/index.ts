@@ -29,27 +29,49 @@ export function externalProviders(config: Config): { id: "github" | "oidc"; name
   return out;
 }
 
+type OidcClaims = { sub: string; email?: string; name?: string; preferred_username?: string };
+
+/**
+ * The provider's UserInfo claims. Providers that follow the spec strictly put email and name there
+ * rather than in the ID token when an access token is issued.
+ */
+function userInfo(issuer: string) {
+  let endpoint: Promise<string> | undefined;
+  return async (accessToken: string): Promise<Partial<OidcClaims>> => {
+    endpoint ??= fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => r.json() as Promise<{ userinfo_endpoint: string }>)
+      .then((d) => d.userinfo_endpoint);
+    const url = await endpoint.catch((error: unknown) => {
+      endpoint = undefined;
+      throw error;
+    });
+    const res = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(5_000) });
+    return res.ok ? ((await res.json()) as Partial<OidcClaims>) : {};
+  };
+}
+
 function oauthProviders(config: Config): Provider[] {
-  return externalProviders(config).map(({ id, name }) =>
-    id === "github"
-      ? GitHubProvider({ clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! })
-      : {
-          id: "oidc",
-          name,
-          type: "oauth",
-          wellKnown: `${config.OIDC_ISSUER!.replace(/\/$/, "")}/.well-known/openid-configuration`,
-          authorization: { params: { scope: "openid email profile" } },
-          idToken: true,
-          checks: ["pkce", "state"],
-          clientId: config.OIDC_CLIENT_ID!,
-          clientSecret: config.OIDC_CLIENT_SECRET!,
-          profile: (p: { sub: string; email?: string; name?: string; preferred_username?: string }) => ({
-            id: p.sub,
-            email: p.email ?? null,
-            name: p.name ?? p.preferred_username ?? null,
-          }),
-        },
-  );
+  return externalProviders(config).map(({ id, name }) => {
+    if (id === "github") return GitHubProvider({ clientId: config.GITHUB_ID!, clientSecret: config.GITHUB_SECRET! });
+    const issuer = config.OIDC_ISSUER!.replace(/\/$/, "");
+    const fetchUserInfo = userInfo(issuer);
+    return {
+      id: "oidc",
+      name,
+      type: "oauth",
+      wellKnown: `${issuer}/.well-known/openid-configuration`,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      clientId: config.OIDC_CLIENT_ID!,
+      clientSecret: config.OIDC_CLIENT_SECRET!,
+      async profile(claims: OidcClaims, tokens: { access_token?: string }) {
+        const extra = !claims.email && tokens.access_token ? await fetchUserInfo(tokens.access_token) : {};
+        const all = { ...extra, ...claims, email: claims.email ?? extra.email };
+        return { id: claims.sub, email: all.email ?? null, name: all.name ?? all.preferred_username ?? null };
+      },
+    } satisfies Provider;
+  });
 }
 
 /** Why an external sign-in was refused, as the `error` query parameter the sign-in page explains. */
