@@ -70,6 +70,8 @@ async function start(dev: boolean) {
   const port = env.PORT ?? "3000";
   env.PUBLIC_URL ??= `http://localhost:${port}`;
   if (await reachable("127.0.0.1", Number(port))) fail(`port ${port} is already in use: stop what runs there, or set PORT`);
+  const apiPort = env.API_PORT ?? "3001";
+  if (await reachable("127.0.0.1", Number(apiPort))) fail(`port ${apiPort} is already in use: stop what runs there, or set API_PORT`);
   const { pg, redis, secretsFile } = await services("keyway");
   env.NEXTAUTH_URL = env.PUBLIC_URL;
   step(bin("tsx"), ["prisma/seed.ts"]);
@@ -78,6 +80,12 @@ async function start(dev: boolean) {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env,
+  });
+  // The public API without Next.js in the path (same handler as the portal's /api/v1).
+  const api = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...env, API_PORT: apiPort },
   });
   console.log(
     [
@@ -89,13 +97,22 @@ async function start(dev: boolean) {
       `          or the demo admin:     admin@keyway.local / keyway-admin-pass`,
       `  Service token for /api/v1/keys/verify: KEYWAY_SERVICE_TOKEN in ${path.relative(root, secretsFile)}`,
       `  Health: ${env.PUBLIC_URL}/api/health`,
+      `  Public API server: http://localhost:${apiPort}/api/v1/echo (metrics: /metrics)`,
       "",
     ].join("\n"),
   );
-  const shutdown = () => portal.kill("SIGTERM");
+  const shutdown = () => {
+    portal.kill("SIGTERM");
+    api.kill("SIGTERM");
+  };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
-  const code = await new Promise<number>((resolve) => portal.on("exit", (c) => resolve(c ?? 0)));
+  // Either one stopping stops both.
+  const code = await new Promise<number>((resolve) => {
+    portal.on("exit", (c) => resolve(c ?? 0));
+    api.on("exit", (c) => resolve(c ?? 0));
+  });
+  shutdown();
   await stopAll();
   process.exit(code);
 }

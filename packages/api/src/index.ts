@@ -2,6 +2,6 @@ export { appRouter, createCaller, type AppRouter } from "./root.ts";
 export { createContextInner, type Context } from "./trpc.ts";
 export type { Viewer } from "./services/sessions.ts";
 export type { Health, Services } from "./services/index.ts";
-export { createPublicApi } from "./http/public-api.ts";
+export { createPublicApi, fetchHandler } from "./http/public-api.ts";
 export { clientAddress } from "./services/throttle.ts";
 export { auditCsv, csvField } from "./services/audit-csv.ts";

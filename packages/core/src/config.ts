@@ -30,6 +30,9 @@ export const configSchema = z.object({
   /** Bearer token other services present to /api/v1/keys/verify and /api/v1/usage. */
   KEYWAY_SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
+  /** The public API server (apps/api): /api/v1/* and /metrics without Next.js in the path. */
+  API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
+  API_HOST: z.string().default("0.0.0.0"),
   /** While Redis is unavailable: "local" (per-instance limiter at limit / INSTANCE_COUNT, marked degraded) or "closed" (503). */
   RATE_LIMIT_FAILURE_POLICY: z.enum(["local", "closed"]).default("local"),
   /** How many app instances share Redis; the local fallback divides limits by it. */

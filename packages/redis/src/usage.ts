@@ -40,17 +40,33 @@ export class UsageRecorder {
     this.timer = undefined;
     const batch = [...this.pending];
     this.pending = new Map();
+    if (batch.length === 0) return;
     const now = this.o.clock ? String(this.o.clock()) : "";
-    await Promise.all(
-      batch.map(async ([slot, n]) => {
-        const [keyId, field] = slot.split("|") as [string, UsageField];
-        try {
-          await this.redis.keywayRecord(keysOf(keyId).usage, field, n, this.o.usageTtlMs ?? 7 * 86_400_000, now);
-        } catch {
-          this.record(keyId, field, n); // try again with the next batch
-        }
-      }),
-    );
+    const ttl = this.o.usageTtlMs ?? 7 * 86_400_000;
+    const retry = (slot: string, n: number) => {
+      const [keyId, field] = slot.split("|") as [string, UsageField];
+      this.record(keyId, field, n); // try again with the next batch
+    };
+    if (this.redis instanceof Cluster) {
+      // Keys live on different nodes: one command each (ioredis sends them in parallel).
+      await Promise.all(
+        batch.map(async ([slot, n]) => {
+          const [keyId, field] = slot.split("|") as [string, UsageField];
+          await this.redis.keywayRecord(keysOf(keyId).usage, field, n, ttl, now).catch(() => retry(slot, n));
+        }),
+      );
+      return;
+    }
+    // One Redis: the whole batch in one pipeline, one socket write.
+    const pipeline = this.redis.pipeline() as unknown as KeywayCommands & { exec(): Promise<[Error | null, unknown][] | null> };
+    for (const [slot, n] of batch) {
+      const [keyId, field] = slot.split("|") as [string, UsageField];
+      pipeline.keywayRecord(keysOf(keyId).usage, field, n, ttl, now);
+    }
+    const results = await pipeline.exec().catch(() => null);
+    batch.forEach(([slot, n], i) => {
+      if (!results || results[i]?.[0]) retry(slot, n);
+    });
   }
 
   async close(): Promise<void> {

@@ -66,22 +66,29 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
+/**
+ * The decision for one request, for any HTTP framework: the verified key (with the rate-limit
+ * headers to send), or the refusal to send as is.
+ */
+export async function guard(
+  keyway: Keyway,
+  header: (name: string) => string | null | undefined,
+): Promise<{ key: Extract<VerifyResponse, { valid: true }> } | { refused: { status: number; headers: Record<string, string>; body: unknown } }> {
+  const extracted = keyFromHeaders(header);
+  if ("error" in extracted) return { refused: badRequest(extracted.error) };
+  const result = await keyway.verify(extracted.key);
+  return result.valid ? { key: result } : { refused: refusal(result) };
+}
+
 /** Wraps a fetch-style handler: only requests with a valid key within its limits reach it. */
 export function withKeyway(
   keyway: Keyway,
   handler: (request: Request, key: VerifiedKey) => Promise<Response> | Response,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const extracted = keyFromHeaders((name) => request.headers.get(name));
-    if ("error" in extracted) {
-      const r = badRequest(extracted.error);
-      return json(r.status, r.body, r.headers);
-    }
-    const result = await keyway.verify(extracted.key);
-    if (!result.valid) {
-      const r = refusal(result);
-      return json(r.status, r.body, r.headers);
-    }
+    const decision = await guard(keyway, (name) => request.headers.get(name));
+    if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
+    const result = decision.key;
     let response: Response;
     try {
       response = await handler(request, result);

@@ -1,31 +1,96 @@
-// node:http adapter for the public API: the same handler as the portal's /api/v1 route, served by
-// a plain Node server (used by tests with several processes, and by the lightweight API server).
+// The node:http adapter for the public API: no Fetch Request/Response objects on the way, so the
+// lightweight server (apps/api) spends its time on the request, not on conversions.
 import http from "node:http";
-import { Readable } from "node:stream";
+import { randomUUID } from "node:crypto";
 import type { Services } from "../services/index.ts";
-import { createPublicApi, MAX_HEADER_BYTES } from "./public-api.ts";
+import { createPublicApi, MAX_HEADER_BYTES, type ApiRequest } from "./public-api.ts";
 
+/** Like Fetch's Headers.get: every value of a repeated header, joined with ", ". */
+function headerOf(raw: string[], name: string): string | null {
+  let value: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`;
+  }
+  return value;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array | "too_large"> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume(); // drain without keeping it
+        resolve("too_large");
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function toApiRequest(req: http.IncomingMessage): ApiRequest {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const raw = req.rawHeaders;
+  let headerBytes = 0;
+  for (let i = 0; i < raw.length; i++) headerBytes += raw[i]!.length + 2;
+  return {
+    method: req.method ?? "GET",
+    path: q === -1 ? url : url.slice(0, q),
+    header: (name) => headerOf(raw, name),
+    headerBytes,
+    readBody: (limit) => readBody(req, limit),
+  };
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * The lightweight public API server: /api/v1/* and GET /metrics (Prometheus). Every response
+ * carries an X-Request-Id (the caller's when it sent a sane one), and so does its log line (warn
+ * for 5xx, debug otherwise). Keys never reach a log line.
+ */
 export function createPublicServer(services: Services): http.Server {
-  const handle = createPublicApi(services);
-  return http.createServer({ maxHeaderSize: MAX_HEADER_BYTES * 2 }, async (req, res) => {
-    try {
-      const headers = new Headers();
-      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-      const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const init: RequestInit & { duplex?: "half" } = {
-        method: req.method,
-        headers,
-        body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-        duplex: hasBody ? "half" : undefined,
-      };
-      const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, init);
-      const response = await handle(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (error) {
-      services.log.error({ err: (error as Error).message }, "public api request failed");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Something went wrong on our side." } }));
+  const api = createPublicApi(services);
+  const log = services.log;
+  return http.createServer({ maxHeaderSize: MAX_HEADER_BYTES * 2 }, (req, res) => {
+    const started = performance.now();
+    const given = req.headers["x-request-id"];
+    const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    if (req.url === "/metrics" && req.method === "GET") {
+      services.metrics.text().then(
+        (text) => {
+          res.writeHead(200, { "content-type": services.metrics.contentType, "x-request-id": requestId });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end("metrics unavailable\n");
+        },
+      );
+      return;
     }
+    const request = toApiRequest(req);
+    api(request).then(
+      (r) => {
+        r.headers["content-length"] = String(Buffer.byteLength(r.body));
+        r.headers["x-request-id"] = requestId;
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+        const entry = { requestId, method: request.method, path: request.path.slice(0, 200), status: r.status, ms: Math.round((performance.now() - started) * 10) / 10 };
+        // 5xx means something is wrong on our side; refusals are normal traffic (and a flood of
+        // them must not become a flood of log lines), so they are debug like successes.
+        if (r.status >= 500) log.warn(entry, "request failed");
+        else if (log.isLevelEnabled("debug")) log.debug(entry, r.status >= 400 ? "request refused" : "request");
+      },
+      (error: unknown) => {
+        log.error({ requestId, method: request.method, path: request.path.slice(0, 200), err: (error as Error).message }, "public api request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "x-request-id": requestId });
+        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Something went wrong on our side." } }));
+      },
+    );
   });
 }

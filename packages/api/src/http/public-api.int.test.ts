@@ -1,10 +1,10 @@
 // The public HTTP API through its framework-free handler, on real PostgreSQL and Redis.
 import { afterAll, describe, expect, it } from "vitest";
 import { testServices, uniqueEmail } from "../../../../test/support.ts";
-import { createPublicApi } from "./public-api.ts";
+import { createPublicApi, fetchHandler } from "./public-api.ts";
 
 const services = testServices();
-const handle = createPublicApi(services);
+const handle = fetchHandler(createPublicApi(services));
 afterAll(() => services.close());
 const TOKEN = services.config.KEYWAY_SERVICE_TOKEN!;
 const actor = { id: null, role: "system" as const };

@@ -1,36 +1,65 @@
-// The public HTTP API, framework-free (Fetch API Request -> Response). Mounted by the portal's
-// catch-all route; the same handler serves any other host.
-//   GET|POST /api/v1/echo          the sample protected API (guarded by @keyway/sdk)
+// The public HTTP API, framework-free: a handler from a minimal request (method, path, headers,
+// a body reader) to a minimal response (status, headers, JSON text). Two thin adapters serve it:
+// Fetch (the portal's /api/v1 route) and node:http (apps/api, the lightweight server).
+//   GET|POST /api/v1/echo          the sample protected API (guarded like any platform endpoint)
 //   POST     /api/v1/keys/verify   for the platform's services (service token)
 //   POST     /api/v1/usage         records a request's outcome (service token)
 import { createHash, timingSafeEqual } from "node:crypto";
 import { KEY_ID_LENGTH, isLimiterUnavailable } from "@keyway/core";
-import { withKeyway, type Keyway, type VerifyResponse } from "@keyway/sdk";
+import { guard, type Keyway, type VerifyResponse } from "@keyway/sdk";
 import type { Services } from "../services/index.ts";
 import { toWire, unavailable } from "./wire.ts";
 
 export const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_BODY_BYTES = 16 * 1024;
 
+export interface ApiRequest {
+  method: string;
+  /** The URL path, without the query string. */
+  path: string;
+  header(name: string): string | null;
+  /** Total size of the request's header names and values. */
+  headerBytes: number;
+  /** The body, or "too_large" as soon as it passes `limit` bytes (the rest is not read). */
+  readBody(limit: number): Promise<Uint8Array | "too_large">;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text. */
+  body: string;
+}
+
 type ErrorCode =
   | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "HEADERS_TOO_LARGE" | "BODY_TOO_LARGE" | "INVALID_BODY"
   | "UNAUTHORIZED_SERVICE" | "KEY_NOT_FOUND" | "SERVICE_UNAVAILABLE";
 
-export function errorResponse(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ error: { code, message } }, { status, headers });
+function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): ApiResponse {
+  return json(status, { error: { code, message } }, headers);
 }
 
 /** The in-process Keyway: the SDK's interface over this process's verifier and usage recorder. */
 export function localKeyway(services: Services): Keyway {
   return {
     async verify(key): Promise<VerifyResponse> {
+      const t0 = performance.now();
+      let response: VerifyResponse;
       try {
-        return toWire(await services.verifier.verify(key));
+        response = toWire(await services.verifier.verify(key));
       } catch (error) {
-        if (isLimiterUnavailable(error)) return unavailable(error.retryAfterMs, "Rate limiting");
-        services.log.warn({ err: (error as Error).message }, "verify failed: key store unavailable");
-        return unavailable(1_000, "Key verification");
+        if (isLimiterUnavailable(error)) response = unavailable(error.retryAfterMs, "Rate limiting");
+        else {
+          services.log.warn({ err: (error as Error).message }, "verify failed: key store unavailable");
+          response = unavailable(1_000, "Key verification");
+        }
       }
+      services.metrics.verified(response.valid ? "VALID" : response.code, (performance.now() - t0) / 1000);
+      return response;
     },
     record(keyId, success) {
       services.recorder.record(keyId, success ? "s" : "f");
@@ -38,71 +67,60 @@ export function localKeyway(services: Services): Keyway {
   };
 }
 
-function headerBytes(request: Request): number {
-  let n = 0;
-  request.headers.forEach((value, name) => {
-    n += name.length + value.length + 4;
-  });
-  return n;
-}
+const tooLarge = () => errorResponse(413, "BODY_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
-/** Reads a JSON body of at most MAX_BODY_BYTES; a Response when it is too large or not JSON. */
-async function readJson(request: Request): Promise<unknown | Response> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return errorResponse(413, "BODY_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-  const reader = request.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return errorResponse(413, "BODY_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-    }
-    chunks.push(value);
-  }
+/** Reads a JSON body of at most MAX_BODY_BYTES; an ApiResponse when it is too large or not JSON. */
+async function readJson(request: ApiRequest): Promise<{ value: unknown } | ApiResponse> {
+  if (Number(request.header("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
+  const body = await request.readBody(MAX_BODY_BYTES);
+  if (body === "too_large") return tooLarge();
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return { value: JSON.parse(Buffer.from(body).toString("utf8")) };
   } catch {
     return errorResponse(400, "INVALID_BODY", "The body must be JSON.");
   }
 }
 
-export function createPublicApi(services: Services) {
+export type PublicApi = (request: ApiRequest) => Promise<ApiResponse>;
+
+export function createPublicApi(services: Services): PublicApi {
   const keyway = localKeyway(services);
   const tokenHash = services.config.KEYWAY_SERVICE_TOKEN
     ? createHash("sha256").update(services.config.KEYWAY_SERVICE_TOKEN).digest()
     : null;
 
-  function serviceAuthorized(request: Request): boolean {
-    const header = request.headers.get("authorization") ?? "";
+  function serviceAuthorized(request: ApiRequest): boolean {
+    const header = request.header("authorization") ?? "";
     const token = /^Bearer (.+)$/.exec(header)?.[1];
     if (!token || !tokenHash) return false;
     return timingSafeEqual(createHash("sha256").update(token).digest(), tokenHash);
   }
 
-  const echo = withKeyway(keyway, async (request, key) =>
-    Response.json({ ok: true, keyId: key.keyId, tier: key.tier, method: request.method }),
-  );
+  /** The sample protected API: what any endpoint of the platform does with a key. */
+  async function echo(request: ApiRequest): Promise<ApiResponse> {
+    const decision = await guard(keyway, request.header);
+    if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
+    const { key } = decision;
+    keyway.record(key.keyId, true);
+    return json(200, { ok: true, keyId: key.keyId, tier: key.tier, method: request.method }, key.headers);
+  }
 
-  async function verify(request: Request): Promise<Response> {
+  async function verify(request: ApiRequest): Promise<ApiResponse> {
     if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
     const body = await readJson(request);
-    if (body instanceof Response) return body;
-    const key = (body as { key?: unknown } | null)?.key;
+    if (!("value" in body)) return body;
+    const key = (body.value as { key?: unknown } | null)?.key;
     if (key !== undefined && key !== null && typeof key !== "string") return errorResponse(400, "INVALID_BODY", 'Send {"key": "<api key>"}.');
     if (typeof key === "string" && key.length > 512) return errorResponse(400, "INVALID_BODY", "The key is longer than 512 characters.");
     const result = await keyway.verify(key ?? null);
-    return Response.json(result, { status: 200, headers: result.valid || result.code === "RATE_LIMITED" ? result.headers : {} });
+    return json(200, result, result.valid || result.code === "RATE_LIMITED" ? result.headers : {});
   }
 
-  async function usage(request: Request): Promise<Response> {
+  async function usage(request: ApiRequest): Promise<ApiResponse> {
     if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
     const body = await readJson(request);
-    if (body instanceof Response) return body;
-    const { keyId, success } = (body ?? {}) as { keyId?: unknown; success?: unknown };
+    if (!("value" in body)) return body;
+    const { keyId, success } = (body.value ?? {}) as { keyId?: unknown; success?: unknown };
     if (typeof keyId !== "string" || !new RegExp(`^[0-9A-Za-z]{${KEY_ID_LENGTH}}$`).test(keyId) || typeof success !== "boolean") {
       return errorResponse(400, "INVALID_BODY", 'Send {"keyId": "<16-character key id>", "success": true|false}.');
     }
@@ -114,19 +132,16 @@ export function createPublicApi(services: Services) {
     }
     if (!exists) return errorResponse(404, "KEY_NOT_FOUND", "No key has that id.");
     keyway.record(keyId, success);
-    return Response.json({ ok: true }, { status: 202 });
+    return json(202, { ok: true });
   }
 
-  return async function handle(request: Request): Promise<Response> {
-    if (headerBytes(request) > MAX_HEADER_BYTES) return errorResponse(431, "HEADERS_TOO_LARGE", `Request headers exceed ${MAX_HEADER_BYTES} bytes.`);
-    const path = new URL(request.url).pathname.replace(/\/+$/, "");
+  return async function handle(request: ApiRequest): Promise<ApiResponse> {
+    if (request.headerBytes > MAX_HEADER_BYTES) return errorResponse(431, "HEADERS_TOO_LARGE", `Request headers exceed ${MAX_HEADER_BYTES} bytes.`);
+    const path = request.path.length > 1 ? request.path.replace(/\/+$/, "") : request.path;
     const method = request.method;
     if (path === "/api/v1/echo") {
       if (method !== "GET" && method !== "POST") return errorResponse(405, "METHOD_NOT_ALLOWED", "Use GET or POST.", { allow: "GET, POST" });
-      if (method === "POST") {
-        const declared = Number(request.headers.get("content-length") ?? 0);
-        if (declared > MAX_BODY_BYTES) return errorResponse(413, "BODY_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-      }
+      if (method === "POST" && Number(request.header("content-length") ?? 0) > MAX_BODY_BYTES) return tooLarge();
       return echo(request);
     }
     if (path === "/api/v1/keys/verify" || path === "/api/v1/usage") {
@@ -134,5 +149,38 @@ export function createPublicApi(services: Services) {
       return path === "/api/v1/usage" ? usage(request) : verify(request);
     }
     return errorResponse(404, "NOT_FOUND", "No such endpoint.");
+  };
+}
+
+/** The Fetch adapter (Next.js route handlers, any Fetch-style host). */
+export function fetchHandler(api: PublicApi): (request: Request) => Promise<Response> {
+  return async (request) => {
+    let headerBytes = 0;
+    request.headers.forEach((value, name) => {
+      headerBytes += name.length + value.length + 4;
+    });
+    const response = await api({
+      method: request.method,
+      path: new URL(request.url).pathname,
+      header: (name) => request.headers.get(name),
+      headerBytes,
+      async readBody(limit) {
+        const reader = request.body?.getReader();
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        while (reader) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          size += value.byteLength;
+          if (size > limit) {
+            await reader.cancel();
+            return "too_large";
+          }
+          chunks.push(value);
+        }
+        return Buffer.concat(chunks);
+      },
+    });
+    return new Response(response.body, { status: response.status, headers: response.headers });
   };
 }

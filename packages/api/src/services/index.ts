@@ -2,10 +2,12 @@
 import { createVerifier, loadConfig, type Config } from "@keyway/core";
 import { adminService, createDb, keyService, keyStore, pingDb, type Db, type Invalidation } from "@keyway/db";
 import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type Redis } from "@keyway/redis";
+import type { DestinationStream } from "pino";
 import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
 import { userService } from "./users.ts";
 import { throttleService } from "./throttle.ts";
+import { createMetrics } from "./metrics.ts";
 import { usageService } from "./usage.ts";
 
 export interface Health {
@@ -17,19 +19,27 @@ export interface Health {
 export interface ServiceOptions {
   /** Test seam: the clock for expiry checks, and the time the Redis scripts use. */
   clock?: () => number;
+  /** Where log lines go (stdout when not given); tests read them back. */
+  logDestination?: DestinationStream;
 }
 
 export function createServices(config: Config, options: ServiceOptions = {}) {
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, options.logDestination);
   const db: Db = createDb(config.DATABASE_URL);
   const redis: Redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const recorder = new UsageRecorder(redis, { clock: options.clock });
+  // The verifier is made below; the metrics read its cache statistics lazily.
+  const metrics = createMetrics({ cacheStats: () => verifier.cacheStats() });
   const limiter = new RedisLimiter(redis, {
     failurePolicy: config.RATE_LIMIT_FAILURE_POLICY,
     instances: config.INSTANCE_COUNT,
     clock: options.clock,
     recorder,
     onEvent: (e) => {
+      if (e.type === "redis_error") metrics.redisError("connection");
+      if (e.type === "script_error") metrics.redisError("script");
+      if (e.type === "degraded") metrics.degraded(e.policy);
+      if (e.type === "negative_cache_hit") metrics.negativeCacheHit();
       if (e.type === "script_error") log.error({ err: e.error }, "rate-limit script failed: decided locally");
       if (e.type === "circuit") log.warn({ circuit: e.state }, e.state === "open" ? "redis unavailable: rate limiting degraded" : "redis back: rate limiting exact again");
     },
@@ -51,7 +61,8 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     recorder,
     keys,
     admin: adminService(db, { publish, clock: options.clock }),
-    usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, clock: options.clock }),
+    usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock }),
+    metrics,
     sessions: sessionService(db),
     users: userService(db),
     throttle: throttleService(limiter),

@@ -36,6 +36,7 @@ export interface UsageDeps {
   retentionDays: number;
   keyStore: KeyStore;
   limiter: { peek(keyId: string, limits: Limits): Promise<LimitDecision> };
+  metrics?: { flushed(seconds: number): void; flushFailed(): void };
   clock?: () => number;
 }
 
@@ -64,13 +65,16 @@ export function usageService(deps: UsageDeps) {
     const tick = () => {
       running = (async () => {
         try {
+          const t0 = performance.now();
           await flushOnce();
+          deps.metrics?.flushed((performance.now() - t0) / 1000);
           if (now() - lastPrune > 3_600_000) {
             lastPrune = now();
             await store.prune(deps.retentionDays, now());
           }
         } catch (error) {
           // Redis or PostgreSQL away: the counts stay in Redis and go next time.
+          deps.metrics?.flushFailed();
           deps.log.warn({ err: (error as Error).message }, "usage flush postponed");
         }
       })();

@@ -1,4 +1,4 @@
-import { createPublicApi } from "@keyway/api";
+import { createPublicApi, fetchHandler } from "@keyway/api";
 import { getServices } from "@keyway/api/server";
 
 export const dynamic = "force-dynamic";
@@ -7,7 +7,7 @@ let handle: ((request: Request) => Promise<Response>) | undefined;
 
 /** The public API (echo, keys/verify, usage): the same framework-free handler any host can mount. */
 async function route(request: Request): Promise<Response> {
-  handle ??= createPublicApi(getServices());
+  handle ??= fetchHandler(createPublicApi(getServices()));
   return handle(request);
 }
 

@@ -1,0 +1,119 @@
+// pnpm bench:http — the HTTP path under load. One run on this machine:
+//   1. a bare node:http server answering a fixed JSON body (the ceiling for any endpoint here)
+//   2. Keyway's public API server (apps/api) serving the sample protected API, GET /api/v1/echo,
+//      with 10,000 distinct valid keys, at its peak and at half of that rate.
+// Each server runs in its own process and autocannon runs in a third. Results: docs/benchmarks.md.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { generateKey, hashKey } from "@keyway/core";
+import { createDb } from "@keyway/db";
+import { deployMigrations } from "@keyway/db/migrate";
+import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
+import { freePort } from "../scripts/lib/services.ts";
+
+const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const run = randomBytes(3).toString("hex");
+const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+base.pathname = `/keyway_test_benchhttp_${run}`;
+const env = {
+  ...process.env,
+  DATABASE_URL: base.toString(),
+  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  REDIS_KEY_PREFIX: `benchhttp:${run}:`,
+  AUTH_SECRET: randomBytes(24).toString("hex"),
+  LOG_LEVEL: "warn",
+  NODE_ENV: "production",
+};
+const tsx = path.join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
+
+function start(script: string, extra: Record<string, string>, nodeFlags: string[] = []): Promise<ChildProcess> {
+  // node itself (tsx as a loader), not the tsx wrapper: signals reach the server directly.
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeFlags, script], { env: { ...env, ...extra }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 30_000);
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+    const poll = async () => {
+      try {
+        await fetch(`http://127.0.0.1:${extra.PORT ?? extra.API_PORT}/`);
+        clearTimeout(timer);
+        resolve(child);
+      } catch {
+        setTimeout(poll, 100);
+      }
+    };
+    void poll();
+  });
+}
+
+interface Load { rps: number; total: number; p50: number; p90: number; p99: number; max: number; "2xx": number; non2xx: number; errors: number; timeouts: number }
+function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number }): Promise<Load> {
+  const child = spawn(tsx, [path.join(import.meta.dirname, "http-load.ts")], {
+    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", AMOUNT: opts.amount ? String(opts.amount) : "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
+  return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as Load) : reject(new Error(`load exited ${code}`)))));
+}
+
+async function stop(child: ChildProcess) {
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+// Setup: a database with 10,000 keys of one user on a tier whose limits are never reached.
+await deployMigrations(env.DATABASE_URL);
+const db = createDb(env.DATABASE_URL);
+await db.tier.create({ data: { name: "bench", perMinute: 1e9, perHour: 1e9, perDay: 1e9, perMonth: 1e9 } });
+const user = await db.user.create({ data: { email: "bench@example.test", tierName: "bench" } });
+const keys = Array.from({ length: KEYS }, () => generateKey("bench"));
+await db.apiKey.createMany({ data: keys.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+await db.$disconnect();
+const keysFile = path.join(mkdtempSync(path.join(tmpdir(), "keyway-bench-")), "keys.txt");
+writeFileSync(keysFile, keys.map((k) => k.key).join("\n"));
+
+const rows: string[] = [];
+const row = (what: string, r: Load, ceiling: number) =>
+  rows.push(`| ${what} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} | ${r.p99} | ${(r.rps / ceiling).toFixed(2)} | ${r["2xx"].toLocaleString("en")} | ${r.non2xx + r.errors + r.timeouts} |`);
+try {
+  const barePort = await freePort();
+  const bare = await start(path.join(import.meta.dirname, "http-bare.ts"), { PORT: String(barePort) });
+  await load(`http://127.0.0.1:${barePort}/`, { seconds: 2 }); // warm-up
+  const ceiling = await load(`http://127.0.0.1:${barePort}/`, {});
+  await stop(bare);
+  row("bare node:http, fixed JSON", ceiling, ceiling.rps);
+
+  const apiPort = await freePort();
+  const api = await start(path.join(import.meta.dirname, "..", "apps", "api", "src", "main.ts"), {
+    API_PORT: String(apiPort),
+    API_HOST: "127.0.0.1",
+    USAGE_FLUSH_INTERVAL_MS: process.env.BENCH_FLUSH_MS ?? "5000",
+  },
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the API server during the peak run (open it in
+  // Chrome DevTools).
+  process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : []);
+  const url = `http://127.0.0.1:${apiPort}/api/v1/echo`;
+  const warm = await load(url, { keysFile, amount: KEYS }); // every key once: cache misses (PostgreSQL), JIT warm-up
+  if (process.env.BENCH_PROFILE) api.kill("SIGUSR2");
+  const peak = await load(url, { keysFile });
+  if (process.env.BENCH_PROFILE) {
+    api.kill("SIGUSR2");
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  const half = await load(url, { keysFile, rate: peak.rps / 2 });
+  await stop(api);
+  row(`Keyway API server, first use of each key (cache miss: PostgreSQL + Redis)`, warm, ceiling.rps);
+  row("Keyway API server, GET /api/v1/echo, 10,000 keys", peak, ceiling.rps);
+  row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, fixed rate)`, half, ceiling.rps);
+  console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`);
+  console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other |\n|---|---:|---:|---:|---:|---:|---:|");
+  console.log(rows.join("\n"));
+} finally {
+  await dropTestDatabase(env.DATABASE_URL).catch(() => {});
+  await deleteRedisPrefix(env.REDIS_URL, env.REDIS_KEY_PREFIX).catch(() => {});
+}
