@@ -57,7 +57,11 @@ export function rollUp(minutes: Map<number, Counts>): Map<string, Counts> {
 
 export function usageStore(db: Db) {
   return {
-    /** Applies batches once each; returns the tokens now safe to delete from Redis. */
+    /**
+     * Applies batches once each (a batch's token is recorded in the same transaction); returns the
+     * tokens now safe to delete from Redis. Rows go in as arrays (unnest), one statement for any
+     * number of keys.
+     */
     async apply(batches: FlushBatch[]): Promise<string[]> {
       if (batches.length === 0) return [];
       const owners = new Map(
@@ -65,35 +69,46 @@ export function usageStore(db: Db) {
       );
       await db.$transaction(async (tx) => {
         const fresh = await tx.$queryRaw<{ token: string }[]>`
-          INSERT INTO "UsageFlush" ("token") SELECT unnest(${batches.map((b) => b.token)}::text[])
+          INSERT INTO "UsageFlush" ("token") SELECT DISTINCT unnest(${[...new Set(batches.map((b) => b.token))]}::text[])
           ON CONFLICT DO NOTHING RETURNING "token"`;
         const todo = new Set(fresh.map((r) => r.token));
-        const rows: Prisma.Sql[] = [];
+        // One row per (key, period, start); several batches of one key add up before the upsert.
+        const rows = new Map<string, { keyId: string; userId: string; period: UsagePeriod; start: number; c: Counts }>();
         const lastUsed = new Map<string, number>();
         for (const batch of batches) {
           const userId = owners.get(batch.keyId);
           if (!todo.has(batch.token) || !userId) continue; // applied before, or the key is gone
           for (const [slot, c] of rollUp(batch.minutes)) {
             const [period, start] = slot.split("|") as [UsagePeriod, string];
-            rows.push(Prisma.sql`(${batch.keyId}, ${userId}, ${period}::"UsagePeriod", ${new Date(Number(start))}, ${c.allowed}, ${c.rateLimited}, ${c.successful}, ${c.failed})`);
+            const id = `${batch.keyId}|${slot}`;
+            const row = rows.get(id);
+            if (row) row.c = addCounts(row.c, c);
+            else rows.set(id, { keyId: batch.keyId, userId, period, start: Number(start), c });
           }
           if (batch.lastUsedAt) lastUsed.set(batch.keyId, Math.max(lastUsed.get(batch.keyId) ?? 0, batch.lastUsedAt));
         }
-        for (let i = 0; i < rows.length; i += 1000) {
+        const list = [...rows.values()];
+        if (list.length > 0) {
           await tx.$executeRaw`
             INSERT INTO "UsageBucket" ("keyId", "userId", "period", "start", "allowed", "rateLimited", "successful", "failed")
-            VALUES ${Prisma.join(rows.slice(i, i + 1000))}
+            SELECT k, u, p::"UsagePeriod", to_timestamp(s / 1000.0) AT TIME ZONE 'UTC', a, l, ok, f
+            FROM unnest(${list.map((r) => r.keyId)}::text[], ${list.map((r) => r.userId)}::text[], ${list.map((r) => r.period)}::text[],
+                        ${list.map((r) => r.start)}::float8[], ${list.map((r) => r.c.allowed)}::int[], ${list.map((r) => r.c.rateLimited)}::int[],
+                        ${list.map((r) => r.c.successful)}::int[], ${list.map((r) => r.c.failed)}::int[]) AS t(k, u, p, s, a, l, ok, f)
             ON CONFLICT ("keyId", "period", "start") DO UPDATE SET
               "allowed" = "UsageBucket"."allowed" + EXCLUDED."allowed",
               "rateLimited" = "UsageBucket"."rateLimited" + EXCLUDED."rateLimited",
               "successful" = "UsageBucket"."successful" + EXCLUDED."successful",
               "failed" = "UsageBucket"."failed" + EXCLUDED."failed"`;
         }
-        for (const [keyId, ms] of lastUsed) {
-          await tx.$executeRaw`UPDATE "ApiKey" SET "lastUsedAt" = GREATEST(COALESCE("lastUsedAt", 'epoch'::timestamp), ${new Date(ms)}) WHERE id = ${keyId}`;
+        if (lastUsed.size > 0) {
+          await tx.$executeRaw`
+            UPDATE "ApiKey" SET "lastUsedAt" = GREATEST(COALESCE("lastUsedAt", 'epoch'::timestamp), to_timestamp(t.ms / 1000.0) AT TIME ZONE 'UTC')
+            FROM unnest(${[...lastUsed.keys()]}::text[], ${[...lastUsed.values()]}::float8[]) AS t(id, ms)
+            WHERE "ApiKey".id = t.id`;
         }
       });
-      return batches.map((b) => b.token);
+      return [...new Set(batches.map((b) => b.token))];
     },
 
     /** Buckets of one period from `since`, for some keys or one user's keys. */

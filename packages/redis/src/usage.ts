@@ -135,37 +135,58 @@ async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
  * `u:{id}:f:<token>`, so requests counted after this land in a fresh hash. Hashes taken by a
  * flush that died before it finished are picked up again with their original token.
  */
-export async function takeUsage(redis: RedisLike, keyPrefix: string, newToken: () => string): Promise<TakenUsage[]> {
-  const names = await scanAll(redis, `${keyPrefix}u:{*`);
-  const taken: { name: string; keyId: string; token: string }[] = [];
-  for (const full of names) {
-    const name = full.slice(keyPrefix.length);
-    const live = LIVE.exec(name);
-    if (live) {
-      const token = newToken();
-      const target = `${name}:f:${token}`;
-      try {
-        await redis.rename(name, target);
-        taken.push({ name: target, keyId: live[1]!, token });
-      } catch {
-        // gone since the scan (taken by another instance's flusher): fine
-      }
-      continue;
+/** Runs one command per item, CHUNK at a time: a pipeline on one Redis, parallel calls on a cluster. */
+const CHUNK = 500;
+async function each<T, R>(redis: RedisLike, items: T[], command: (r: RedisLike, item: T) => Promise<R>): Promise<(R | Error)[]> {
+  const out: (R | Error)[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    if (redis instanceof Cluster) {
+      out.push(...(await Promise.all(chunk.map((item) => command(redis, item).catch((e: Error) => e)))));
+    } else {
+      const pipeline = redis.pipeline();
+      for (const item of chunk) void command(pipeline as unknown as RedisLike, item);
+      const results = (await pipeline.exec()) ?? [];
+      out.push(...results.map(([error, value]) => (error ?? value) as R | Error));
     }
-    const old = TAKEN.exec(name);
-    if (old) taken.push({ name, keyId: old[1]!, token: old[2]! });
-  }
-  const out: TakenUsage[] = [];
-  for (const t of taken) {
-    const hash = await redis.hgetall(t.name);
-    const parsed = parseUsageHash(hash);
-    out.push({ ...t, ...parsed });
   }
   return out;
 }
 
+/**
+ * Takes every usage hash out of the live key space: each `u:{id}` is RENAMEd (atomic) to
+ * `u:{id}:f:<token>`, one token per flush, so requests counted after this land in a fresh hash.
+ * Hashes taken by a flush that died before it finished are picked up again with their original
+ * token.
+ */
+export async function takeUsage(redis: RedisLike, keyPrefix: string, newToken: () => string): Promise<TakenUsage[]> {
+  const names = await scanAll(redis, `${keyPrefix}u:{*`);
+  const token = newToken();
+  const live: { name: string; keyId: string; token: string }[] = [];
+  const taken: { name: string; keyId: string; token: string }[] = [];
+  for (const full of names) {
+    const name = full.slice(keyPrefix.length);
+    const l = LIVE.exec(name);
+    if (l) live.push({ name, keyId: l[1]!, token });
+    else {
+      const old = TAKEN.exec(name);
+      if (old) taken.push({ name, keyId: old[1]!, token: old[2]! });
+    }
+  }
+  const renamed = await each(redis, live, (r, t) => r.rename(t.name, `${t.name}:f:${token}`));
+  // An error here means the hash is gone since the scan (another instance's flusher took it): fine.
+  live.forEach((t, i) => {
+    if (!(renamed[i] instanceof Error)) taken.push({ ...t, name: `${t.name}:f:${token}` });
+  });
+  const hashes = await each(redis, taken, (r, t) => r.hgetall(t.name));
+  return taken.flatMap((t, i) => {
+    const hash = hashes[i];
+    return hash instanceof Error || hash === undefined ? [] : [{ ...t, ...parseUsageHash(hash) }];
+  });
+}
+
 export async function deleteTaken(redis: RedisLike, names: string[]): Promise<void> {
-  for (const name of names) await redis.del(name);
+  await each(redis, names, (r, name) => r.del(name));
 }
 
 /** Usage not yet moved to PostgreSQL, for the charts: live hashes and ones being flushed. */
