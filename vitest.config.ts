@@ -20,6 +20,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Faults under load (Redis stopped, an instance killed, PostgreSQL stopped): minutes long and
+        // timing-sensitive, so the test command runs them alone, after the others.
+        test: {
+          name: "chaos",
+          include: ["test/chaos/**/*.chaos.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
