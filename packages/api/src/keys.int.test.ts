@@ -64,6 +64,32 @@ describe("verify codes", () => {
     }
   });
 
+  it("rotates the pepper: old hashes verify with KEY_PEPPER_PREVIOUS and are re-hashed on first use", async () => {
+    const user = await newUser();
+    const used = await newKey(user.id); // hashed with plain SHA-256 (no pepper in these services)
+    const unused = await newKey(user.id);
+    const pepper = "n".repeat(40);
+    const rotating = testServices({ KEY_PEPPER: pepper, KEY_PEPPER_PREVIOUS: "none" });
+    const strict = testServices({ KEY_PEPPER: pepper });
+    try {
+      expect((await rotating.verifier.verify(used.key)).valid).toBe(true);
+      const forged = used.key.slice(0, used.key.lastIndexOf("_") + 1) + "x".repeat(39);
+      expect(await rotating.verifier.verify(forged)).toMatchObject({ valid: false });
+      for (let i = 0; i < 50; i++) {
+        const row = await services.db.apiKey.findUniqueOrThrow({ where: { id: used.record.id } });
+        if (row.hash === hashKey(used.key, pepper)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect((await services.db.apiKey.findUniqueOrThrow({ where: { id: used.record.id } })).hash).toBe(hashKey(used.key, pepper));
+      // Once the previous pepper is gone: re-hashed keys verify, keys never seen during the rotation do not.
+      expect((await strict.verifier.verify(used.key)).valid).toBe(true);
+      expect(await strict.verifier.verify(unused.key)).toEqual({ valid: false, code: "INVALID_KEY" });
+    } finally {
+      await rotating.close();
+      await strict.close();
+    }
+  });
+
   it("REVOKED after a revoke, at once, with an audit row", async () => {
     const user = await newUser();
     const { key, record } = await newKey(user.id);

@@ -27,6 +27,11 @@ export const configSchema = z.object({
   PUBLIC_URL: url(["http:", "https:"]).default("http://localhost:3000"),
   /** Optional server-side pepper: key hashes become HMAC-SHA-256 instead of SHA-256. */
   KEY_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * The pepper before a rotation ("none" when there was none): keys hashed with it still verify and
+   * are re-hashed with KEY_PEPPER on first use. Remove it once every key has been seen (docs/deploy.md).
+   */
+  KEY_PEPPER_PREVIOUS: z.union([z.literal("none"), z.string().min(32, "must be at least 32 characters, or none")]).optional(),
   /** Bearer token other services present to /api/v1/keys/verify and /api/v1/usage. */
   KEYWAY_SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),

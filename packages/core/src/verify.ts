@@ -22,6 +22,8 @@ export interface KeyRecord {
 
 export interface KeyStore {
   findById(id: string): Promise<KeyRecord | null>;
+  /** Replaces a key's stored hash, if it is still `from` (pepper rotation). */
+  rehash?(id: string, from: string, to: string): Promise<void>;
 }
 
 export type InvalidCode = "MISSING_KEY" | "MALFORMED" | "INVALID_KEY" | "REVOKED" | "EXPIRED" | "DISABLED_USER";
@@ -45,6 +47,8 @@ export interface VerifierOptions {
   store: KeyStore;
   limiter: Limiter;
   pepper?: string;
+  /** During a pepper rotation: the previous pepper, or null when keys were hashed without one. */
+  previousPepper?: string | null;
   clock?: () => number;
   cacheSize?: number;
   /** How long a record is trusted without an invalidation message (a safety net). */
@@ -88,7 +92,15 @@ export function createVerifier(options: VerifierOptions) {
     const rec = await record(parsed.id);
     // Unknown id and wrong secret are the same answer, after the same hashing work.
     const hash = hashKey(raw as string, options.pepper);
-    if (!rec || !sameHash(hash, rec.hash)) return { valid: false, code: "INVALID_KEY" };
+    if (!rec) return { valid: false, code: "INVALID_KEY" };
+    if (!sameHash(hash, rec.hash)) {
+      if (options.previousPepper === undefined) return { valid: false, code: "INVALID_KEY" };
+      const old = hashKey(raw as string, options.previousPepper ?? undefined);
+      if (!sameHash(old, rec.hash)) return { valid: false, code: "INVALID_KEY" };
+      // Hashed before the rotation: store the new hash (once, in the background).
+      rec.hash = hash;
+      options.store.rehash?.(rec.id, old, hash).catch(() => {});
+    }
     if (rec.status === "revoked") return { valid: false, code: "REVOKED", prefix: rec.prefix };
     if (rec.expiresAt !== null && clock() >= rec.expiresAt) return { valid: false, code: "EXPIRED", prefix: rec.prefix };
     if (rec.userDisabled) return { valid: false, code: "DISABLED_USER", prefix: rec.prefix };

@@ -71,6 +71,9 @@ export function keyStore(db: Db): KeyStore {
         userDisabled: row.user.disabled,
       };
     },
+    async rehash(id, from, to) {
+      await db.apiKey.updateMany({ where: { id, hash: from }, data: { hash: to } });
+    },
   };
 }
 

@@ -45,7 +45,13 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     },
   });
   const store = keyStore(db);
-  const verifier = createVerifier({ store, limiter, pepper: config.KEY_PEPPER, clock: options.clock });
+  const verifier = createVerifier({
+    store,
+    limiter,
+    pepper: config.KEY_PEPPER,
+    previousPepper: config.KEY_PEPPER_PREVIOUS === undefined ? undefined : config.KEY_PEPPER_PREVIOUS === "none" ? null : config.KEY_PEPPER_PREVIOUS,
+    clock: options.clock,
+  });
   const bus = invalidationBus(redis, config.REDIS_URL, config.REDIS_KEY_PREFIX, (target) => verifier.invalidate(target));
   const publish = (target: Invalidation) =>
     bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation"));
