@@ -17,6 +17,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: url(["postgresql:", "postgres:"]),
   REDIS_URL: url(["redis:", "rediss:"]),
+  /** "true" when REDIS_URL is one node of a Redis Cluster (the others are discovered). */
+  REDIS_CLUSTER: z.enum(["true", "false"]).default("false"),
   /** Prefix of every Redis key Keyway writes; lets tests and tenants share one Redis. */
   /** A Redis command slower than this fails fast and the failure policy decides (request path). */
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(50),

@@ -1,10 +1,43 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 
 export interface RedisOptions {
   /** Every key Keyway writes starts with this (tests use their own). */
   keyPrefix: string;
   /** A command that takes longer fails instead of queueing the request behind it. */
   commandTimeoutMs?: number;
+}
+
+/** The first node of a Redis Cluster, from the URL; ioredis discovers the others. */
+export function seedOf(url: string) {
+  const u = new URL(url);
+  return {
+    node: { host: u.hostname, port: Number(u.port || 6379) },
+    auth: { username: u.username ? decodeURIComponent(u.username) : undefined, password: u.password ? decodeURIComponent(u.password) : undefined },
+    tls: u.protocol === "rediss:" ? {} : undefined,
+  };
+}
+
+/**
+ * The same, for a Redis Cluster: every node gets the request-path settings, slots are refreshed
+ * on MOVED and after a failover, and keys carry the `{keyId}` hash tag so a script's keys share a slot.
+ */
+export function createRedisCluster(url: string, options: RedisOptions): Cluster {
+  const seed = seedOf(url);
+  const client = new Cluster([seed.node], {
+    keyPrefix: options.keyPrefix,
+    enableOfflineQueue: false,
+    slotsRefreshTimeout: 1_000,
+    clusterRetryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1_000),
+    redisOptions: {
+      ...seed.auth,
+      tls: seed.tls,
+      commandTimeout: options.commandTimeoutMs ?? 50,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1_000,
+    },
+  });
+  client.on("error", () => {});
+  return client;
 }
 
 /**
@@ -29,7 +62,7 @@ export function createRedis(url: string, options: RedisOptions): Redis {
 }
 
 /** True when Redis answers PING within its command timeout. */
-export async function pingRedis(client: Redis): Promise<boolean> {
+export async function pingRedis(client: Redis | Cluster): Promise<boolean> {
   try {
     if (client.status !== "ready") await waitForReady(client, 1_000);
     return (await client.ping()) === "PONG";
@@ -38,7 +71,7 @@ export async function pingRedis(client: Redis): Promise<boolean> {
   }
 }
 
-export function waitForReady(client: Redis, timeoutMs: number): Promise<void> {
+export function waitForReady(client: Redis | Cluster, timeoutMs: number): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -1,8 +1,9 @@
 // Cache invalidation over Redis pub/sub: a revoke, roll, tier or limit change is announced once and
 // every process drops its cached record at once. If the subscription drops (Redis restart, network),
 // the process clears its whole cache when it is back, since it may have missed messages.
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import type { RedisLike } from "./scripts.ts";
+import { seedOf } from "./client.ts";
 
 export type InvalidationTarget = { keyId: string } | { userId: string } | "all";
 
@@ -19,7 +20,11 @@ export function invalidationBus(
 ): InvalidationBus {
   const channel = `${keyPrefix}invalidate`;
   // A subscriber connection is dedicated; it queues its SUBSCRIBE until connected and resubscribes after.
-  const subscriber = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(50 * 2 ** n, 1_000) });
+  // On a cluster, PUBLISH reaches every node, so the subscriber may listen on any of them.
+  const subscriber =
+    publisher instanceof Cluster
+      ? new Cluster([seedOf(url).node], { clusterRetryStrategy: (n) => Math.min(50 * 2 ** n, 1_000), redisOptions: { ...seedOf(url).auth, tls: seedOf(url).tls } })
+      : new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(50 * 2 ** n, 1_000) });
   let lost = false;
   subscriber.on("error", () => {});
   subscriber.on("close", () => {

@@ -1,7 +1,7 @@
 // The composition root: one set of services per process, built from validated configuration.
 import { createVerifier, loadConfig, type Config } from "@keyway/core";
 import { adminService, createDb, keyService, keyStore, pingDb, type Db, type Invalidation } from "@keyway/db";
-import { createRedis, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type Redis } from "@keyway/redis";
+import { createRedis, createRedisCluster, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type RedisLike } from "@keyway/redis";
 import type { DestinationStream } from "pino";
 import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
@@ -26,7 +26,8 @@ export interface ServiceOptions {
 export function createServices(config: Config, options: ServiceOptions = {}) {
   const log = createLogger(config.LOG_LEVEL, options.logDestination);
   const db: Db = createDb(config.DATABASE_URL);
-  const redis: Redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
+  const redisOptions = { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+  const redis: RedisLike = config.REDIS_CLUSTER === "true" ? createRedisCluster(config.REDIS_URL, redisOptions) : createRedis(config.REDIS_URL, redisOptions);
   const recorder = new UsageRecorder(redis, { clock: options.clock });
   // The verifier is made below; the metrics read its cache statistics lazily.
   const metrics = createMetrics({ cacheStats: () => verifier.cacheStats() });
