@@ -108,3 +108,36 @@ test("after sign-out, replaying the old session cookie is refused", async ({ bro
   await context.close();
   await replay.close();
 });
+
+test("hostile names render as text, and a batch of 100 mutations on another user's key changes nothing", async ({ browser }) => {
+  const alice = await browser.newContext();
+  const a = await alice.newPage();
+  let dialogs = 0;
+  a.on("dialog", (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await signUp(a, unique(), "Alice <b>bold</b>");
+  const hostile = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
+  await createKey(a, hostile);
+  await a.getByRole("dialog").getByRole("button", { name: "I have saved it" }).click();
+  await expect(a.getByRole("button", { name: hostile })).toBeVisible(); // the name, as text
+  expect(await a.locator("main img, main script").count()).toBe(0);
+  expect(dialogs).toBe(0);
+  const aliceKeyId = ((await (await a.request.get("/api/trpc/keys.list")).json()).result.data.json[0].id) as string;
+
+  const bob = await browser.newContext();
+  const b = await bob.newPage();
+  await signUp(b, unique(), "Bob");
+  const origin = new URL(b.url()).origin;
+  const batch = Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? "keys.rename" : "keys.revoke")).join(",");
+  const input = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [i, { json: i % 2 === 0 ? { id: aliceKeyId, name: `stolen ${i}` } : { id: aliceKeyId } }]));
+  const res = await b.request.post(`/api/trpc/${batch}?batch=1`, { headers: { "content-type": "application/json", origin }, data: input });
+  const results = (await res.json()) as { error?: { json: { data: { code: string } } } }[];
+  expect(results).toHaveLength(100);
+  expect(results.every((r) => r.error?.json.data.code === "NOT_FOUND")).toBe(true);
+  const after = (await (await a.request.get("/api/trpc/keys.list")).json()).result.data.json[0];
+  expect(after).toMatchObject({ id: aliceKeyId, name: hostile, status: "active" });
+  await alice.close();
+  await bob.close();
+});

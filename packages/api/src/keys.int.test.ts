@@ -206,6 +206,9 @@ describe("ownership through tRPC", () => {
     await expect(asB.keys.revoke({ id: record.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(asB.keys.rename({ id: record.id, name: "mine now" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(asB.keys.roll({ id: record.id, graceSeconds: 0 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asB.usage.series({ range: "day", keyId: record.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asB.usage.quota({ keyId: record.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(asB.admin.keys.revoke({ keyId: record.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
     const row = await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } });
     expect(row).toMatchObject({ name: "test key", status: "active", rolledToId: null });
 
