@@ -54,5 +54,6 @@ export function runLoad(opts: { ports: () => number[]; key: (i: number) => strin
   };
 }
 
-export const p = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : 0);
+/** The q-quantile (0..1) of xs; 0 for none. Safe for any length (no spread into arguments). */
+export const p = (xs: number[], q: number) => (xs.length ? Float64Array.from(xs).sort()[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : 0);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
