@@ -85,7 +85,6 @@ try {
   const bare = await start(path.join(import.meta.dirname, "http-bare.ts"), { PORT: String(barePort) });
   await load(`http://127.0.0.1:${barePort}/`, { seconds: 2 }); // warm-up
   const ceiling = await load(`http://127.0.0.1:${barePort}/`, {});
-  await stop(bare);
   row("bare node:http, fixed JSON", ceiling, ceiling.rps);
 
   const apiPort = await freePort();
@@ -96,7 +95,7 @@ try {
   },
   // BENCH_PROFILE=dir writes a V8 CPU profile of the API server during the peak run (open it in
   // Chrome DevTools).
-  process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : []);
+  [...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : [])]);
   const url = `http://127.0.0.1:${apiPort}/api/v1/echo`;
   const warm = await load(url, { keysFile, amount: KEYS }); // every key once: cache misses (PostgreSQL), JIT warm-up
   if (process.env.BENCH_PROFILE) api.kill("SIGUSR2");
@@ -107,9 +106,14 @@ try {
   }
   const half = await load(url, { keysFile, rate: peak.rps / 2 });
   await stop(api);
+  // The control: the bare server at the same open-loop rate, so the generator's own share of the
+  // tail is visible (it is a Node process too, on the same two cores).
+  const bareAtHalf = await load(`http://127.0.0.1:${barePort}/`, { rate: peak.rps / 2 });
+  await stop(bare);
   row(`Keyway API server, first use of each key (cache miss: PostgreSQL + Redis)`, warm, ceiling.rps);
   row("Keyway API server, GET /api/v1/echo, 10,000 keys", peak, ceiling.rps);
-  row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, fixed rate)`, half, ceiling.rps);
+  row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, open loop, even spacing)`, half, ceiling.rps);
+  row(`bare node:http at that same rate (control for the load generator)`, bareAtHalf, ceiling.rps);
   console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`);
   console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other |\n|---|---:|---:|---:|---:|---:|---:|");
   console.log(rows.join("\n"));

@@ -31,7 +31,7 @@ export class UsageRecorder {
       return;
     }
     this.pending.set(slot, (this.pending.get(slot) ?? 0) + n);
-    this.timer ??= setTimeout(() => void this.flush(), this.o.flushIntervalMs ?? 250);
+    this.timer ??= setTimeout(() => void this.flush(), this.o.flushIntervalMs ?? 50);
     this.timer.unref?.();
   }
 
@@ -130,11 +130,6 @@ async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
   return names;
 }
 
-/**
- * Takes every usage hash out of the live key space: each `u:{id}` is RENAMEd (atomic) to
- * `u:{id}:f:<token>`, so requests counted after this land in a fresh hash. Hashes taken by a
- * flush that died before it finished are picked up again with their original token.
- */
 /** Runs one command per item, CHUNK at a time: a pipeline on one Redis, parallel calls on a cluster. */
 const CHUNK = 500;
 async function each<T, R>(redis: RedisLike, items: T[], command: (r: RedisLike, item: T) => Promise<R>): Promise<(R | Error)[]> {
@@ -154,35 +149,50 @@ async function each<T, R>(redis: RedisLike, items: T[], command: (r: RedisLike, 
 }
 
 /**
- * Takes every usage hash out of the live key space: each `u:{id}` is RENAMEd (atomic) to
- * `u:{id}:f:<token>`, one token per flush, so requests counted after this land in a fresh hash.
- * Hashes taken by a flush that died before it finished are picked up again with their original
- * token.
+ * Takes every usage hash out of the live key space, CHUNK keys at a time: each `u:{id}` is
+ * RENAMEd (atomic) to `u:{id}:f:<token>`, one token per chunk, so requests counted after this land
+ * in a fresh hash. Hashes taken by a flush that died before it finished come first, grouped by
+ * their original token. The caller applies (and deletes) each chunk before asking for the next, so
+ * a flush of many keys never holds the event loop for long.
  */
-export async function takeUsage(redis: RedisLike, keyPrefix: string, newToken: () => string): Promise<TakenUsage[]> {
+export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newToken: () => string, chunk = CHUNK): AsyncGenerator<TakenUsage[]> {
   const names = await scanAll(redis, `${keyPrefix}u:{*`);
-  const token = newToken();
-  const live: { name: string; keyId: string; token: string }[] = [];
-  const taken: { name: string; keyId: string; token: string }[] = [];
+  const live: { name: string; keyId: string }[] = [];
+  const leftovers = new Map<string, { name: string; keyId: string; token: string }[]>();
   for (const full of names) {
     const name = full.slice(keyPrefix.length);
     const l = LIVE.exec(name);
-    if (l) live.push({ name, keyId: l[1]!, token });
+    if (l) live.push({ name, keyId: l[1]! });
     else {
       const old = TAKEN.exec(name);
-      if (old) taken.push({ name, keyId: old[1]!, token: old[2]! });
+      if (old) leftovers.set(old[2]!, [...(leftovers.get(old[2]!) ?? []), { name, keyId: old[1]!, token: old[2]! }]);
     }
   }
-  const renamed = await each(redis, live, (r, t) => r.rename(t.name, `${t.name}:f:${token}`));
-  // An error here means the hash is gone since the scan (another instance's flusher took it): fine.
-  live.forEach((t, i) => {
-    if (!(renamed[i] instanceof Error)) taken.push({ ...t, name: `${t.name}:f:${token}` });
-  });
+  for (const group of leftovers.values()) {
+    for (let i = 0; i < group.length; i += chunk) yield read(redis, group.slice(i, i + chunk));
+  }
+  for (let i = 0; i < live.length; i += chunk) {
+    const token = newToken();
+    const part = live.slice(i, i + chunk);
+    const renamed = await each(redis, part, (r, t) => r.rename(t.name, `${t.name}:f:${token}`));
+    // An error here means the hash is gone since the scan (another instance's flusher took it): fine.
+    yield read(redis, part.flatMap((t, n) => (renamed[n] instanceof Error ? [] : [{ name: `${t.name}:f:${token}`, keyId: t.keyId, token }])));
+  }
+}
+
+async function read(redis: RedisLike, taken: { name: string; keyId: string; token: string }[]): Promise<TakenUsage[]> {
   const hashes = await each(redis, taken, (r, t) => r.hgetall(t.name));
   return taken.flatMap((t, i) => {
     const hash = hashes[i];
     return hash instanceof Error || hash === undefined ? [] : [{ ...t, ...parseUsageHash(hash) }];
   });
+}
+
+/** Every usage hash at once (tests, tools); the flusher uses takeUsageChunks. */
+export async function takeUsage(redis: RedisLike, keyPrefix: string, newToken: () => string): Promise<TakenUsage[]> {
+  const out: TakenUsage[] = [];
+  for await (const part of takeUsageChunks(redis, keyPrefix, newToken)) out.push(...part);
+  return out;
 }
 
 export async function deleteTaken(redis: RedisLike, names: string[]): Promise<void> {

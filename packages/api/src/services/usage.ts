@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { WINDOWS, type KeyStore, type LimitDecision, type Limits } from "@keyway/core";
 import { addCounts, DomainError, periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
-import { deleteTaken, openUsage, takeUsage, type RedisLike } from "@keyway/redis";
+import { deleteTaken, openUsage, takeUsageChunks, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
 
 export type UsageRange = "hour" | "day" | "month" | "year";
@@ -45,17 +45,22 @@ export function usageService(deps: UsageDeps) {
   const now = () => (deps.clock ?? Date.now)();
   const token = () => `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
 
-  /** Moves every usage hash from Redis to PostgreSQL once. Safe to run on many instances at once. */
+  /**
+   * Moves every usage hash from Redis to PostgreSQL once, 500 keys per transaction, letting
+   * requests through between chunks. Safe to run on many instances at once.
+   */
   async function flushOnce(): Promise<{ keys: number; requests: number }> {
-    const taken = await takeUsage(deps.redis, deps.keyPrefix, token);
-    if (taken.length === 0) {
-      return { keys: 0, requests: 0 };
-    }
-    await store.apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
-    await deleteTaken(deps.redis, taken.map((t) => t.name));
+    let keys = 0;
     let requests = 0;
-    for (const t of taken) for (const c of t.minutes.values()) requests += c.allowed + c.rateLimited;
-    return { keys: taken.length, requests };
+    for await (const taken of takeUsageChunks(deps.redis, deps.keyPrefix, token)) {
+      if (taken.length === 0) continue;
+      await store.apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
+      await deleteTaken(deps.redis, taken.map((t) => t.name));
+      keys += taken.length;
+      for (const t of taken) for (const c of t.minutes.values()) requests += c.allowed + c.rateLimited;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { keys, requests };
   }
 
   /** Runs the flusher every `intervalMs` and prunes old usage hourly; returns a stop function. */
