@@ -28,6 +28,9 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await page.getByLabel("Search users").fill(email);
   await expect(page.getByRole("row")).toHaveCount(2);
   await page.screenshot({ path: "test-results/screenshots/admin-users.png", fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: "test-results/screenshots/admin-users-375.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole("link", { name: email }).click();
   await expect(page.getByRole("heading", { name: email })).toBeVisible();
 

@@ -21,6 +21,8 @@ test("a new person signs in with single sign-on and lands on their own, empty ac
   await page.goto("/sign-in");
   await expect(page.getByRole("button", { name: "Continue with Test SSO" })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/sign-in-sso.png" });
+  await page.goto("/sign-up");
+  await expect(page.getByRole("button", { name: "Continue with Test SSO" })).toBeVisible();
   await ssoLogin(page, login);
   await expect(page).toHaveURL(/localhost:3107\/$/);
   await expect(page.getByRole("heading", { name: `Welcome, SSO ${login}` })).toBeVisible();

@@ -5,7 +5,7 @@ import { getServices } from "@keyway/api/server";
 import { getViewer } from "~/server/auth";
 import { AuthCard } from "~/components/auth-card";
 import { SignInForm } from "./sign-in-form";
-import { ExternalSignIn } from "./external-sign-in";
+import { ExternalSignIn } from "~/components/external-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";

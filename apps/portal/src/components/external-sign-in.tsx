@@ -2,7 +2,10 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-/** One button per configured OAuth/OIDC provider; rendered only when the deployment has some. */
+/**
+ * One button per configured OAuth/OIDC provider, on the sign-in and sign-up pages (a first
+ * sign-in with a provider creates the account); rendered only when the deployment has some.
+ */
 export function ExternalSignIn({ providers }: { providers: { id: string; name: string }[] }) {
   const [pending, setPending] = useState<string | null>(null);
   if (providers.length === 0) return null;
