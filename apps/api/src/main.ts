@@ -4,13 +4,15 @@
 import { ConfigError, loadConfig } from "@keyway/core";
 import { createServices, createPublicServer } from "@keyway/api/server";
 
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  console.error(`keyway api: ${error instanceof ConfigError ? error.message : String(error)}`);
-  process.exit(1);
+function configOrExit() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    console.error(`keyway api: ${error instanceof ConfigError ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
+const config = configOrExit();
 const services = createServices(config);
 await services.ready();
 const stopFlusher = config.USAGE_FLUSH_INTERVAL_MS > 0 ? services.usage.start(config.USAGE_FLUSH_INTERVAL_MS) : null;
