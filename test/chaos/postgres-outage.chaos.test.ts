@@ -21,7 +21,8 @@ await pg.start();
 await pg.createDatabase("keyway");
 const url = `postgresql://postgres:postgres@127.0.0.1:${port}/keyway`;
 await deployMigrations(url);
-const config = testConfig({ DATABASE_URL: url });
+// Records expire from the server's cache after 1 s here, so the outage outlasts them.
+const config = testConfig({ DATABASE_URL: url, KEY_CACHE_TTL_MS: "1000" });
 const services = testServices({ DATABASE_URL: url, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
 afterAll(async () => {
   await services.close();
@@ -29,7 +30,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("cached keys keep verifying while PostgreSQL is down; usage waits in Redis and lands exactly once it is back", async () => {
+it("cached keys keep verifying while PostgreSQL is down, past their cache TTL; usage waits in Redis and lands exactly once it is back", async () => {
   const actor = { id: null, role: "system" as const };
   const user = await services.users.upsertWithPassword({ email: uniqueEmail("pgdown"), name: "P", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const { key, record } = await services.keys.create(actor, { userId: user.id, name: "cached" });
@@ -40,6 +41,8 @@ it("cached keys keep verifying while PostgreSQL is down; usage waits in Redis an
 
   await pg.stop();
   expect(await services.health()).toEqual({ ok: false, database: "down", redis: "up" });
+  // Past the cache TTL: the expired record is used while PostgreSQL is unreachable (stale-if-error).
+  await new Promise((r) => setTimeout(r, 1_500));
   const statuses: number[] = [];
   for (let i = 0; i < 200; i++) statuses.push((await echo(key)).status);
   expect(statuses.every((s) => s === 200)).toBe(true);

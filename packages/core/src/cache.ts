@@ -9,10 +9,10 @@ export class TtlLru<V> {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** A fresh entry, or undefined. An expired entry stays (until evicted) for `stale`. */
   get(key: string): { value: V } | undefined {
     const entry = this.map.get(key);
     if (!entry || entry.expires <= this.clock()) {
-      if (entry) this.map.delete(key);
       this.misses++;
       return undefined;
     }
@@ -21,6 +21,12 @@ export class TtlLru<V> {
     this.map.set(key, entry);
     this.hits++;
     return { value: entry.value };
+  }
+
+  /** An entry that expired at most `maxStaleMs` ago (or is still fresh): for when the source is down. */
+  stale(key: string, maxStaleMs: number): { value: V } | undefined {
+    const entry = this.map.get(key);
+    return entry && this.clock() - entry.expires <= maxStaleMs ? { value: entry.value } : undefined;
   }
 
   set(key: string, value: V, ttlMs: number): void {

@@ -37,6 +37,8 @@ export const configSchema = z.object({
   /** Bearer token other services present to /api/v1/keys/verify and /api/v1/usage. */
   KEYWAY_SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
+  /** How long a verified key's record is trusted in each process's cache without a change message (ms). */
+  KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   /** The public API server (apps/api): /api/v1/* and /metrics without Next.js in the path. */
   API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
   API_HOST: z.string().default("0.0.0.0"),

@@ -55,6 +55,12 @@ export interface VerifierOptions {
   cacheTtlMs?: number;
   /** How long "no such key id" is remembered (stops random ids from hammering the database). */
   negativeTtlMs?: number;
+  /**
+   * While the key store is unreachable, a record that expired from the cache at most this long ago
+   * is still used (stale-if-error). Changes to a key always reach the cache through invalidation,
+   * so a stale record is one nobody changed; the bound caps the case of a missed message.
+   */
+  staleIfErrorMs?: number;
 }
 
 export function createVerifier(options: VerifierOptions) {
@@ -62,6 +68,7 @@ export function createVerifier(options: VerifierOptions) {
   const cache = new TtlLru<KeyRecord | null>(options.cacheSize ?? 100_000, clock);
   const ttl = options.cacheTtlMs ?? 60_000;
   const negativeTtl = options.negativeTtlMs ?? 5_000;
+  const staleIfError = options.staleIfErrorMs ?? 3_600_000;
   // Concurrent misses for the same id share one store lookup.
   const inflight = new Map<string, Promise<KeyRecord | null>>();
 
@@ -78,6 +85,8 @@ export function createVerifier(options: VerifierOptions) {
         },
         (error: unknown) => {
           inflight.delete(id);
+          const stale = cache.stale(id, staleIfError);
+          if (stale) return stale.value;
           throw error;
         },
       );

@@ -51,6 +51,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     limiter,
     pepper: config.KEY_PEPPER,
     previousPepper: config.KEY_PEPPER_PREVIOUS === undefined ? undefined : config.KEY_PEPPER_PREVIOUS === "none" ? null : config.KEY_PEPPER_PREVIOUS,
+    cacheTtlMs: config.KEY_CACHE_TTL_MS,
     clock: options.clock,
   });
   const bus = invalidationBus(redis, config.REDIS_URL, config.REDIS_KEY_PREFIX, (target) => verifier.invalidate(target));
