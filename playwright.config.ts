@@ -54,5 +54,15 @@ export default defineConfig({
       stdout: "ignore",
       stderr: "pipe",
     },
+    {
+      // The same build with a database that cannot be reached: what people see when PostgreSQL is down.
+      command: `pnpm --filter @keyway/portal start --port ${port + 2}`,
+      url: `http://localhost:${port + 2}/sign-in`,
+      env: { ...(process.env as Record<string, string>), DATABASE_URL: "postgresql://postgres@127.0.0.1:1/keyway", USAGE_FLUSH_INTERVAL_MS: "0" },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "ignore",
+    },
   ],
 });

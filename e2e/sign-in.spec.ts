@@ -1,4 +1,4 @@
-import { demo, expect, signUp, test, unique } from "./fixtures.ts";
+import { demo, expect, signIn, signUp, test, unique } from "./fixtures.ts";
 
 const developer = demo.developer;
 
@@ -52,4 +52,34 @@ test("sign-in attempts on one account are throttled with a clear message", async
   await expect(page.getByRole("alert").filter({ hasText: /\w/ })).toHaveText(/^Too many attempts\. Try again in \d+ seconds?\.$/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test("with the database unreachable, a signed-in page explains what is wrong instead of failing blankly", async ({ page }) => {
+  await signIn(page, developer);
+  // The same browser (cookies are per host, not per port) on a portal whose PostgreSQL is down.
+  const broken = `http://localhost:${Number(new URL(page.url()).port) + 2}`;
+  await page.goto(`${broken}/keys`);
+  await expect(page.getByRole("heading", { name: "Keyway is having trouble right now" })).toBeVisible();
+  const box = page.getByRole("alert").filter({ hasText: "Keyway is having trouble" });
+  await expect(box).toContainText("The portal cannot reach the database.");
+  await expect(box).toContainText("API keys already in use keep working");
+  await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/database-down.png" });
+  expect(await page.content()).not.toMatch(/ECONNREFUSED|at .+\.ts:\d+/);
+  // tRPC says the same in JSON, and signing in says so instead of "wrong password".
+  const trpc = await page.request.get(`${broken}/api/trpc/keys.list`);
+  expect(trpc.status()).toBe(503);
+  expect((await trpc.json()).error.code).toBe("SERVICE_UNAVAILABLE");
+  await page.context().clearCookies();
+  await page.goto(`${broken}/sign-in`);
+  await page.getByLabel("Email").fill(developer.email);
+  await page.getByLabel("Password").fill(developer.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /\w/ })).toHaveText("Keyway cannot reach its database right now. Try again in a moment.");
+  // Back on the working portal, the browser signs in as usual: nothing was broken for good.
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(developer.email);
+  await page.getByLabel("Password").fill(developer.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("tier-name")).toHaveText("free");
 });

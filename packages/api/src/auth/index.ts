@@ -93,7 +93,10 @@ export function buildAuthOptions(services: Services): NextAuthOptions {
           const headers = (req.headers ?? {}) as Record<string, string | undefined>;
           // A ThrottledError's one-line message reaches the form as the sign-in error.
           await services.throttle.signIn(email, clientAddress((name) => headers[name]));
-          const id = await services.users.checkPassword(email, password);
+          const id = await services.users.checkPassword(email, password).catch(() => {
+            // Said to the form as is (Auth.js passes a thrown message on as the error).
+            throw new Error("Keyway cannot reach its database right now. Try again in a moment.");
+          });
           return id ? { id } : null;
         },
       }),
@@ -123,7 +126,9 @@ export function buildAuthOptions(services: Services): NextAuthOptions {
         return { sid: await services.sessions.open(userId) };
       },
       async session({ token }) {
-        const viewer = await services.sessions.resolve(token.sid);
+        // An error here would make Auth.js clear the cookie (sign the browser out) on a database
+        // blip; the portal reads sessions through its own getViewer, this only serves /api/auth/session.
+        const viewer = await services.sessions.resolve(token.sid).catch(() => null);
         return { viewer, expires: new Date(Date.now() + SESSION_MAX_AGE_S * 1000).toISOString() };
       },
     },

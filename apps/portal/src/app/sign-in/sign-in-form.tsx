@@ -24,9 +24,10 @@ export function SignInForm() {
       return;
     }
     setPending(false);
-    // Auth.js reports a refused password as "CredentialsSignin"; a throttle carries its own message.
-    const throttled = result?.error?.startsWith("Too many attempts");
-    setError(throttled ? result!.error! : "That email and password do not match an account.");
+    // Auth.js reports a refused password as "CredentialsSignin"; a throttle or an outage carries
+    // its own one-line message.
+    const own = result?.error && result.error !== "CredentialsSignin" ? result.error : null;
+    setError(own ?? "That email and password do not match an account.");
   }
 
   return (

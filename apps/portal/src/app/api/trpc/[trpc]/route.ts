@@ -22,6 +22,15 @@ const handler = async (req: Request) => {
       { status: 403 },
     );
   }
+  let viewer: Awaited<ReturnType<typeof getViewer>>;
+  try {
+    viewer = await getViewer();
+  } catch {
+    return Response.json(
+      { error: { code: "SERVICE_UNAVAILABLE", message: "Keyway cannot reach its database right now. Try again in a moment." } },
+      { status: 503, headers: { "Retry-After": "5" } },
+    );
+  }
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
@@ -29,7 +38,7 @@ const handler = async (req: Request) => {
     createContext: async () =>
       createContextInner({
         services: getServices(),
-        viewer: await getViewer(),
+        viewer,
         client: { ip: clientAddress((name) => req.headers.get(name)), userAgent: req.headers.get("user-agent")?.slice(0, 256) ?? null },
       }),
   });
