@@ -55,7 +55,10 @@ it("answers by the declared policy while Redis is down, fast, and is exact again
   // During it: allowed by the local limiter, marked as such, with its own honest counts.
   expect(outage.length).toBeGreaterThan(100);
   expect(outage.every((x) => x.status === 200 && x.degraded)).toBe(true);
-  expect(outage.every((x) => x.limit === 1_000 && x.remaining !== null && x.remaining >= 0 && x.remaining < 1_000)).toBe(true);
+  // (The headers speak of the tightest window: the minute, or the hour once a local minute window
+  // has started afresh; either way one of the key's real limits, and what the local limiter counted.)
+  const enterprise = [1_000, 10_000, 100_000, 2_000_000];
+  expect(outage.filter((x) => !(x.limit !== null && enterprise.includes(x.limit) && x.remaining !== null && x.remaining >= 0 && x.remaining < x.limit))).toEqual([]);
   expect(p(s.map((x) => x.ms), 0.99)).toBeLessThan(250);
   // After it: exact again within 10 s, and stays so.
   expect(timeToExact).toBeLessThan(10_000);
