@@ -7,25 +7,19 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { generateKey, hashKey } from "@keyway/core";
 import { createDb } from "@keyway/db";
 import { deployMigrations } from "@keyway/db/migrate";
+import { benchEnv } from "./lib.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 import { freePort } from "../scripts/lib/services.ts";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const run = randomBytes(3).toString("hex");
-const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-base.pathname = `/keyway_test_benchhttp_${run}`;
 const env = {
   ...process.env,
-  DATABASE_URL: base.toString(),
-  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  REDIS_KEY_PREFIX: `benchhttp:${run}:`,
-  AUTH_SECRET: randomBytes(24).toString("hex"),
+  ...benchEnv("benchhttp"),
   LOG_LEVEL: "warn",
   NODE_ENV: "production",
 };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 // Small load-generation helpers for the benchmarks: closed-loop and fixed-rate drivers that
 // record every operation's latency. Percentiles are exact (sorted samples), not estimated.
 
@@ -109,4 +110,17 @@ export function table(rows: (Result & { note?: string })[], baseline?: number): 
     (baseline ? ` ${(r.opsPerSec / baseline).toFixed(2)} |` : ""),
   );
   return [head, sep, ...lines].join("\n");
+}
+
+/** A bench run's own database (dropped at the end) and Redis prefix, named after the bench. */
+export function benchEnv(tag: string) {
+  const run = randomBytes(3).toString("hex");
+  const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
+  base.pathname = `/keyway_test_${tag}_${run}`;
+  return {
+    DATABASE_URL: base.toString(),
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    REDIS_KEY_PREFIX: `${tag}:${run}:`,
+    AUTH_SECRET: randomBytes(24).toString("hex"),
+  };
 }

@@ -1,20 +1,14 @@
 // pnpm bench:verify — latency of verify() for a cached key and for a cache miss (PostgreSQL
 // lookup), one request at a time, on the real servers. Both include the limiter's Redis round trip.
-import { randomBytes } from "node:crypto";
 import { loadConfig } from "@keyway/core";
 import { deployMigrations } from "@keyway/db/migrate";
 import { createServices } from "@keyway/api/server";
+import { benchEnv } from "./lib.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 
 const N = Number(process.env.BENCH_KEYS ?? 2000);
-const run = randomBytes(3).toString("hex");
-const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-base.pathname = `/keyway_test_bench_${run}`;
 const env = {
-  DATABASE_URL: base.toString(),
-  REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-  REDIS_KEY_PREFIX: `bench:${run}:`,
-  AUTH_SECRET: randomBytes(24).toString("hex"),
+  ...benchEnv("bench"),
   LOG_LEVEL: "silent",
   USAGE_FLUSH_INTERVAL_MS: "0",
   MAX_ACTIVE_KEYS_PER_USER: String(N + 1),

@@ -47,25 +47,13 @@ export class UsageRecorder {
       const [keyId, field] = slot.split("|") as [string, UsageField];
       this.record(keyId, field, n); // try again with the next batch
     };
-    if (this.redis instanceof Cluster) {
-      // Keys live on different nodes: one command each (ioredis sends them in parallel).
-      await Promise.all(
-        batch.map(async ([slot, n]) => {
-          const [keyId, field] = slot.split("|") as [string, UsageField];
-          await this.redis.keywayRecord(keysOf(keyId).usage, field, n, ttl, now).catch(() => retry(slot, n));
-        }),
-      );
-      return;
-    }
-    // One Redis: the whole batch in one pipeline, one socket write.
-    const pipeline = this.redis.pipeline() as unknown as KeywayCommands & { exec(): Promise<[Error | null, unknown][] | null> };
-    for (const [slot, n] of batch) {
+    // One pipeline (one socket write) on a single Redis; one call per key on a cluster.
+    const results = await each(this.redis, batch, (r, [slot, n]) => {
       const [keyId, field] = slot.split("|") as [string, UsageField];
-      pipeline.keywayRecord(keysOf(keyId).usage, field, n, ttl, now);
-    }
-    const results = await pipeline.exec().catch(() => null);
-    batch.forEach(([slot, n], i) => {
-      if (!results || results[i]?.[0]) retry(slot, n);
+      return (r as RedisLike & KeywayCommands).keywayRecord(keysOf(keyId).usage, field, n, ttl, now);
+    });
+    results.forEach((result, i) => {
+      if (result instanceof Error) retry(...batch[i]!);
     });
   }
 
@@ -141,8 +129,8 @@ async function each<T, R>(redis: RedisLike, items: T[], command: (r: RedisLike, 
     } else {
       const pipeline = redis.pipeline();
       for (const item of chunk) void command(pipeline as unknown as RedisLike, item);
-      const results = (await pipeline.exec()) ?? [];
-      out.push(...results.map(([error, value]) => (error ?? value) as R | Error));
+      const results = await pipeline.exec().catch((e: Error) => chunk.map((): [Error, null] => [e, null]));
+      out.push(...(results ?? []).map(([error, value]) => (error ?? value) as R | Error));
     }
   }
   return out;

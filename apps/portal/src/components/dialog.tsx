@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef, type ReactNode } from "react";
+import { danger } from "./ui";
 
 /** A native modal <dialog>: focus is trapped, Esc closes it, the page behind is inert. */
 export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
@@ -59,5 +60,31 @@ export function DialogFooter({ error, onCancel, cancelFirst, children }: { error
         {children}
       </div>
     </>
+  );
+}
+
+/** "Are you sure?" before a destructive action: what will happen, Cancel (focused) and the red button. */
+export function ConfirmDialog({ open, title, onClose, error, confirm, pendingLabel, pending, onConfirm, children }: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  error: string | null;
+  confirm: string;
+  pendingLabel?: string;
+  pending: boolean;
+  onConfirm: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog open={open} onClose={onClose} title={title}>
+      <div className="space-y-4">
+        <p className="text-sm text-slate-700">{children}</p>
+        <DialogFooter error={error} onCancel={onClose} cancelFirst>
+          <button type="button" disabled={pending} onClick={onConfirm} className={danger}>
+            {pending && pendingLabel ? pendingLabel : confirm}
+          </button>
+        </DialogFooter>
+      </div>
+    </Dialog>
   );
 }

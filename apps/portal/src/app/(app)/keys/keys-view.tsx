@@ -1,11 +1,11 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { CopyButton, Dialog, DialogFooter } from "~/components/dialog";
+import { ConfirmDialog, CopyButton, Dialog, DialogFooter } from "~/components/dialog";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { ago, dateTime as fmt } from "~/lib/format";
-import { danger, primary, secondary } from "~/components/ui";
+import { primary, secondary } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 
 const PAGE = 50;
@@ -227,22 +227,16 @@ export function KeysView() {
         )}
       </Dialog>
 
-      <Dialog open={dialog?.kind === "revoke"} onClose={close} title="Revoke this key?">
+      <ConfirmDialog open={dialog?.kind === "revoke"} onClose={close} title="Revoke this key?" error={formError}
+        confirm="Revoke key" pendingLabel="Revoking…" pending={revoke.isPending}
+        onConfirm={() => dialog?.kind === "revoke" && revoke.mutate({ id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
         {dialog?.kind === "revoke" && (
-          <div className="space-y-4">
-            <p className="text-sm text-slate-700">
-              <strong>{dialog.key.name}</strong> (<code className="font-mono">{dialog.key.prefix}</code>) stops working
-              everywhere within a second. Requests using it will get 401. This cannot be undone.
-            </p>
-            <DialogFooter error={formError} onCancel={close} cancelFirst>
-              <button type="button" className={danger} disabled={revoke.isPending}
-                onClick={() => revoke.mutate({ id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
-                {revoke.isPending ? "Revoking…" : "Revoke key"}
-              </button>
-            </DialogFooter>
-          </div>
+          <>
+            <strong>{dialog.key.name}</strong> (<code className="font-mono">{dialog.key.prefix}</code>) stops working
+            everywhere within a second. Requests using it will get 401. This cannot be undone.
+          </>
         )}
-      </Dialog>
+      </ConfirmDialog>
 
       <Dialog open={dialog?.kind === "roll"} onClose={close} title={secret ? "Your new API key" : "Roll this key?"}>
         {dialog?.kind === "roll" && (secret ? <NewKey secret={secret} onDone={close} /> : (

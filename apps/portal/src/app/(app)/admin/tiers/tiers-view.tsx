@@ -1,8 +1,8 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { Dialog, DialogFooter } from "~/components/dialog";
-import { card, danger, input, primary, secondary } from "~/components/ui";
+import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
+import { card, input, primary, secondary } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
@@ -131,14 +131,10 @@ export function TiersView() {
       )}
 
       {dialog?.kind === "delete" && (
-        <Dialog open onClose={() => setDialog(null)} title={`Delete the ${dialog.tier.name} tier?`}>
-          <div className="space-y-4">
-            <p className="text-sm text-slate-700">No one is on it. Keys created on it keep working on their owners&apos; current tiers.</p>
-            <DialogFooter error={error} onCancel={() => setDialog(null)} cancelFirst>
-              <button type="button" className={danger} disabled={remove.isPending} onClick={() => remove.mutate({ name: dialog.tier.name })}>Delete tier</button>
-            </DialogFooter>
-          </div>
-        </Dialog>
+        <ConfirmDialog open onClose={() => setDialog(null)} title={`Delete the ${dialog.tier.name} tier?`} error={error}
+          confirm="Delete tier" pending={remove.isPending} onConfirm={() => remove.mutate({ name: dialog.tier.name })}>
+          No one is on it. Keys created on it keep working on their owners&apos; current tiers.
+        </ConfirmDialog>
       )}
     </section>
   );

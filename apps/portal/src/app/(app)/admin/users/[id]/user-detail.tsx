@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { Dialog, DialogFooter } from "~/components/dialog";
+import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
 import { StatusBadge, statusOf } from "~/components/key-status";
 import { card, danger, input, primary, secondary } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
@@ -181,17 +181,11 @@ export function UserDetail({ userId }: { userId: string }) {
         {keyId && <KeyQuota keyId={keyId} />}
       </section>
 
-      <Dialog open={dialog?.kind === "disable"} onClose={() => setDialog(null)} title={`Disable ${u.email}?`}>
-        <div className="space-y-4">
-          <p className="text-sm text-slate-700">They are signed out everywhere and every one of their keys is refused (DISABLED_USER) from the next request. You can enable them again later.</p>
-          <DialogFooter error={error} onCancel={() => setDialog(null)} cancelFirst>
-            <button type="button" className={danger} disabled={setDisabled.isPending}
-              onClick={() => setDisabled.mutate({ userId, disabled: true }, { onSuccess: done("User disabled: signed out, keys refused.") })}>
-              Disable user
-            </button>
-          </DialogFooter>
-        </div>
-      </Dialog>
+      <ConfirmDialog open={dialog?.kind === "disable"} onClose={() => setDialog(null)} title={`Disable ${u.email}?`} error={error}
+        confirm="Disable user" pending={setDisabled.isPending}
+        onConfirm={() => setDisabled.mutate({ userId, disabled: true }, { onSuccess: done("User disabled: signed out, keys refused.") })}>
+        They are signed out everywhere and every one of their keys is refused (DISABLED_USER) from the next request. You can enable them again later.
+      </ConfirmDialog>
 
       {dialog?.kind === "limits" && (
         <Dialog open onClose={() => setDialog(null)} title={`Limits for ${dialog.key.name}`}>
@@ -217,14 +211,10 @@ export function UserDetail({ userId }: { userId: string }) {
       )}
 
       {dialog?.kind === "revoke" && (
-        <Dialog open onClose={() => setDialog(null)} title={`Revoke ${dialog.key.name}?`}>
-          <div className="space-y-4">
-            <p className="text-sm text-slate-700">Requests with <code>{dialog.key.prefix}_…</code> are refused from now on. This cannot be undone.</p>
-            <DialogFooter error={error} onCancel={() => setDialog(null)} cancelFirst>
-              <button type="button" className={danger} disabled={revoke.isPending} onClick={() => revoke.mutate({ keyId: dialog.key.id })}>Revoke key</button>
-            </DialogFooter>
-          </div>
-        </Dialog>
+        <ConfirmDialog open onClose={() => setDialog(null)} title={`Revoke ${dialog.key.name}?`} error={error}
+          confirm="Revoke key" pending={revoke.isPending} onConfirm={() => revoke.mutate({ keyId: dialog.key.id })}>
+          Requests with <code>{dialog.key.prefix}_…</code> are refused from now on. This cannot be undone.
+        </ConfirmDialog>
       )}
     </section>
   );
