@@ -28,6 +28,9 @@ export async function startCluster(replicas = 0): Promise<TestCluster> {
       "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
       "--cluster-config-file", path.join(dir, `nodes-${port}.conf`), "--cluster-node-timeout", "1000",
       "--save", "", "--appendonly", "no", "--dir", dir,
+      // Redis 7 waits 5 s before a diskless full sync; a replica that never synced refuses to
+      // take over its master ("disconnected from master for longer than allowed").
+      "--repl-diskless-sync-delay", "0",
     ], { stdio: "ignore" }));
   }
   for (const port of ports) {
@@ -38,6 +41,14 @@ export async function startCluster(replicas = 0): Promise<TestCluster> {
     const { stdout } = await run("redis-cli", ["-p", String(ports[0]), "cluster", "info"]);
     if (stdout.includes("cluster_state:ok")) break;
     await new Promise((r) => setTimeout(r, 100));
+  }
+  // A replica can take over only once it has synced with its master: wait for every link.
+  for (const port of replicas > 0 ? ports : []) {
+    for (let i = 0; i < 200; i++) {
+      const { stdout } = await run("redis-cli", ["-p", String(port), "info", "replication"]);
+      if (stdout.includes("role:master") || stdout.includes("master_link_status:up")) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
   return {
     ports,
