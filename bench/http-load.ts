@@ -15,6 +15,13 @@ const url = new URL(process.env.URL!);
 const connections = Number(process.env.CONNECTIONS ?? 64);
 const duration = Number(process.env.DURATION ?? 10);
 const rate = process.env.RATE ? Number(process.env.RATE) : 0;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+/** This process's CPU over the run, in % of one core. */
+const cpu = () => {
+  const u = process.cpuUsage(cpu0);
+  return Math.round(((u.user + u.system) / 1000 / (performance.now() - t0)) * 100);
+};
 const authorization = () => (keys.length ? { authorization: `Bearer ${keys[next++ % keys.length]}` } : undefined);
 
 if (!rate) {
@@ -27,7 +34,7 @@ if (!rate) {
   });
   console.log(JSON.stringify({
     rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,
-    "2xx": result["2xx"], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+    "2xx": result["2xx"], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, generatorCpu: cpu(),
   }));
 } else {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
@@ -69,6 +76,6 @@ if (!rate) {
   const q = (x: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))]! * 100) / 100;
   console.log(JSON.stringify({
     rps: latencies.length / ((performance.now() - start) / 1000), total: latencies.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1),
-    "2xx": counts.ok, non2xx: counts.other, errors: counts.errors, timeouts: 0,
+    "2xx": counts.ok, non2xx: counts.other, errors: counts.errors, timeouts: 0, generatorCpu: cpu(),
   }));
 }

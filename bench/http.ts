@@ -3,14 +3,17 @@
 //   2. Keyway's public API server (apps/api) serving the sample protected API, GET /api/v1/echo,
 //      with 10,000 distinct valid keys, at its peak and at half of that rate.
 // Each server runs in its own process and autocannon runs in a third. Results: docs/benchmarks.md.
-import { spawn, type ChildProcess } from "node:child_process";
+// Each row also gives the CPU (% of one core) the server, the generator, Redis and PostgreSQL used
+// during it. BENCH_METRICS=1 prints the API server's event-loop lag, GC and flush metrics after
+// the runs.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateKey, hashKey } from "@keyway/core";
 import { createDb } from "@keyway/db";
 import { deployMigrations } from "@keyway/db/migrate";
-import { benchEnv } from "./lib.ts";
+import { benchEnv, cpuMeter } from "./lib.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 import { freePort } from "../scripts/lib/services.ts";
 
@@ -23,7 +26,6 @@ const env = {
   LOG_LEVEL: "warn",
   NODE_ENV: "production",
 };
-const tsx = path.join(import.meta.dirname, "..", "node_modules", ".bin", "tsx");
 
 function start(script: string, extra: Record<string, string>, nodeFlags: string[] = []): Promise<ChildProcess> {
   // node itself (tsx as a loader), not the tsx wrapper: signals reach the server directly.
@@ -44,16 +46,24 @@ function start(script: string, extra: Record<string, string>, nodeFlags: string[
   });
 }
 
-interface Load { rps: number; total: number; p50: number; p90: number; p99: number; max: number; "2xx": number; non2xx: number; errors: number; timeouts: number }
-function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number }): Promise<Load> {
-  const child = spawn(tsx, [path.join(import.meta.dirname, "http-load.ts")], {
+interface Load { cpu?: Record<string, number>; generatorCpu: number; rps: number; total: number; p50: number; p90: number; p99: number; max: number; "2xx": number; non2xx: number; errors: number; timeouts: number }
+function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number; server?: number }): Promise<Load> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http-load.ts")], {
     env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", AMOUNT: opts.amount ? String(opts.amount) : "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d));
-  return new Promise((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as Load) : reject(new Error(`load exited ${code}`)))));
+  // CPU of the server, the generator, Redis and PostgreSQL during the run (% of one core).
+  // (The generator reports its own: it has exited when the run ends.)
+  const cpu = cpuMeter({ server: opts.server ?? 0, redis: redisPid, postgres: postgresPids() });
+  return new Promise((resolve, reject) =>
+    child.on("exit", (code) => (code === 0 ? resolve({ ...(JSON.parse(out.trim().split("\n").at(-1)!) as Load), cpu: cpu() }) : reject(new Error(`load exited ${code}`)))),
+  );
 }
+
+const redisPid = Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", env.REDIS_URL, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0);
+const postgresPids = () => execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).trim().split("\n").map(Number);
 
 async function stop(child: ChildProcess) {
   child.kill("SIGTERM");
@@ -73,12 +83,12 @@ writeFileSync(keysFile, keys.map((k) => k.key).join("\n"));
 
 const rows: string[] = [];
 const row = (what: string, r: Load, ceiling: number) =>
-  rows.push(`| ${what} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} | ${r.p99} | ${(r.rps / ceiling).toFixed(2)} | ${r["2xx"].toLocaleString("en")} | ${r.non2xx + r.errors + r.timeouts} |`);
+  rows.push(`| ${what} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} | ${r.p99} | ${(r.rps / ceiling).toFixed(2)} | ${r["2xx"].toLocaleString("en")} | ${r.non2xx + r.errors + r.timeouts} | ${r.cpu!.server} / ${r.generatorCpu} / ${r.cpu!.redis} / ${r.cpu!.postgres} |`);
 try {
   const barePort = await freePort();
   const bare = await start(path.join(import.meta.dirname, "http-bare.ts"), { PORT: String(barePort) });
   await load(`http://127.0.0.1:${barePort}/`, { seconds: 2 }); // warm-up
-  const ceiling = await load(`http://127.0.0.1:${barePort}/`, {});
+  const ceiling = await load(`http://127.0.0.1:${barePort}/`, { server: bare.pid });
   row("bare node:http, fixed JSON", ceiling, ceiling.rps);
 
   const apiPort = await freePort();
@@ -91,25 +101,26 @@ try {
   // Chrome DevTools).
   [...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : [])]);
   const url = `http://127.0.0.1:${apiPort}/api/v1/echo`;
-  const warm = await load(url, { keysFile, amount: KEYS }); // every key once: cache misses (PostgreSQL), JIT warm-up
+  const warm = await load(url, { keysFile, amount: KEYS, server: api.pid }); // every key once: cache misses (PostgreSQL), JIT warm-up
   if (process.env.BENCH_PROFILE) api.kill("SIGUSR2");
-  const peak = await load(url, { keysFile });
+  const peak = await load(url, { keysFile, server: api.pid });
   if (process.env.BENCH_PROFILE) {
     api.kill("SIGUSR2");
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  const half = await load(url, { keysFile, rate: peak.rps / 2 });
+  const half = await load(url, { keysFile, rate: peak.rps / 2, server: api.pid });
+  if (process.env.BENCH_METRICS) console.log((await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text()).split("\n").filter((l) => /eventloop_lag|gc_duration_seconds_(sum|count)|gc_duration_seconds_bucket.*le="(0.01|0.1|1)"|flush/.test(l)).join("\n"));
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
   // tail is visible (it is a Node process too, on the same two cores).
-  const bareAtHalf = await load(`http://127.0.0.1:${barePort}/`, { rate: peak.rps / 2 });
+  const bareAtHalf = await load(`http://127.0.0.1:${barePort}/`, { rate: peak.rps / 2, server: bare.pid });
   await stop(bare);
   row(`Keyway API server, first use of each key (cache miss: PostgreSQL + Redis)`, warm, ceiling.rps);
   row("Keyway API server, GET /api/v1/echo, 10,000 keys", peak, ceiling.rps);
   row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, open loop, even spacing)`, half, ceiling.rps);
   row(`bare node:http at that same rate (control for the load generator)`, bareAtHalf, ceiling.rps);
   console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`);
-  console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other |\n|---|---:|---:|---:|---:|---:|---:|");
+  console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other | CPU % server / generator / Redis / PostgreSQL |\n|---|---:|---:|---:|---:|---:|---:|---|");
   console.log(rows.join("\n"));
 } finally {
   await dropTestDatabase(env.DATABASE_URL).catch(() => {});

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 // Small load-generation helpers for the benchmarks: closed-loop and fixed-rate drivers that
 // record every operation's latency. Percentiles are exact (sorted samples), not estimated.
 
@@ -122,5 +123,27 @@ export function benchEnv(tag: string) {
     REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     REDIS_KEY_PREFIX: `${tag}:${run}:`,
     AUTH_SECRET: randomBytes(24).toString("hex"),
+  };
+}
+
+/**
+ * CPU used by processes over a stretch of time, from /proc (Linux): call start() before and
+ * stop() after; the result is each process's share of one core, in percent.
+ */
+export function cpuMeter(pids: Record<string, number | number[]>) {
+  const ticks = (pid: number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
+    } catch {
+      return 0;
+    }
+  };
+  const sum = (p: number | number[]) => (Array.isArray(p) ? p : [p]).reduce((s, pid) => s + ticks(pid), 0);
+  const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, sum(p)]));
+  const t0 = performance.now();
+  return () => {
+    const seconds = (performance.now() - t0) / 1000;
+    return Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, Math.round((sum(p) - before[k]!) / seconds)]));
   };
 }

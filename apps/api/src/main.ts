@@ -1,6 +1,7 @@
 // The public API server: /api/v1/* (the sample API, key verification for the platform's services,
 // usage reporting) and /metrics on a plain node:http server, without Next.js in the request path.
 // Same handler and services as the portal's /api/v1 route; the start command runs both.
+import { Worker } from "node:worker_threads";
 import { ConfigError, loadConfig } from "@keyway/core";
 import { createServices, createPublicServer } from "@keyway/api/server";
 
@@ -15,12 +16,37 @@ function configOrExit() {
 const config = configOrExit();
 const services = createServices(config);
 await services.ready();
-const stopFlusher = config.USAGE_FLUSH_INTERVAL_MS > 0 ? services.usage.start(config.USAGE_FLUSH_INTERVAL_MS) : null;
+// Before listening: the thread's start-up (loading and compiling the modules) takes a core for a
+// moment, and requests should not meet it.
+const stopFlusher = config.USAGE_FLUSH_INTERVAL_MS > 0 ? await startFlusher() : null;
 const server = createPublicServer(services);
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
 server.listen(config.API_PORT, config.API_HOST, () => {
   services.log.info({ port: config.API_PORT, host: config.API_HOST }, "public api listening");
 });
+
+/** The usage flusher runs on its own thread (./flusher.ts); resolves, once it runs, to a function that stops it. */
+async function startFlusher(): Promise<() => Promise<void>> {
+  // The entry is TypeScript: tsx registers itself in the thread first (the loader the main thread
+  // got with --import does not reach worker threads in Node 20).
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const entry = JSON.stringify(new URL("./flusher.ts", import.meta.url).href);
+  const worker = new Worker(`import(${tsx}).then((t) => { t.register(); return import(${entry}); })`, { eval: true, workerData: config });
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const ready = new Promise<void>((resolve) => {
+    worker.on("message", (m: { type: "ready" } | { type: "flushed"; seconds: number } | { type: "failed" }) => {
+      if (m.type === "ready") resolve();
+      else if (m.type === "flushed") services.metrics.flushed(m.seconds);
+      else services.metrics.flushFailed();
+    });
+  });
+  worker.on("error", (error) => services.log.error({ err: error.message }, "usage flusher thread failed: counts wait in Redis"));
+  await Promise.race([ready, exited]);
+  return () => {
+    worker.postMessage("stop");
+    return exited;
+  };
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -8,7 +8,7 @@ import { sessionService } from "./sessions.ts";
 import { userService } from "./users.ts";
 import { throttleService } from "./throttle.ts";
 import { createMetrics } from "./metrics.ts";
-import { usageService } from "./usage.ts";
+import { usageFlusher, usageService, type FlusherDeps } from "./usage.ts";
 
 export interface Health {
   ok: boolean;
@@ -23,11 +23,33 @@ export interface ServiceOptions {
   logDestination?: DestinationStream;
 }
 
+/** The Redis client the configuration asks for: one node, or a Redis Cluster. */
+function connectRedis(config: Config): RedisLike {
+  const options = { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+  return config.REDIS_CLUSTER === "true" ? createRedisCluster(config.REDIS_URL, options) : createRedis(config.REDIS_URL, options);
+}
+
+/**
+ * Only the usage flusher (PostgreSQL, Redis, a logger), for a thread or process that does nothing
+ * else; its flush metrics go wherever the caller sends them.
+ */
+export function createFlusher(config: Config, metrics: FlusherDeps["metrics"]) {
+  const log = createLogger(config.LOG_LEVEL);
+  const db = createDb(config.DATABASE_URL);
+  const redis = connectRedis(config);
+  return {
+    ...usageFlusher({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, metrics }),
+    async close(): Promise<void> {
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
+
 export function createServices(config: Config, options: ServiceOptions = {}) {
   const log = createLogger(config.LOG_LEVEL, options.logDestination);
   const db: Db = createDb(config.DATABASE_URL);
-  const redisOptions = { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
-  const redis: RedisLike = config.REDIS_CLUSTER === "true" ? createRedisCluster(config.REDIS_URL, redisOptions) : createRedis(config.REDIS_URL, redisOptions);
+  const redis = connectRedis(config);
   const recorder = new UsageRecorder(redis, { clock: options.clock });
   // The verifier is made below; the metrics read its cache statistics lazily.
   const metrics = createMetrics({ cacheStats: () => verifier.cacheStats() });

@@ -28,19 +28,23 @@ function stepBack(period: UsagePeriod, start: Date, n: number): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1));
 }
 
-export interface UsageDeps {
+export interface FlusherDeps {
   db: Db;
   redis: RedisLike;
   keyPrefix: string;
   log: Logger;
   retentionDays: number;
-  keyStore: KeyStore;
-  limiter: { peek(keyId: string, limits: Limits): Promise<LimitDecision> };
   metrics?: { flushed(seconds: number): void; flushFailed(): void };
   clock?: () => number;
 }
 
-export function usageService(deps: UsageDeps) {
+export interface UsageDeps extends FlusherDeps {
+  keyStore: KeyStore;
+  limiter: { peek(keyId: string, limits: Limits): Promise<LimitDecision> };
+}
+
+/** The write side: moves counts from Redis to PostgreSQL. Runs on any number of instances at once. */
+export function usageFlusher(deps: FlusherDeps) {
   const store = usageStore(deps.db);
   const now = () => (deps.clock ?? Date.now)();
   const token = () => `${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
@@ -91,6 +95,15 @@ export function usageService(deps: UsageDeps) {
       await running;
     };
   }
+
+  return { flushOnce, start };
+}
+
+/** The read side (charts, quota, CLI), plus the flusher. */
+export function usageService(deps: UsageDeps) {
+  const store = usageStore(deps.db);
+  const now = () => (deps.clock ?? Date.now)();
+  const { flushOnce, start } = usageFlusher(deps);
 
   async function keyIdsOf(userId: string): Promise<string[]> {
     return (await deps.db.apiKey.findMany({ where: { userId }, select: { id: true } })).map((k) => k.id);

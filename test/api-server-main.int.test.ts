@@ -1,0 +1,49 @@
+// The public API server as `npm start` runs it (apps/api/src/main.ts), in its own process: a
+// request through it is counted, the flusher on its worker thread moves the count to PostgreSQL,
+// /metrics reports the flush, and SIGTERM stops the process cleanly.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { freePort } from "../scripts/lib/services.ts";
+import { testConfig, testServices, uniqueEmail } from "./support.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const config = testConfig();
+const services = testServices({ REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
+afterAll(() => services.close());
+
+it("serves, counts, flushes from its worker thread, reports it in /metrics and stops on SIGTERM", async () => {
+  const user = await services.users.upsertWithPassword({ email: uniqueEmail("main"), name: "M", password: "long-enough-pass", role: "developer", tier: "free" });
+  const { key, record } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "main" });
+
+  const port = await freePort();
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), API_PORT: String(port), API_HOST: "127.0.0.1", USAGE_FLUSH_INTERVAL_MS: "300", LOG_LEVEL: "info" };
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps/api/src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  for (let i = 0; i < 300 && !output.includes("public api listening"); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(output).toContain("public api listening");
+
+  const base = `http://127.0.0.1:${port}`;
+  const res = await fetch(`${base}/api/v1/echo`, { headers: { authorization: `Bearer ${key}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("x-ratelimit-limit")).toBe("10");
+
+  // The count reaches PostgreSQL through the flusher thread (every 300 ms here).
+  let rows = 0;
+  for (let i = 0; i < 100 && rows === 0; i++) {
+    rows = await services.db.usageBucket.count({ where: { keyId: record.id, period: "minute", allowed: { gte: 1 } } });
+    if (rows === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(rows).toBe(1);
+  expect((await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt).not.toBeNull();
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  expect(Number(/^keyway_usage_flush_duration_seconds_count (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+  expect(metrics).toMatch(/^keyway_usage_flush_failures_total 0$/m);
+
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  expect(output).not.toContain(key);
+});
