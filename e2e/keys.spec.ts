@@ -23,7 +23,8 @@ test("sign up, create a key, copy it, call the API, roll, revoke: the old key is
   const row = page.getByRole("row", { name: /Production server/ });
   await expect(row.getByText("active")).toBeVisible();
   await expect(page.getByRole("cell", { name: key.slice(0, key.lastIndexOf("_")) + "_…" })).toBeVisible();
-  // "Last used" follows the request without a reload (usage flush every 5 s, list refresh every 10 s).
+  // "Last used" follows the request without a reload (read from Redis before any flush; the list
+  // refreshes every 10 s).
   await expect(row.getByTestId("last-used")).toHaveText("just now", { timeout: 20_000 });
   await page.screenshot({ path: "test-results/screenshots/keys-list.png", fullPage: true });
 

@@ -22,6 +22,8 @@ export interface KeyRecord {
 
 export interface KeyStore {
   findById(id: string): Promise<KeyRecord | null>;
+  /** The records of those ids that exist, in any order: one query for many cache misses. */
+  findByIds(ids: string[]): Promise<KeyRecord[]>;
   /** Replaces a key's stored hash, if it is still `from` (pepper rotation). */
   rehash?(id: string, from: string, to: string): Promise<void>;
 }
@@ -51,7 +53,13 @@ export interface VerifierOptions {
   previousPepper?: string | null;
   clock?: () => number;
   cacheSize?: number;
-  /** How long a record is trusted without an invalidation message (a safety net). */
+  /**
+   * How long a record is trusted without an invalidation message (a safety net: every change to a
+   * key or its owner reaches the cache through invalidation). For as long again after that, a
+   * request is answered from the record while it is reloaded in the background
+   * (stale-while-revalidate), and each record's lifetime varies by ±10 % so keys loaded together
+   * do not all expire together.
+   */
   cacheTtlMs?: number;
   /** How long "no such key id" is remembered (stops random ids from hammering the database). */
   negativeTtlMs?: number;
@@ -71,28 +79,74 @@ export function createVerifier(options: VerifierOptions) {
   const staleIfError = options.staleIfErrorMs ?? 3_600_000;
   // Concurrent misses for the same id share one store lookup.
   const inflight = new Map<string, Promise<KeyRecord | null>>();
+  // Bumped by every invalidation, which also forgets lookups in flight: one that started before
+  // may have read the old row, so its answer goes to the requests already waiting and is not cached.
+  let generation = 0;
 
   async function record(id: string): Promise<KeyRecord | null> {
     const hit = cache.get(id);
     if (hit) return hit.value;
-    let pending = inflight.get(id);
-    if (!pending) {
-      pending = options.store.findById(id).then(
-        (rec) => {
-          cache.set(id, rec, rec ? ttl : negativeTtl);
-          inflight.delete(id);
-          return rec;
+    const recent = cache.stale(id, ttl);
+    if (recent?.value) {
+      load(id).catch(() => {});
+      return recent.value;
+    }
+    return load(id);
+  }
+
+  /** One store lookup per id at a time, shared by every request waiting for it. */
+  function load(id: string): Promise<KeyRecord | null> {
+    const waiting = inflight.get(id);
+    if (waiting) return waiting;
+    const started = generation;
+    const done = () => {
+      if (inflight.get(id) === pending) inflight.delete(id);
+    };
+    const pending: Promise<KeyRecord | null> = lookup(id).then(
+      (rec) => {
+        done();
+        if (started === generation) cache.set(id, rec, rec ? ttl * (0.9 + Math.random() * 0.2) : negativeTtl);
+        return rec;
+      },
+      (error: unknown) => {
+        done();
+        const stale = cache.stale(id, staleIfError);
+        if (stale) return stale.value;
+        throw error;
+      },
+    );
+    inflight.set(id, pending);
+    return pending;
+  }
+
+  // Lookups wait for the end of the event-loop turn and go to the store together (DataLoader's
+  // batching): one query for every key missed or revalidated in that turn, instead of one each.
+  let batch: Map<string, { resolve: (rec: KeyRecord | null) => void; reject: (error: unknown) => void }> | null = null;
+  function lookup(id: string): Promise<KeyRecord | null> {
+    return new Promise((resolve, reject) => {
+      if (!batch) {
+        batch = new Map();
+        setImmediate(runBatch);
+      }
+      batch.set(id, { resolve, reject });
+    });
+  }
+  function runBatch(): void {
+    const waiting = batch!;
+    batch = null;
+    const ids = [...waiting.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      options.store.findByIds(part).then(
+        (records) => {
+          const found = new Map(records.map((r) => [r.id, r]));
+          for (const id of part) waiting.get(id)!.resolve(found.get(id) ?? null);
         },
         (error: unknown) => {
-          inflight.delete(id);
-          const stale = cache.stale(id, staleIfError);
-          if (stale) return stale.value;
-          throw error;
+          for (const id of part) waiting.get(id)!.reject(error);
         },
       );
-      inflight.set(id, pending);
     }
-    return pending;
   }
 
   async function verify(raw: unknown, cost = 1): Promise<VerifyResult> {
@@ -122,6 +176,8 @@ export function createVerifier(options: VerifierOptions) {
     verify,
     /** Drop cached records: one key, every key of a user, or everything. */
     invalidate(target: { keyId: string } | { userId: string } | "all") {
+      generation++;
+      inflight.clear();
       if (target === "all") {
         cache.clear();
         options.limiter.forget?.("all");

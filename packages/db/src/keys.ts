@@ -44,41 +44,43 @@ export type LimitOverrides = Partial<Record<Window, number | null>>;
 const overrideColumns = { minute: "limitMinute", hour: "limitHour", day: "limitDay", month: "limitMonth" } as const;
 
 export function keyStore(db: Db): KeyStore {
+  /**
+   * The hot path's only query (on cache misses, batched by the verifier): one parameterised SELECT
+   * over the keys, their owners and the owners' tiers. Raw SQL, because the query builder's own
+   * work per call was most of the cost of a miss (bench:http, first use of 10,000 keys).
+   */
+  async function findByIds(ids: string[]): Promise<KeyRecord[]> {
+    const rows = await db.$queryRaw<
+      {
+        id: string; userId: string; prefix: string; hash: string; status: "active" | "revoked"; expiresAt: Date | null;
+        limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
+        disabled: boolean; tier: string; perMinute: number; perHour: number; perDay: number; perMonth: number;
+      }[]
+    >`
+      SELECT k.id, k."userId", k.prefix, k.hash, k.status::text AS status, k."expiresAt",
+             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth",
+             u.disabled, t.name AS tier, t."perMinute", t."perHour", t."perDay", t."perMonth"
+      FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "Tier" t ON t.name = u."tierName"
+      WHERE k.id = ANY(${ids}::text[])`;
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.userId,
+      prefix: row.prefix,
+      hash: row.hash,
+      tier: row.tier,
+      limits: effectiveLimits(
+        { minute: row.perMinute, hour: row.perHour, day: row.perDay, month: row.perMonth },
+        { minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth },
+      ),
+      status: row.status,
+      expiresAt: row.expiresAt?.getTime() ?? null,
+      userDisabled: row.disabled,
+    }));
+  }
   return {
-    /**
-     * The hot path's only query (on a cache miss): one parameterised SELECT over the key, its owner
-     * and the owner's tier. Raw SQL, because the query builder's own work per call was most of the
-     * cost of a miss (bench:http, first use of 10,000 keys).
-     */
+    findByIds,
     async findById(id: string): Promise<KeyRecord | null> {
-      const rows = await db.$queryRaw<
-        {
-          id: string; userId: string; prefix: string; hash: string; status: "active" | "revoked"; expiresAt: Date | null;
-          limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
-          disabled: boolean; tier: string; perMinute: number; perHour: number; perDay: number; perMonth: number;
-        }[]
-      >`
-        SELECT k.id, k."userId", k.prefix, k.hash, k.status::text AS status, k."expiresAt",
-               k."limitMinute", k."limitHour", k."limitDay", k."limitMonth",
-               u.disabled, t.name AS tier, t."perMinute", t."perHour", t."perDay", t."perMonth"
-        FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "Tier" t ON t.name = u."tierName"
-        WHERE k.id = ${id}`;
-      const row = rows[0];
-      if (!row) return null;
-      return {
-        id: row.id,
-        userId: row.userId,
-        prefix: row.prefix,
-        hash: row.hash,
-        tier: row.tier,
-        limits: effectiveLimits(
-          { minute: row.perMinute, hour: row.perHour, day: row.perDay, month: row.perMonth },
-          { minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth },
-        ),
-        status: row.status,
-        expiresAt: row.expiresAt?.getTime() ?? null,
-        userDisabled: row.disabled,
-      };
+      return (await findByIds([id]))[0] ?? null;
     },
     async rehash(id, from, to) {
       await db.apiKey.updateMany({ where: { id, hash: from }, data: { hash: to } });

@@ -51,7 +51,7 @@ export const adminRouter = {
       .query(({ ctx, input }) => ctx.services.admin.users.list(input)),
     get: adminProcedure.input(z.object({ userId })).query(async ({ ctx, input }) => {
       const user = await ctx.services.admin.users.get(input.userId);
-      return { ...user, keys: await ctx.services.keys.list(user.id) };
+      return { ...user, keys: await ctx.services.usage.withLastUse(await ctx.services.keys.list(user.id)) };
     }),
     setTier: adminProcedure
       .input(z.object({ userId, tier: tierName }))

@@ -5,7 +5,7 @@ import { keyId } from "./inputs.ts";
 const name = z.string().trim().min(1, "Give the key a name.").max(64, "Names are at most 64 characters.");
 
 export const keysRouter = {
-  list: protectedProcedure.query(({ ctx }) => ctx.services.keys.list(ctx.viewer.id)),
+  list: protectedProcedure.query(async ({ ctx }) => ctx.services.usage.withLastUse(await ctx.services.keys.list(ctx.viewer.id))),
 
   create: protectedProcedure
     .input(

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { usageStore } from "@keyway/db";
 import { takeUsage } from "@keyway/redis";
 import { testServices, uniqueEmail } from "../../../../test/support.ts";
+import { createCaller } from "../root.ts";
 
 const clock = { t: Date.UTC(2026, 10, 24, 12, 30, 0), now: () => clock.t };
 const services = testServices({}, { clock: clock.now });
@@ -62,5 +63,18 @@ describe("usage", () => {
     await services.usage.flushOnce();
     const month = await services.db.usageBucket.findFirstOrThrow({ where: { keyId: record.id, period: "month" } });
     expect(month.allowed).toBe(5);
+  });
+
+  it("shows a key's last use before any flush, and keeps it after one (the keys list reads Redis too)", async () => {
+    const { key, record, user } = await keyFor();
+    const viewer = { id: user.id, email: user.email, name: "T", role: "developer" as const, tier: "free" };
+    const caller = createCaller({ services, viewer, client: { ip: "203.0.113.9", userAgent: "vitest" } });
+    expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt).toBeNull();
+    await services.verifier.verify(key);
+    expect((await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt).toBeNull(); // not flushed yet
+    const minute = Math.floor(clock.t / 60_000) * 60_000;
+    expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt?.getTime()).toBe(minute);
+    await services.usage.flushOnce();
+    expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt?.getTime()).toBe(minute);
   });
 });

@@ -145,6 +145,18 @@ export function usageService(deps: UsageDeps) {
     return { points: out, totals };
   }
 
+  /**
+   * Keys with `lastUsedAt` brought up to date from Redis: PostgreSQL has it only as of the last
+   * flush. Without Redis, the keys as PostgreSQL has them.
+   */
+  async function withLastUse<K extends { id: string; lastUsedAt: Date | null }>(keys: K[]): Promise<K[]> {
+    const open = await openUsage(deps.redis, keys.map((k) => k.id)).catch(() => new Map<string, { lastUsedAt: number | null }>());
+    return keys.map((k) => {
+      const live = open.get(k.id)?.lastUsedAt ?? 0;
+      return live > (k.lastUsedAt?.getTime() ?? 0) ? { ...k, lastUsedAt: new Date(live) } : k;
+    });
+  }
+
   /** The seed's usage stats for one key, complete (PostgreSQL + Redis). */
   async function summary(keyId: string) {
     const [monthly, daily, key, open] = await Promise.all([
@@ -202,6 +214,6 @@ export function usageService(deps: UsageDeps) {
     return WINDOWS.map((window) => ({ window, ...decision.windows[window] }));
   }
 
-  return { flushOnce, start, series, summary, topKeys, quota };
+  return { flushOnce, start, series, summary, topKeys, quota, withLastUse };
 }
 export type UsageService = ReturnType<typeof usageService>;

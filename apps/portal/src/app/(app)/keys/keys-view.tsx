@@ -45,7 +45,8 @@ function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
 export function KeysView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  // Refreshed every 10 s so "last used" follows traffic (usage reaches PostgreSQL every 5 s).
+  // Refreshed every 10 s so "last used" follows traffic (the list reads it from Redis until the
+  // usage flusher has moved it to PostgreSQL).
   const keys = useQuery(trpc.keys.list.queryOptions(undefined, { refetchInterval: 10_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
 

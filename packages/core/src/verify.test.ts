@@ -1,0 +1,94 @@
+// The verifier's key cache: stale-while-revalidate after the TTL, and invalidation that wins over
+// a lookup already in flight. The store is a test double with controllable answers (the real one
+// is PostgreSQL, covered by packages/api's integration tests).
+import { describe, expect, it } from "vitest";
+import { generateKey, hashKey } from "./keys.ts";
+import { LocalLimiter } from "./local-limiter.ts";
+import { createVerifier, type KeyRecord, type KeyStore } from "./verify.ts";
+
+const turn = () => new Promise((r) => setImmediate(r));
+const limits = { minute: 1_000, hour: 10_000, day: 100_000, month: 1_000_000 };
+
+function setup() {
+  const clock = { t: Date.UTC(2026, 10, 25, 12), now: () => clock.t };
+  const { key, id, prefix } = generateKey("pro");
+  const row: KeyRecord = { id, userId: "u1", prefix, hash: hashKey(key), tier: "pro", limits, status: "active", expiresAt: null, userDisabled: false };
+  // Each lookup waits until the test releases it, and reads the row as it is at that moment.
+  const lookups: (() => void)[] = [];
+  const findByIds = () => new Promise<KeyRecord[]>((resolve) => lookups.push(() => resolve([{ ...row }])));
+  const store: KeyStore = { findByIds, findById: async () => (await findByIds())[0]! };
+  const local = new LocalLimiter(1, clock.now);
+  const limiter = { check: async (...args: Parameters<LocalLimiter["check"]>) => local.check(...args) };
+  const verifier = createVerifier({ store, limiter, clock: clock.now, cacheTtlMs: 60_000 });
+  // Lookups leave at the end of the turn: answer every one made so far.
+  const release = async () => {
+    await turn();
+    lookups.splice(0).forEach((answer) => answer());
+    await turn();
+  };
+  return { clock, key, row, lookups, verifier, release };
+}
+
+describe("key cache", () => {
+  it("sends the misses of one event-loop turn to the store as one lookup", async () => {
+    const { verifier, key, lookups, release } = setup();
+    const answers = Promise.all([verifier.verify(key), verifier.verify(key), verifier.verify(key)]);
+    await turn();
+    expect(lookups).toHaveLength(1);
+    await release();
+    expect((await answers).every((r) => r.valid)).toBe(true);
+  });
+
+  it("after the TTL, answers from the record at once and reloads it in the background", async () => {
+    const { clock, key, row, lookups, verifier, release } = setup();
+    const first = verifier.verify(key);
+    await release();
+    expect((await first).valid).toBe(true);
+
+    clock.t += 70_000; // past the TTL (60 s ± 10 %), within the revalidation window
+    const served = await verifier.verify(key); // resolves although the lookup has not answered
+    expect(served.valid).toBe(true);
+    await turn();
+    expect(lookups).toHaveLength(1);
+    await verifier.verify(key); // one background lookup, not one per request
+    await turn();
+    expect(lookups).toHaveLength(1);
+
+    row.status = "revoked"; // changed without an invalidation message (the safety net's case)
+    await release();
+    expect(await verifier.verify(key)).toMatchObject({ valid: false, code: "REVOKED" });
+  });
+
+  it("long past the TTL, waits for the store", async () => {
+    const { clock, key, lookups, verifier, release } = setup();
+    const first = verifier.verify(key);
+    await release();
+    await first;
+    clock.t += 200_000;
+    let settled = false;
+    const later = verifier.verify(key).then((r) => ((settled = true), r));
+    await turn();
+    expect(settled).toBe(false);
+    expect(lookups).toHaveLength(1);
+    await release();
+    expect((await later).valid).toBe(true);
+  });
+
+  it("an invalidation wins over a lookup that started before it", async () => {
+    const { key, row, lookups, verifier, release } = setup();
+    const early = verifier.verify(key); // the lookup reads the row only when released
+    await turn();
+    expect(lookups).toHaveLength(1);
+    const earlyAnswer = lookups.pop()!;
+    row.status = "revoked";
+    verifier.invalidate({ keyId: row.id });
+    const late = verifier.verify(key); // must not join the earlier lookup
+    await turn();
+    expect(lookups).toHaveLength(1);
+    await release();
+    expect(await late).toMatchObject({ valid: false, code: "REVOKED" });
+    earlyAnswer();
+    await early;
+    expect(await verifier.verify(key)).toMatchObject({ valid: false, code: "REVOKED" });
+  });
+});
