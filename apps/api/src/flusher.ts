@@ -2,11 +2,20 @@
 // last few seconds from Redis to PostgreSQL (thousands of keys under load); on the request
 // thread that work held up requests behind it. Flush metrics go to the main thread, which serves
 // /metrics.
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "@keyway/core";
 import { createFlusher } from "@keyway/api/server";
 
 const port = parentPort!;
+// Behind the request thread for the CPU (Linux gives each thread its own nice value): when the
+// machine is busy, a flush waits, a request does not.
+try {
+  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 10);
+} catch {
+  // not Linux, or not allowed: the flusher runs at the process's priority
+}
 const config = workerData as Config;
 const flusher = createFlusher(config, {
   flushed: (seconds) => port.postMessage({ type: "flushed", seconds }),
