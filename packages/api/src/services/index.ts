@@ -24,8 +24,8 @@ export interface ServiceOptions {
 }
 
 /** The Redis client the configuration asks for: one node, or a Redis Cluster. */
-function connectRedis(config: Config): RedisLike {
-  const options = { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS };
+function connectRedis(config: Config, commandTimeoutMs = config.REDIS_COMMAND_TIMEOUT_MS): RedisLike {
+  const options = { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs };
   return config.REDIS_CLUSTER === "true" ? createRedisCluster(config.REDIS_URL, options) : createRedis(config.REDIS_URL, options);
 }
 
@@ -36,7 +36,9 @@ function connectRedis(config: Config): RedisLike {
 export function createFlusher(config: Config, metrics: FlusherDeps["metrics"]) {
   const log = createLogger(config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL);
-  const redis = connectRedis(config);
+  // Background work: a pipeline of 500 commands or a SCAN page may take longer than the request
+  // path's command timeout on a busy machine, and waiting for it costs no request anything.
+  const redis = connectRedis(config, 5_000);
   return {
     ...usageFlusher({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, metrics }),
     async close(): Promise<void> {

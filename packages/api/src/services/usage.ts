@@ -70,8 +70,11 @@ export function usageFlusher(deps: FlusherDeps) {
   /** Runs the flusher every `intervalMs` and prunes old usage hourly; returns a stop function. */
   function start(intervalMs = 5_000): () => Promise<void> {
     let running: Promise<unknown> = Promise.resolve();
+    let busy = false;
     let lastPrune = 0;
     const tick = () => {
+      if (busy) return; // the last pass is still going: never two at once in one process
+      busy = true;
       running = (async () => {
         try {
           const t0 = performance.now();
@@ -85,6 +88,8 @@ export function usageFlusher(deps: FlusherDeps) {
           // Redis or PostgreSQL away: the counts stay in Redis and go next time.
           deps.metrics?.flushFailed();
           deps.log.warn({ err: (error as Error).message }, "usage flush postponed");
+        } finally {
+          busy = false;
         }
       })();
     };
