@@ -104,11 +104,14 @@ export function usageFlusher(deps: FlusherDeps) {
   return { flushOnce, start };
 }
 
-/** The read side (charts, quota, CLI), plus the flusher. */
+/**
+ * The read side (charts, quota, CLI), plus one flush pass on demand (the CLI, tests); processes
+ * run the flusher on its own connections (createFlusher).
+ */
 export function usageService(deps: UsageDeps) {
   const store = usageStore(deps.db);
   const now = () => (deps.clock ?? Date.now)();
-  const { flushOnce, start } = usageFlusher(deps);
+  const { flushOnce } = usageFlusher(deps);
 
   async function keyIdsOf(userId: string): Promise<string[]> {
     return (await deps.db.apiKey.findMany({ where: { userId }, select: { id: true } })).map((k) => k.id);
@@ -219,6 +222,6 @@ export function usageService(deps: UsageDeps) {
     return WINDOWS.map((window) => ({ window, ...decision.windows[window] }));
   }
 
-  return { flushOnce, start, series, summary, topKeys, quota, withLastUse };
+  return { flushOnce, series, summary, topKeys, quota, withLastUse };
 }
 export type UsageService = ReturnType<typeof usageService>;
