@@ -174,6 +174,10 @@ export function createVerifier(options: VerifierOptions) {
 
   return {
     verify,
+    /** Whether a key id exists, from the same cache (a miss joins the turn's batched lookup). */
+    async exists(id: string): Promise<boolean> {
+      return (await record(id)) !== null;
+    },
     /** Drop cached records: one key, every key of a user, or everything. */
     invalidate(target: { keyId: string } | { userId: string } | "all") {
       generation++;

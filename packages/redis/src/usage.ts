@@ -153,7 +153,11 @@ export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newT
     if (l) live.push({ name, keyId: l[1]! });
     else {
       const old = TAKEN.exec(name);
-      if (old) leftovers.set(old[2]!, [...(leftovers.get(old[2]!) ?? []), { name, keyId: old[1]!, token: old[2]! }]);
+      if (old) {
+        const group = leftovers.get(old[2]!) ?? [];
+        group.push({ name, keyId: old[1]!, token: old[2]! });
+        leftovers.set(old[2]!, group);
+      }
     }
   }
   for (const group of leftovers.values()) {

@@ -126,7 +126,7 @@ export function createPublicApi(services: Services): PublicApi {
     }
     let exists: boolean;
     try {
-      exists = (await services.keyStore.findById(keyId)) !== null;
+      exists = await services.verifier.exists(keyId);
     } catch {
       return errorResponse(503, "SERVICE_UNAVAILABLE", "Key store unavailable; try again shortly.", { "Retry-After": "1" });
     }
