@@ -31,11 +31,11 @@ async function redisBenchmark(pipeline: number, requests: number): Promise<Resul
   const raw = new Redis(url.toString());
   const sha = (await raw.script("LOAD", LIMIT_SCRIPT)) as string;
   raw.disconnect();
-  const k = (suffix: string) => `${prefix}rl:{__rand_int__}:${suffix}`;
+  // one request per call: KEYS limits and usage hash; ARGV now ("" = Redis TIME), usage TTL, limits, cost, look
   const args = [
     "-h", url.hostname, "-p", url.port || "6379", "-n", String(requests), "-c", "50", "-P", String(pipeline), "-r", String(KEYS), "--csv",
-    "EVALSHA", sha, "5", k("m"), k("h"), k("d"), k("M"), `${prefix}u:{__rand_int__}`,
-    "1000000000", "1000000000", "1000000000", "1000000000", "1", "", "604800000",
+    "EVALSHA", sha, "2", `${prefix}rl:{__rand_int__}`, `${prefix}u:{__rand_int__}`,
+    "", "604800000", "1000000000", "1000000000", "1000000000", "1000000000", "1", "0",
   ];
   const t0 = performance.now();
   const { stdout } = await run("redis-benchmark", args, { maxBuffer: 1 << 20 });

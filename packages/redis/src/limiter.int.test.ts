@@ -104,6 +104,28 @@ describe("multi-window limiter on real Redis", () => {
     expect((await limiter.check(key, limits(5))).windows.minute.used).toBe(4);
   });
 
+  it("answers one event-loop turn's requests with one script call, each seeing the ones before it", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const tight = id();
+    const others = Array.from({ length: 20 }, id);
+    // the real client, its script calls counted
+    let scriptCalls = 0;
+    const commands = redis as unknown as { keywayLimit: (...args: unknown[]) => Promise<number[]> };
+    const real = commands.keywayLimit.bind(redis);
+    commands.keywayLimit = (...args) => (scriptCalls++, real(...args));
+    try {
+      const [mine, theirs] = await Promise.all([
+        Promise.all(Array.from({ length: 5 }, () => limiter.check(tight, limits(3)))),
+        Promise.all(others.map((k) => limiter.check(k, limits(3)))),
+      ]);
+      expect(scriptCalls).toBe(1);
+      expect(mine.map((d) => [d.allowed, d.windows.minute.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0], [false, 0]]);
+      expect(theirs.every((d) => d.allowed && d.windows.minute.used === 1)).toBe(true);
+    } finally {
+      commands.keywayLimit = real;
+    }
+  });
+
   it("leaves no key without a TTL", async () => {
     const limiter = new RedisLimiter(redis);
     for (let i = 0; i < 20; i++) await limiter.check(id(), limits(5));

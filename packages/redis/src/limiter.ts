@@ -1,5 +1,6 @@
-// The Redis limiter: one EVALSHA per request for all four windows, an in-process negative cache
-// for keys known to be blocked, and a circuit breaker with a declared failure policy.
+// The Redis limiter: one script call decides all four windows for every request of an event-loop
+// turn (on a single Redis; one call per request on a cluster), an in-process negative cache for
+// keys known to be blocked, and a circuit breaker with a declared failure policy.
 import {
   LimiterUnavailableError,
   LocalLimiter,
@@ -10,7 +11,7 @@ import {
   type Window,
   type WindowState,
 } from "@keyway/core";
-import { keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+import { batchSize, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 import { UsageRecorder } from "./usage.ts";
 
 export type FailurePolicy = "local" | "closed";
@@ -42,6 +43,18 @@ export type LimiterEvent =
   | { type: "circuit"; state: "open" | "closed" };
 
 const WEEK = 7 * 24 * 3600 * 1000;
+/** Requests per script call on a single Redis. */
+const MAX_BATCH = 128;
+
+/** A request waiting for the turn's script call; `at` is the reply's offset once it is answered. */
+interface Queued {
+  keyId: string;
+  limits: Limits;
+  cost: number;
+  look: boolean;
+  resolve(answer: { reply: number[]; at: number }): void;
+  reject(error: unknown): void;
+}
 
 export class RedisLimiter implements Limiter {
   private readonly redis: RedisLike & KeywayCommands;
@@ -50,6 +63,9 @@ export class RedisLimiter implements Limiter {
   private readonly recorder: UsageRecorder;
   private failures = 0;
   private openUntil = 0;
+  private queue: Queued[] = [];
+  /** The clock reading the queued requests share (tests move it; "" is Redis TIME). */
+  private queuedNow: string | number = "";
   private readonly o: Required<Omit<RedisLimiterOptions, "clock" | "onEvent" | "recorder">> & Pick<RedisLimiterOptions, "clock" | "onEvent">;
 
   constructor(redis: RedisLike, options: RedisLimiterOptions = {}) {
@@ -75,14 +91,9 @@ export class RedisLimiter implements Limiter {
     const cached = this.fromNegativeCache(keyId);
     if (cached) return cached;
     if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
-    let reply: number[];
+    let answer: { reply: number[]; at: number };
     try {
-      const k = keysOf(keyId);
-      reply = await this.redis.keywayLimit(
-        k.limits, k.usage,
-        limits.minute, limits.hour, limits.day, limits.month,
-        cost, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs, "0",
-      );
+      answer = await this.ask(keyId, limits, cost, false);
     } catch (error) {
       if (error instanceof Error && error.name === "ReplyError") {
         this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
@@ -92,7 +103,7 @@ export class RedisLimiter implements Limiter {
       return this.fallback(keyId, limits, cost);
     }
     if (this.failures > 0) this.recordSuccess();
-    const decision = toDecision(reply, limits);
+    const decision = toDecision(answer.reply, answer.at, limits);
     if (!decision.allowed && decision.retryAfterMs > 0) this.remember(keyId, decision);
     return decision;
   }
@@ -126,9 +137,42 @@ export class RedisLimiter implements Limiter {
    * are what they are now (remaining as if one more request came would leave), resets as usual.
    */
   async peek(keyId: string, limits: Limits): Promise<LimitDecision> {
-    const k = keysOf(keyId);
-    const reply = await this.redis.keywayLimit(k.limits, k.usage, limits.minute, limits.hour, limits.day, limits.month, 0, this.o.clock ? this.o.clock() : "", this.o.usageTtlMs, "1");
-    return toDecision(reply, limits);
+    const { reply, at } = await this.ask(keyId, limits, 0, true);
+    return toDecision(reply, at, limits);
+  }
+
+  /**
+   * Queues a request for this turn's script call. Requests of one event-loop turn leave together
+   * once the turn's I/O has been read (setImmediate): one round trip and one script run for all
+   * of them instead of one each; the command timeout starts when the call is sent.
+   */
+  private ask(keyId: string, limits: Limits, cost: number, look: boolean): Promise<{ reply: number[]; at: number }> {
+    const now = this.o.clock ? this.o.clock() : "";
+    if (this.queue.length > 0 && now !== this.queuedNow) this.send();
+    this.queuedNow = now;
+    return new Promise((resolve, reject) => {
+      if (this.queue.push({ keyId, limits, cost, look, resolve, reject }) === 1) setImmediate(() => this.send());
+    });
+  }
+
+  private send(): void {
+    const queue = this.queue;
+    this.queue = [];
+    const per = batchSize(this.redis, MAX_BATCH);
+    for (let i = 0; i < queue.length; i += per) {
+      const part = queue.length <= per ? queue : queue.slice(i, i + per);
+      const keys: string[] = [];
+      const args: (string | number)[] = [this.queuedNow, this.o.usageTtlMs];
+      for (const q of part) {
+        const k = keysOf(q.keyId);
+        keys.push(k.limits, k.usage);
+        args.push(q.limits.minute, q.limits.hour, q.limits.day, q.limits.month, q.cost, q.look ? "1" : "0");
+      }
+      this.redis.keywayLimit(keys.length, ...keys, ...args).then(
+        (reply) => part.forEach((q, n) => q.resolve({ reply, at: n * 12 })),
+        (error: unknown) => part.forEach((q) => q.reject(error)),
+      );
+    }
   }
 
   forget(keyIds: string[] | "all"): void {
@@ -168,12 +212,13 @@ export class RedisLimiter implements Limiter {
   }
 }
 
-function toDecision(reply: number[], limits: Limits): LimitDecision {
-  const [allowed, blockedIndex, retryAfterMs, now] = reply as [number, number, number, number];
+/** One request's decision: the twelve numbers of the script's reply from `at`. */
+function toDecision(reply: number[], at: number, limits: Limits): LimitDecision {
+  const [allowed, blockedIndex, retryAfterMs, now] = [reply[at]!, reply[at + 1]!, reply[at + 2]!, reply[at + 3]!];
   const windows = {} as Record<Window, WindowState>;
   WINDOWS.forEach((w, i) => {
-    const used = reply[4 + i * 2]!;
-    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: reply[5 + i * 2]! };
+    const used = reply[at + 4 + i * 2]!;
+    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: reply[at + 5 + i * 2]! };
   });
   return {
     allowed: allowed === 1,

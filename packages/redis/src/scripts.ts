@@ -1,6 +1,6 @@
 // The Lua scripts, registered with ioredis's defineCommand: EVALSHA, with EVAL on NOSCRIPT
 // (after a restart, a failover, or on a new cluster node).
-import type { Cluster, Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import limitLua from "./lua/limit.ts";
 import recordLua from "./lua/record.ts";
 
@@ -9,19 +9,27 @@ export const RECORD_SCRIPT = recordLua;
 
 export type RedisLike = Redis | Cluster;
 
+/** Both scripts take a batch: the number of keys first, then the keys, then the arguments. */
 export interface KeywayCommands {
-  keywayLimit(...args: (string | number)[]): Promise<number[]>;
-  keywayRecord(...args: (string | number)[]): Promise<number>;
+  keywayLimit(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  keywayRecord(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
 }
 
 export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
   const r = redis as RedisLike & Partial<KeywayCommands>;
   if (!r.keywayLimit) {
-    redis.defineCommand("keywayLimit", { numberOfKeys: 2, lua: LIMIT_SCRIPT });
-    redis.defineCommand("keywayRecord", { numberOfKeys: 1, lua: RECORD_SCRIPT });
+    redis.defineCommand("keywayLimit", { lua: LIMIT_SCRIPT });
+    redis.defineCommand("keywayRecord", { lua: RECORD_SCRIPT });
   }
   return r as RedisLike & KeywayCommands;
 }
+
+/**
+ * How many requests one script call may carry: one on a Redis Cluster (a script's keys must share
+ * a slot, and each API key has its own), a bounded batch on a single Redis (the call holds Redis
+ * for its whole run: ~20 µs a request).
+ */
+export const batchSize = (redis: RedisLike, max: number) => (redis instanceof Cluster ? 1 : max);
 
 /** Redis keys of one API key; the hash tag keeps them in one cluster slot. */
 export const keysOf = (keyId: string) => ({

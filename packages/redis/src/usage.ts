@@ -2,7 +2,10 @@
 // (successful / failed) and refusals answered from the negative cache arrive here and are written
 // in batches, atomically (HINCRBY), so nothing is lost to read-modify-write races.
 import { Cluster } from "ioredis";
-import { keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+import { batchSize, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+
+/** Counts per script call on a single Redis. */
+const RECORD_BATCH = 500;
 
 export type UsageField = "s" | "f" | "l";
 
@@ -14,6 +17,12 @@ export interface UsageRecorderOptions {
   maxPending?: number;
   onDropped?: (n: number) => void;
 }
+
+/** A pending count's map key: "<keyId>|<field>". */
+const slotParts = (slot: string) => {
+  const bar = slot.indexOf("|");
+  return [slot.slice(0, bar), slot.slice(bar + 1) as UsageField] as const;
+};
 
 export class UsageRecorder {
   private readonly redis: RedisLike & KeywayCommands;
@@ -43,18 +52,24 @@ export class UsageRecorder {
     if (batch.length === 0) return;
     const now = this.o.clock ? String(this.o.clock()) : "";
     const ttl = this.o.usageTtlMs ?? 7 * 86_400_000;
-    const retry = (slot: string, n: number) => {
-      const [keyId, field] = slot.split("|") as [string, UsageField];
-      this.record(keyId, field, n); // try again with the next batch
-    };
-    // One pipeline (one socket write) on a single Redis; one call per key on a cluster.
-    const results = await each(this.redis, batch, (r, [slot, n]) => {
-      const [keyId, field] = slot.split("|") as [string, UsageField];
-      return (r as RedisLike & KeywayCommands).keywayRecord(keysOf(keyId).usage, field, n, ttl, now);
-    });
-    results.forEach((result, i) => {
-      if (result instanceof Error) retry(...batch[i]!);
-    });
+    // One script call per RECORD_BATCH counts on a single Redis; one per key on a cluster.
+    const per = batchSize(this.redis, RECORD_BATCH);
+    await Promise.all(
+      chunks(batch, per).map(async (part) => {
+        const keys: string[] = [];
+        const args: (string | number)[] = [now, ttl];
+        for (const [slot, n] of part) {
+          const [keyId, field] = slotParts(slot);
+          keys.push(keysOf(keyId).usage);
+          args.push(field, n);
+        }
+        try {
+          await this.redis.keywayRecord(keys.length, ...keys, ...args);
+        } catch {
+          for (const [slot, n] of part) this.record(...slotParts(slot), n); // again with the next batch
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -116,6 +131,12 @@ async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
     } while (cursor !== "0");
   }
   return names;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Runs one command per item, CHUNK at a time: a pipeline on one Redis, parallel calls on a cluster. */

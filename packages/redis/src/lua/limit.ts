@@ -2,17 +2,21 @@
 // Read it as Lua: the text between the backticks is sent to Redis as it is.
 export default String.raw`
 --[[
-Keyway multi-window limiter: checks minute, hour, day and month for one API key and, only if all
-four allow, counts the request in all four; counts it for the usage charts either way.
-One round trip, atomic, usually three Redis calls. Both keys share the hash tag {<keyId>}, so
-this runs unchanged on Redis Cluster.
+Keyway multi-window limiter: for each API key in the call, checks minute, hour, day and month and,
+only if all four allow, counts the request in all four; counts it for the usage charts either way.
+One call answers a batch of requests (the requests of one event-loop turn on a single Redis; one
+request per call on Redis Cluster, where each key's two hashes share the hash tag {<keyId>}, so
+their slot). Atomic, usually three Redis calls per request. The same key may appear twice in a
+batch: entries are decided in order, each seeing what the ones before it wrote.
 
-KEYS[1] limits hash  rl:{id}  m:<n> minute sub-bucket counts, h:<n> hour sub-bucket counts,
-                              dp/dc UTC day number and its count, mp/mc month (year*12+month0) and its count
-KEYS[2] usage hash   u:{id}   "<minute>:a" allowed, "<minute>:l" rate-limited (taken by the flusher)
-ARGV[1..4] limits (minute, hour, day, month); ARGV[5] cost;
-ARGV[6] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[7] usage TTL ms;
-ARGV[8] "1" to only look: answer as if a request came, count and write nothing (the quota view)
+KEYS, two per request:  rl:{id} limits hash  m:<n> minute sub-bucket counts, h:<n> hour sub-bucket
+                                             counts, dp/dc UTC day number and its count, mp/mc month
+                                             (year*12+month0) and its count
+                        u:{id}  usage hash   "<minute>:a" allowed, "<minute>:l" rate-limited (taken
+                                             by the flusher)
+ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
+then six per request: limits (minute, hour, day, month), cost, and "1" to only look (answer as if a
+request came, count and write nothing: the quota view) or "0".
 
 Minute and hour are sliding windows over SUB sub-buckets: a request is counted against the current
 sub-bucket and the SUB before it, so every true sliding window of the period is covered in full.
@@ -21,52 +25,25 @@ sub-bucket early) and there is no 2x burst at a boundary. Day and month are cale
 quotas. A refused request writes nothing to the limits. The hash expires at the end of the month,
 its longest window; stale sub-buckets are deleted as they are seen.
 
-Returns {allowed, blocked window index (0 = none), retry-after ms, now,
-         used1, reset1, used2, reset2, used3, reset3, used4, reset4}
+Returns twelve numbers per request, in order: {allowed, blocked window index (0 = none),
+retry-after ms, now, used1, reset1, used2, reset2, used3, reset3, used4, reset4}
 ]]
 local call, floor, ceil, tonumber = redis.call, math.floor, math.ceil, tonumber
 local SUB, DAY = 12, 86400000
 
 local now
-if ARGV[6] ~= '' then
-  now = tonumber(ARGV[6])
+if ARGV[1] ~= '' then
+  now = tonumber(ARGV[1])
 else
   local t = call('TIME')
   now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
 end
-local cost = tonumber(ARGV[5])
-local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]) }
+local ttl = tonumber(ARGV[2])
 
 -- sliding windows: index 1 minute, 2 hour
 local size = { 60000 / SUB, 3600000 / SUB }
 local cur = { floor(now / size[1]), floor(now / size[2]) }
-local used = { 0, 0, 0, 0 }
-local newest = { cur[1], cur[2] }
-local buckets = { {}, {} }
-local stale = {}
-local dp, dc, mp, mc
-
-local all = call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do
-  local f, v = all[i], all[i + 1]
-  local kind = f:sub(1, 2)
-  if kind == 'm:' or kind == 'h:' then
-    local w = kind == 'm:' and 1 or 2
-    local b = tonumber(f:sub(3))
-    if b < cur[w] - SUB then
-      stale[#stale + 1] = f
-    else
-      local n = tonumber(v)
-      used[w] = used[w] + n
-      buckets[w][#buckets[w] + 1] = { b, n }
-      if b > newest[w] then newest[w] = b end
-    end
-  elseif f == 'dp' then dp = tonumber(v)
-  elseif f == 'dc' then dc = tonumber(v)
-  elseif f == 'mp' then mp = tonumber(v)
-  elseif f == 'mc' then mc = tonumber(v)
-  end
-end
+local minute = floor(now / 60000)
 
 -- calendar windows: index 3 day, 4 month (UTC civil date: H. Hinnant's algorithm)
 local today = floor(now / DAY)
@@ -82,54 +59,92 @@ local days_in = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
 if year % 4 == 0 and (year % 100 ~= 0 or year % 400 == 0) then days_in[2] = 29 end
 local day_of_month = doy - floor((153 * mpp + 2) / 5) + 1
 local month_id = year * 12 + month0
-local reset = { 0, 0, (today + 1) * DAY, (today - day_of_month + 1 + days_in[month0 + 1]) * DAY }
-if dp == today then used[3] = dc end
-if mp == month_id then used[4] = mc end
+local day_reset, month_reset = (today + 1) * DAY, (today - day_of_month + 1 + days_in[month0 + 1]) * DAY
 
-local blocked, retry = 0, 0
-for w = 1, 4 do
-  if w <= 2 then reset[w] = (newest[w] + SUB + 1) * size[w] end
-  if used[w] + cost > limits[w] then
-    local r = reset[w] - now
-    if w <= 2 then
-      -- wait until enough old sub-buckets have left the window for this request to fit
-      local list = buckets[w]
-      table.sort(list, function(x, y) return x[1] < y[1] end)
-      local left = used[w]
-      for _, bn in ipairs(list) do
-        left = left - bn[2]
-        if left + cost <= limits[w] then
-          r = (bn[1] + SUB + 1) * size[w] - now
-          break
+local function decide(lkey, ukey, a, out)
+  local cost = tonumber(ARGV[a + 5])
+  local limits = { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) }
+  local used = { 0, 0, 0, 0 }
+  local newest = { cur[1], cur[2] }
+  local buckets = { {}, {} }
+  local stale = {}
+  local dp, dc, mp, mc
+
+  local all = call('HGETALL', lkey)
+  for i = 1, #all, 2 do
+    local f, v = all[i], all[i + 1]
+    local kind = f:sub(1, 2)
+    if kind == 'm:' or kind == 'h:' then
+      local w = kind == 'm:' and 1 or 2
+      local b = tonumber(f:sub(3))
+      if b < cur[w] - SUB then
+        stale[#stale + 1] = f
+      else
+        local n = tonumber(v)
+        used[w] = used[w] + n
+        buckets[w][#buckets[w] + 1] = { b, n }
+        if b > newest[w] then newest[w] = b end
+      end
+    elseif f == 'dp' then dp = tonumber(v)
+    elseif f == 'dc' then dc = tonumber(v)
+    elseif f == 'mp' then mp = tonumber(v)
+    elseif f == 'mc' then mc = tonumber(v)
+    end
+  end
+
+  local reset = { 0, 0, day_reset, month_reset }
+  if dp == today then used[3] = dc end
+  if mp == month_id then used[4] = mc end
+
+  local blocked, retry = 0, 0
+  for w = 1, 4 do
+    if w <= 2 then reset[w] = (newest[w] + SUB + 1) * size[w] end
+    if used[w] + cost > limits[w] then
+      local r = reset[w] - now
+      if w <= 2 then
+        -- wait until enough old sub-buckets have left the window for this request to fit
+        local list = buckets[w]
+        table.sort(list, function(x, y) return x[1] < y[1] end)
+        local left = used[w]
+        for _, bn in ipairs(list) do
+          left = left - bn[2]
+          if left + cost <= limits[w] then
+            r = (bn[1] + SUB + 1) * size[w] - now
+            break
+          end
         end
       end
+      if blocked == 0 or r > retry then blocked, retry = w, r end
     end
-    if blocked == 0 or r > retry then blocked, retry = w, r end
   end
+
+  if ARGV[a + 6] == '1' then
+    -- a look at the quota: nothing is written
+  elseif blocked == 0 then
+    local mcur, hcur = 0, 0
+    for _, bn in ipairs(buckets[1]) do if bn[1] == cur[1] then mcur = bn[2] end end
+    for _, bn in ipairs(buckets[2]) do if bn[1] == cur[2] then hcur = bn[2] end end
+    for w = 1, 4 do used[w] = used[w] + cost end
+    reset[1] = (cur[1] + SUB + 1) * size[1]
+    reset[2] = (cur[2] + SUB + 1) * size[2]
+    call('HSET', lkey, 'm:' .. cur[1], mcur + cost, 'h:' .. cur[2], hcur + cost,
+      'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
+    if #stale > 0 then call('HDEL', lkey, unpack(stale)) end
+    -- a new hash or a new month: the hash lives until the month's end
+    -- (at least 1 s: counts are tagged with their day and month, so a hash that lives a moment past
+    -- its window is harmless, while a 1 ms TTL set just before midnight races the next request)
+    if mp ~= month_id then call('PEXPIRE', lkey, math.max(1000, ceil(reset[4] - now))) end
+    if call('HINCRBY', ukey, minute .. ':a', 1) == 1 then call('PEXPIRE', ukey, ttl) end
+  else
+    if call('HINCRBY', ukey, minute .. ':l', 1) == 1 then call('PEXPIRE', ukey, ttl) end
+  end
+
+  local n = #out
+  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = blocked == 0 and 1 or 0, blocked, ceil(retry), now
+  for w = 1, 4 do out[n + 3 + w * 2], out[n + 4 + w * 2] = used[w], reset[w] end
 end
 
-local minute = floor(now / 60000)
-if ARGV[8] == '1' then
-  -- a look at the quota: nothing is written
-elseif blocked == 0 then
-  local mcur, hcur = 0, 0
-  for _, bn in ipairs(buckets[1]) do if bn[1] == cur[1] then mcur = bn[2] end end
-  for _, bn in ipairs(buckets[2]) do if bn[1] == cur[2] then hcur = bn[2] end end
-  for w = 1, 4 do used[w] = used[w] + cost end
-  reset[1] = (cur[1] + SUB + 1) * size[1]
-  reset[2] = (cur[2] + SUB + 1) * size[2]
-  call('HSET', KEYS[1], 'm:' .. cur[1], mcur + cost, 'h:' .. cur[2], hcur + cost,
-    'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
-  if #stale > 0 then call('HDEL', KEYS[1], unpack(stale)) end
-  -- a new hash or a new month: the hash lives until the month's end
-  -- (at least 1 s: counts are tagged with their day and month, so a hash that lives a moment past
-  -- its window is harmless, while a 1 ms TTL set just before midnight races the next request)
-  if mp ~= month_id then call('PEXPIRE', KEYS[1], math.max(1000, ceil(reset[4] - now))) end
-  if call('HINCRBY', KEYS[2], minute .. ':a', 1) == 1 then call('PEXPIRE', KEYS[2], tonumber(ARGV[7])) end
-else
-  if call('HINCRBY', KEYS[2], minute .. ':l', 1) == 1 then call('PEXPIRE', KEYS[2], tonumber(ARGV[7])) end
-end
-
-return { blocked == 0 and 1 or 0, blocked, ceil(retry), now,
-  used[1], reset[1], used[2], reset[2], used[3], reset[3], used[4], reset[4] }
+local out = {}
+for i = 1, #KEYS / 2 do decide(KEYS[i * 2 - 1], KEYS[i * 2], 2 + (i - 1) * 6, out) end
+return out
 `;

@@ -3,18 +3,22 @@
 export default String.raw`
 --[[
 Counts request outcomes for the usage charts (successful / failed, or rate-limited requests that
-were refused in-process without asking Redis).
-KEYS[1] usage hash u:{id}; ARGV[1] field suffix (s, f or l); ARGV[2] count; ARGV[3] usage TTL ms;
-ARGV[4] now in ms or "" for Redis TIME.
+were refused in-process without asking Redis), a batch at a time: on a single Redis one call for
+many keys, on Redis Cluster one call per key.
+KEYS: usage hashes u:{id} (one may appear more than once); ARGV[1] now in ms or "" for Redis TIME;
+ARGV[2] usage TTL ms; then two per key: field suffix (s, f or l) and count.
 ]]
 local now
-if ARGV[4] ~= '' then
-  now = tonumber(ARGV[4])
+if ARGV[1] ~= '' then
+  now = tonumber(ARGV[1])
 else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-redis.call('HINCRBY', KEYS[1], math.floor(now / 60000) .. ':' .. ARGV[1], tonumber(ARGV[2]))
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+local minute, ttl = math.floor(now / 60000) .. ':', tonumber(ARGV[2])
+for i = 1, #KEYS do
+  redis.call('HINCRBY', KEYS[i], minute .. ARGV[1 + i * 2], tonumber(ARGV[2 + i * 2]))
+  redis.call('PEXPIRE', KEYS[i], ttl)
+end
 return now
 `;
