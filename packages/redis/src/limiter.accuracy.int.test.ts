@@ -62,4 +62,32 @@ describe("accuracy", () => {
       { numRuns: 60 },
     );
   });
+
+  it("property: the fast path's running sums always equal a full recount of the key's sub-buckets", async () => {
+    // Limits mostly not reached, so nearly every request takes the fast path (sums kept in the
+    // hash); after each one, peek recounts every field (the full path) and must see the same.
+    const start = Date.UTC(2026, 0, 31, 23, 58, 0);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ minute: fc.integer({ min: 20, max: 60 }), hour: fc.integer({ min: 100, max: 400 }), day: fc.constant(1_000), month: fc.constant(2_000) }),
+        fc.array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 12_000 }), fc.integer({ min: 0, max: 700_000 })), fc.integer({ min: 1, max: 5 })), { minLength: 5, maxLength: 80 }),
+        async (limits, schedule) => {
+          const clock = { t: start };
+          const limiter = new RedisLimiter(redis, { clock: () => clock.t });
+          const keyId = randomBytes(8).toString("hex");
+          for (const [move, burst] of schedule) {
+            clock.t += move;
+            for (let i = 0; i < burst; i++) {
+              const d = await limiter.check(keyId, limits);
+              if (!d.allowed) continue;
+              const recount = await limiter.peek(keyId, limits);
+              if (JSON.stringify(recount.windows) !== JSON.stringify(d.windows)) return false;
+            }
+          }
+          return true;
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });

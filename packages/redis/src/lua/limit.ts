@@ -6,12 +6,14 @@ Keyway multi-window limiter: for each API key in the call, checks minute, hour, 
 only if all four allow, counts the request in all four; counts it for the usage charts either way.
 One call answers a batch of requests (the requests of one event-loop turn on a single Redis; one
 request per call on Redis Cluster, where each key's two hashes share the hash tag {<keyId>}, so
-their slot). Atomic, usually three Redis calls per request. The same key may appear twice in a
-batch: entries are decided in order, each seeing what the ones before it wrote.
+their slot). Atomic, usually three Redis calls per request (HMGET, HSET, HINCRBY: see the fast
+path below). The same key may appear twice in a batch: entries are decided in order, each seeing
+what the ones before it wrote.
 
 KEYS, two per request:  rl:{id} limits hash  m:<n> minute sub-bucket counts, h:<n> hour sub-bucket
-                                             counts, dp/dc UTC day number and its count, mp/mc month
-                                             (year*12+month0) and its count
+                                             counts, ms/hs the minute and hour windows' sums of
+                                             sub-buckets from mo/ho on, dp/dc UTC day number and
+                                             its count, mp/mc month (year*12+month0) and its count
                         u:{id}  usage hash   "<minute>:a" allowed, "<minute>:l" rate-limited (taken
                                              by the flusher)
 ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
@@ -61,9 +63,69 @@ local day_of_month = doy - floor((153 * mpp + 2) / 5) + 1
 local month_id = year * 12 + month0
 local day_reset, month_reset = (today + 1) * DAY, (today - day_of_month + 1 + days_in[month0 + 1]) * DAY
 
-local function decide(lkey, ukey, a, out)
-  local cost = tonumber(ARGV[a + 5])
-  local limits = { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) }
+-- Appends one request's twelve numbers to the reply.
+local function answer(out, blocked, retry, used, reset)
+  local n = #out
+  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = blocked == 0 and 1 or 0, blocked, ceil(retry), now
+  for w = 1, 4 do out[n + 3 + w * 2], out[n + 4 + w * 2] = used[w], reset[w] end
+end
+
+-- Counts a request for the usage charts: "a" allowed, "l" rate-limited.
+local function count(ukey, kind)
+  if call('HINCRBY', ukey, minute .. ':' .. kind, 1) == 1 then call('PEXPIRE', ukey, ttl) end
+end
+
+-- The month's end: a new hash or a new month gets it as its TTL (at least 1 s: counts are tagged
+-- with their day and month, so a hash that lives a moment past its window is harmless, while a
+-- 1 ms TTL set just before midnight races the next request).
+local function expire(lkey, mp)
+  if mp ~= month_id then call('PEXPIRE', lkey, math.max(1000, ceil(month_reset - now))) end
+end
+
+--[[
+The fast path, for a request that fits and a key used within the last two sub-buckets of both
+sliding windows (nearly every request of a busy key): the hash keeps each window's sum (ms, hs)
+and the first sub-bucket it covers (mo, ho), so the request reads ten fields by name, subtracts
+the at most two sub-buckets that have left each window since, and writes. The sums always equal
+the sub-buckets from mo (ho) on; both paths keep that true. Returns false, having written nothing,
+when the full path must decide: no sums yet, a key idle for longer, time before the sums' start,
+or a window that would refuse (the full path also finds how long to wait).
+]]
+local function fast(lkey, ukey, limits, cost, out)
+  local mf, hf = 'm:' .. cur[1], 'h:' .. cur[2]
+  local r = call('HMGET', lkey, 'ms', 'mo', 'hs', 'ho', 'dp', 'dc', 'mp', 'mc', mf, hf)
+  local ms, mo, hs, ho = tonumber(r[1]), tonumber(r[2]), tonumber(r[3]), tonumber(r[4])
+  if not (ms and mo and hs and ho) then return false end
+  local mgone, hgone = cur[1] - SUB - mo, cur[2] - SUB - ho
+  if mgone < 0 or mgone > 2 or hgone < 0 or hgone > 2 then return false end
+  local mp = tonumber(r[7])
+  local used = { ms, hs, tonumber(r[5]) == today and tonumber(r[6]) or 0, mp == month_id and tonumber(r[8]) or 0 }
+  local gone = {}
+  if mgone + hgone > 0 then
+    for b = mo, mo + mgone - 1 do gone[#gone + 1] = 'm:' .. b end
+    for b = ho, ho + hgone - 1 do gone[#gone + 1] = 'h:' .. b end
+    local v = call('HMGET', lkey, unpack(gone))
+    for i = 1, #gone do
+      local w = i <= mgone and 1 or 2
+      used[w] = used[w] - (tonumber(v[i]) or 0)
+    end
+  end
+  for w = 1, 4 do
+    if used[w] + cost > limits[w] then return false end
+  end
+  for w = 1, 4 do used[w] = used[w] + cost end
+  call('HSET', lkey, mf, (tonumber(r[9]) or 0) + cost, hf, (tonumber(r[10]) or 0) + cost,
+    'ms', used[1], 'mo', cur[1] - SUB, 'hs', used[2], 'ho', cur[2] - SUB,
+    'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
+  if #gone > 0 then call('HDEL', lkey, unpack(gone)) end
+  expire(lkey, mp)
+  count(ukey, 'a')
+  answer(out, 0, 0, used, { (cur[1] + SUB + 1) * size[1], (cur[2] + SUB + 1) * size[2], day_reset, month_reset })
+  return true
+end
+
+-- The full path: reads every field of the hash.
+local function decide(lkey, ukey, limits, cost, look, out)
   local used = { 0, 0, 0, 0 }
   local newest = { cur[1], cur[2] }
   local buckets = { {}, {} }
@@ -118,7 +180,7 @@ local function decide(lkey, ukey, a, out)
     end
   end
 
-  if ARGV[a + 6] == '1' then
+  if look then
     -- a look at the quota: nothing is written
   elseif blocked == 0 then
     local mcur, hcur = 0, 0
@@ -127,24 +189,26 @@ local function decide(lkey, ukey, a, out)
     for w = 1, 4 do used[w] = used[w] + cost end
     reset[1] = (cur[1] + SUB + 1) * size[1]
     reset[2] = (cur[2] + SUB + 1) * size[2]
+    -- every sub-bucket from cur - SUB on is counted in used: the sums start there
     call('HSET', lkey, 'm:' .. cur[1], mcur + cost, 'h:' .. cur[2], hcur + cost,
+      'ms', used[1], 'mo', cur[1] - SUB, 'hs', used[2], 'ho', cur[2] - SUB,
       'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
     if #stale > 0 then call('HDEL', lkey, unpack(stale)) end
-    -- a new hash or a new month: the hash lives until the month's end
-    -- (at least 1 s: counts are tagged with their day and month, so a hash that lives a moment past
-    -- its window is harmless, while a 1 ms TTL set just before midnight races the next request)
-    if mp ~= month_id then call('PEXPIRE', lkey, math.max(1000, ceil(reset[4] - now))) end
-    if call('HINCRBY', ukey, minute .. ':a', 1) == 1 then call('PEXPIRE', ukey, ttl) end
+    expire(lkey, mp)
+    count(ukey, 'a')
   else
-    if call('HINCRBY', ukey, minute .. ':l', 1) == 1 then call('PEXPIRE', ukey, ttl) end
+    count(ukey, 'l')
   end
-
-  local n = #out
-  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = blocked == 0 and 1 or 0, blocked, ceil(retry), now
-  for w = 1, 4 do out[n + 3 + w * 2], out[n + 4 + w * 2] = used[w], reset[w] end
+  answer(out, blocked, retry, used, reset)
 end
 
 local out = {}
-for i = 1, #KEYS / 2 do decide(KEYS[i * 2 - 1], KEYS[i * 2], 2 + (i - 1) * 6, out) end
+for i = 1, #KEYS / 2 do
+  local a = 2 + (i - 1) * 6
+  local lkey, ukey = KEYS[i * 2 - 1], KEYS[i * 2]
+  local limits = { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) }
+  local cost, look = tonumber(ARGV[a + 5]), ARGV[a + 6] == '1'
+  if look or not fast(lkey, ukey, limits, cost, out) then decide(lkey, ukey, limits, cost, look, out) end
+end
 return out
 `;
