@@ -48,8 +48,12 @@ export const configSchema = z.object({
   INSTANCE_COUNT: positiveInt.default(1),
   /** Usage older than this many days is pruned from PostgreSQL. */
   USAGE_RETENTION_DAYS: positiveInt.default(400),
-  /** How often this instance moves usage from Redis to PostgreSQL (ms); 0 turns the flusher off. */
-  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  /**
+   * How often this instance moves usage from Redis to PostgreSQL (ms); 0 turns the flusher off.
+   * Charts and "last used" read the live Redis counts too, so a longer interval delays only the
+   * admin overview; a pass costs the same for a key used once or a thousand times.
+   */
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GITHUB_ID: z.string().optional(),
   GITHUB_SECRET: z.string().optional(),
