@@ -20,7 +20,7 @@ export class TtlLru<V> {
     this.map.delete(key);
     this.map.set(key, entry);
     this.hits++;
-    return { value: entry.value };
+    return entry;
   }
 
   /** An entry that expired at most `maxStaleMs` ago (or is still fresh): for when the source is down. */

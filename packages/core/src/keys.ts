@@ -5,7 +5,7 @@
 //   checksum  6 base62 characters: CRC32 of everything before it, so typos and random strings
 //             are rejected offline, before any database or Redis call (as GitHub tokens do).
 // Every segment is base62, so "_" only ever separates segments.
-import { createHash, createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, hash, randomInt, timingSafeEqual } from "node:crypto";
 import { crc32 } from "node:zlib";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -70,7 +70,7 @@ export function parseKey(raw: unknown): ParseResult {
 
 /** SHA-256 of the whole key, or HMAC-SHA-256 with the server's pepper when one is set. Hex. */
 export function hashKey(key: string, pepper?: string): string {
-  return (pepper ? createHmac("sha256", pepper) : createHash("sha256")).update(key).digest("hex");
+  return pepper ? createHmac("sha256", pepper).update(key).digest("hex") : hash("sha256", key, "hex");
 }
 
 /** Constant-time comparison of two hex digests; a length mismatch is false, never a throw. */

@@ -85,11 +85,15 @@ export function createVerifier(options: VerifierOptions) {
 
   async function record(id: string): Promise<KeyRecord | null> {
     const hit = cache.get(id);
-    if (hit) return hit.value;
+    return hit ? hit.value : missed(id);
+  }
+
+  /** Not in the cache, or expired: a recently expired record answers while it is reloaded. */
+  function missed(id: string): Promise<KeyRecord | null> {
     const recent = cache.stale(id, ttl);
     if (recent?.value) {
       load(id).catch(() => {});
-      return recent.value;
+      return Promise.resolve(recent.value);
     }
     return load(id);
   }
@@ -152,7 +156,8 @@ export function createVerifier(options: VerifierOptions) {
   async function verify(raw: unknown, cost = 1): Promise<VerifyResult> {
     const parsed = parseKey(raw);
     if (!parsed.ok) return { valid: false, code: parsed.code };
-    const rec = await record(parsed.id);
+    const hit = cache.get(parsed.id); // the usual case: no promise to wait for
+    const rec = hit ? hit.value : await missed(parsed.id);
     // Unknown id and wrong secret are the same answer, after the same hashing work.
     const hash = hashKey(raw as string, options.pepper);
     if (!rec) return { valid: false, code: "INVALID_KEY" };

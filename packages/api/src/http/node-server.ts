@@ -3,7 +3,7 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Services } from "../services/index.ts";
-import { createPublicApi, MAX_HEADER_BYTES, type ApiRequest } from "./public-api.ts";
+import { createPublicApi, MAX_HEADER_BYTES, type ApiRequest, type ApiResponse } from "./public-api.ts";
 
 /** Like Fetch's Headers.get: every value of a repeated header, joined with ", ". */
 function headerOf(raw: string[], name: string): string | null {
@@ -31,19 +31,29 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array 
   });
 }
 
-export function toApiRequest(req: http.IncomingMessage): ApiRequest {
-  const url = req.url ?? "/";
-  const q = url.indexOf("?");
-  const raw = req.rawHeaders;
-  let headerBytes = 0;
-  for (let i = 0; i < raw.length; i++) headerBytes += raw[i]!.length + 2;
-  return {
-    method: req.method ?? "GET",
-    path: q === -1 ? url : url.slice(0, q),
-    header: (name) => headerOf(raw, name),
-    headerBytes,
-    readBody: (limit) => readBody(req, limit),
-  };
+/** A node:http request as the public API sees it (a class: no closures made per request). */
+class NodeApiRequest implements ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headerBytes: number;
+
+  constructor(private readonly req: http.IncomingMessage) {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    this.method = req.method ?? "GET";
+    this.path = q === -1 ? url : url.slice(0, q);
+    let headerBytes = 0;
+    for (const part of req.rawHeaders) headerBytes += part.length + 2;
+    this.headerBytes = headerBytes;
+  }
+
+  header(name: string): string | null {
+    return headerOf(this.req.rawHeaders, name);
+  }
+
+  readBody(limit: number): Promise<Uint8Array | "too_large"> {
+    return readBody(this.req, limit);
+  }
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -73,24 +83,28 @@ export function createPublicServer(services: Services): http.Server {
       );
       return;
     }
-    const request = toApiRequest(req);
-    api(request).then(
-      (r) => {
-        r.headers["content-length"] = String(Buffer.byteLength(r.body));
-        r.headers["x-request-id"] = requestId;
-        res.writeHead(r.status, r.headers);
-        res.end(r.body);
-        const entry = { requestId, method: request.method, path: request.path.slice(0, 200), status: r.status, ms: Math.round((performance.now() - started) * 10) / 10 };
-        // 5xx means something is wrong on our side; refusals are normal traffic (and a flood of
-        // them must not become a flood of log lines), so they are debug like successes.
-        if (r.status >= 500) log.warn(entry, "request failed");
-        else if (log.isLevelEnabled("debug")) log.debug(entry, r.status >= 400 ? "request refused" : "request");
-      },
-      (error: unknown) => {
-        log.error({ requestId, method: request.method, path: request.path.slice(0, 200), err: (error as Error).message }, "public api request failed");
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "x-request-id": requestId });
-        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Something went wrong on our side." } }));
-      },
-    );
+    void respond(new NodeApiRequest(req), res, requestId, started);
   });
+
+  async function respond(request: ApiRequest, res: http.ServerResponse, requestId: string, started: number): Promise<void> {
+    let r: ApiResponse;
+    try {
+      r = await api(request);
+    } catch (error) {
+      log.error({ requestId, method: request.method, path: request.path.slice(0, 200), err: (error as Error).message }, "public api request failed");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "x-request-id": requestId });
+      res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Something went wrong on our side." } }));
+      return;
+    }
+    r.headers["content-length"] = String(Buffer.byteLength(r.body));
+    r.headers["x-request-id"] = requestId;
+    res.writeHead(r.status, r.headers);
+    res.end(r.body);
+    // 5xx means something is wrong on our side; refusals are normal traffic (and a flood of them
+    // must not become a flood of log lines), so they are debug like successes.
+    if (r.status < 500 && !log.isLevelEnabled("debug")) return;
+    const entry = { requestId, method: request.method, path: request.path.slice(0, 200), status: r.status, ms: Math.round((performance.now() - started) * 10) / 10 };
+    if (r.status >= 500) log.warn(entry, "request failed");
+    else log.debug(entry, r.status >= 400 ? "request refused" : "request");
+  }
 }

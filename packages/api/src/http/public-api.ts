@@ -98,7 +98,7 @@ export function createPublicApi(services: Services): PublicApi {
 
   /** The sample protected API: what any endpoint of the platform does with a key. */
   async function echo(request: ApiRequest): Promise<ApiResponse> {
-    const decision = await guard(keyway, request.header);
+    const decision = await guard(keyway, (name) => request.header(name));
     if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
     const { key } = decision;
     keyway.record(key.keyId, true);

@@ -14,8 +14,9 @@ const MESSAGES = {
 
 export function toWire(result: VerifyResult): VerifyResponse {
   if (result.valid) {
-    const { ratelimit, ...key } = result;
-    return { ...key, valid: true, degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
+    // every field named (not a rest/spread copy): this runs for every request
+    const { keyId, ownerId, prefix, tier, limits, ratelimit } = result;
+    return { valid: true, keyId, ownerId, prefix, tier, limits, degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
   }
   if (result.code === "RATE_LIMITED") {
     const { ratelimit, code, valid, ...key } = result;
