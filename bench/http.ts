@@ -14,6 +14,7 @@ import { generateKey, hashKey } from "@keyway/core";
 import { createDb } from "@keyway/db";
 import { deployMigrations } from "@keyway/db/migrate";
 import { benchEnv, cpuMeter } from "./lib.ts";
+import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 import { freePort } from "../scripts/lib/services.ts";
 
@@ -98,9 +99,10 @@ try {
     // the default interval unless BENCH_FLUSH_MS says otherwise (0: no flusher in the server)
     ...(process.env.BENCH_FLUSH_MS ? { USAGE_FLUSH_INTERVAL_MS: process.env.BENCH_FLUSH_MS } : {}),
   },
+  // The server's own node flags (apps/api/src/node-flags.ts), then BENCH_NODE_FLAGS.
   // BENCH_PROFILE=dir writes a V8 CPU profile of the API server during the peak run (open it in
   // Chrome DevTools).
-  [...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : [])]);
+  [...API_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : [])]);
   const url = `http://127.0.0.1:${apiPort}/api/v1/echo`;
   const warm = await load(url, { keysFile, amount: KEYS, server: api.pid }); // every key once: cache misses (PostgreSQL), JIT warm-up
   if (process.env.BENCH_PROFILE) api.kill("SIGUSR2");

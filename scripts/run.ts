@@ -11,6 +11,7 @@ import { describeDbError } from "@keyway/db";
 import { ensureDevSecrets, loadEnvFile } from "./lib/dotenv.ts";
 import { reachable, resolvePostgres, resolveRedis, root, ServiceMissingError, type Started } from "./lib/services.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "./lib/cleanup.ts";
+import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 
 const command = process.argv[2] ?? "start";
 const pnpm = process.env.KEYWAY_PNPM ?? "pnpm";
@@ -82,7 +83,7 @@ async function start(dev: boolean) {
     env,
   });
   // The public API without Next.js in the path (same handler as the portal's /api/v1).
-  const api = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")], {
+  const api = spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...env, API_PORT: apiPort },

@@ -1,6 +1,7 @@
 // The public API server as `npm start` runs it (apps/api/src/main.ts), in its own process: a
 // request through it is counted, the flusher on its worker thread moves the count to PostgreSQL,
 // /metrics reports the flush, and SIGTERM stops the process cleanly.
+import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -18,7 +19,7 @@ it("serves, counts, flushes from its worker thread, reports it in /metrics and s
 
   const port = await freePort();
   const env = { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), API_PORT: String(port), API_HOST: "127.0.0.1", USAGE_FLUSH_INTERVAL_MS: "300", LOG_LEVEL: "info" };
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "apps/api/src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps/api/src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
