@@ -4,8 +4,8 @@
 //      with 10,000 distinct valid keys, at its peak and at half of that rate.
 // Each server runs in its own process and autocannon runs in a third. Results: docs/benchmarks.md.
 // Each row also gives the CPU (% of one core) the server, the generator, Redis and PostgreSQL used
-// during it. BENCH_METRICS=1 prints the API server's event-loop lag, GC and flush metrics after
-// the runs.
+// during it. BENCH_METRICS=1 prints the API server's event-loop lag during the half-peak row, its
+// verify times (cache + Redis) in that row, and its GC and flush metrics.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,6 +66,18 @@ function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: n
 const redisPid = Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", env.REDIS_URL, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0);
 const postgresPids = () => execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).trim().split("\n").map(Number);
 
+/** p50 / p99 / p99.9 of keyway_verify_duration_seconds between two scrapes, as bucket bounds. */
+function verifyQuantiles(before: string, after: string): string {
+  const buckets = (text: string) =>
+    [...text.matchAll(/^keyway_verify_duration_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+  const a = buckets(before);
+  const b = buckets(after).map(([le, n], i) => [le, n - (a[i]?.[1] ?? 0)] as const);
+  const total = b.at(-1)?.[1] ?? 0;
+  const q = (p: number) => b.find(([, n]) => n >= p * total)?.[0] ?? "?";
+  const ms = (le: string) => (le === "+Inf" ? "> 1000" : String(Number(le) * 1000));
+  return `p50 <= ${ms(q(0.5))} ms, p99 <= ${ms(q(0.99))} ms, p99.9 <= ${ms(q(0.999))} ms (${total} verifications)`;
+}
+
 async function stop(child: ChildProcess) {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
@@ -111,8 +123,16 @@ try {
     api.kill("SIGUSR2");
     await new Promise((r) => setTimeout(r, 1_000));
   }
+  // A scrape before the half-peak row resets the event-loop lag gauges, so the ones printed after
+  // it describe that row alone; the verify time is the difference of the histograms.
+  const scrape = async () => (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
+  const beforeHalf = process.env.BENCH_METRICS ? await scrape() : "";
   const half = await load(url, { keysFile, rate: peak.rps / 2, server: api.pid });
-  if (process.env.BENCH_METRICS) console.log((await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text()).split("\n").filter((l) => /eventloop_lag|gc_duration_seconds_(sum|count)|gc_duration_seconds_bucket.*le="(0.01|0.1|1)"|flush/.test(l)).join("\n"));
+  if (process.env.BENCH_METRICS) {
+    const afterHalf = await scrape();
+    console.log(afterHalf.split("\n").filter((l) => /eventloop_lag|gc_duration_seconds_(sum|count)|gc_duration_seconds_bucket.*le="(0.01|0.1|1)"|flush/.test(l)).join("\n"));
+    console.log(`\nduring the half-peak row: event-loop lag as above; verify (cache + Redis) ${verifyQuantiles(beforeHalf, afterHalf)}`);
+  }
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
   // tail is visible (it is a Node process too, on the same two cores).
