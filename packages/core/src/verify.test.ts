@@ -7,6 +7,7 @@ import { LocalLimiter } from "./local-limiter.ts";
 import { createVerifier, type KeyRecord, type KeyStore } from "./verify.ts";
 
 const turn = () => new Promise((r) => setImmediate(r));
+const refreshWindow = () => new Promise((r) => setTimeout(r, 150)); // background reloads gather for 100 ms
 const limits = { minute: 1_000, hour: 10_000, day: 100_000, month: 1_000_000 };
 
 function setup() {
@@ -48,15 +49,34 @@ describe("key cache", () => {
     clock.t += 70_000; // past the TTL (60 s ± 10 %), within the revalidation window
     const served = await verifier.verify(key); // resolves although the lookup has not answered
     expect(served.valid).toBe(true);
-    await turn();
-    expect(lookups).toHaveLength(1);
     await verifier.verify(key); // one background lookup, not one per request
-    await turn();
+    await refreshWindow();
     expect(lookups).toHaveLength(1);
 
     row.status = "revoked"; // changed without an invalidation message (the safety net's case)
     await release();
     expect(await verifier.verify(key)).toMatchObject({ valid: false, code: "REVOKED" });
+  });
+
+  it("gathers the background reloads of several turns into one lookup", async () => {
+    const clock = { t: Date.UTC(2026, 10, 25, 12) };
+    const keys = [generateKey("pro"), generateKey("pro"), generateKey("pro")];
+    const rows = keys.map((k): KeyRecord => ({ id: k.id, userId: "u1", prefix: k.prefix, hash: hashKey(k.key), tier: "pro", limits, status: "active", expiresAt: null, userDisabled: false }));
+    const asked: string[][] = [];
+    const findByIds = async (ids: string[]) => (asked.push(ids), rows.filter((r) => ids.includes(r.id)));
+    const local = new LocalLimiter(1, () => clock.t);
+    const limiter = { check: async (...args: Parameters<LocalLimiter["check"]>) => local.check(...args) };
+    const verifier = createVerifier({ store: { findByIds, findById: async (id) => (await findByIds([id]))[0] ?? null }, limiter, clock: () => clock.t, cacheTtlMs: 60_000 });
+    await Promise.all(keys.map((k) => verifier.verify(k.key)));
+    expect(asked).toHaveLength(1);
+    clock.t += 70_000;
+    for (const k of keys) {
+      expect((await verifier.verify(k.key)).valid).toBe(true); // answered at once, each in its own turn
+      await turn();
+    }
+    await refreshWindow();
+    expect(asked).toHaveLength(2);
+    expect(asked[1]!.toSorted()).toEqual(rows.map((r) => r.id).toSorted());
   });
 
   it("long past the TTL, waits for the store", async () => {

@@ -71,6 +71,9 @@ export interface VerifierOptions {
   staleIfErrorMs?: number;
 }
 
+/** How long background reloads of expired records gather before they go to the store together. */
+const REFRESH_BATCH_MS = 100;
+
 export function createVerifier(options: VerifierOptions) {
   const clock = options.clock ?? Date.now;
   const cache = new TtlLru<KeyRecord | null>(options.cacheSize ?? 100_000, clock);
@@ -92,21 +95,21 @@ export function createVerifier(options: VerifierOptions) {
   function missed(id: string): Promise<KeyRecord | null> {
     const recent = cache.stale(id, ttl);
     if (recent?.value) {
-      load(id).catch(() => {});
+      load(id, true).catch(() => {});
       return Promise.resolve(recent.value);
     }
     return load(id);
   }
 
   /** One store lookup per id at a time, shared by every request waiting for it. */
-  function load(id: string): Promise<KeyRecord | null> {
+  function load(id: string, background = false): Promise<KeyRecord | null> {
     const waiting = inflight.get(id);
     if (waiting) return waiting;
     const started = generation;
     const done = () => {
       if (inflight.get(id) === pending) inflight.delete(id);
     };
-    const pending: Promise<KeyRecord | null> = lookup(id).then(
+    const pending: Promise<KeyRecord | null> = lookup(id, background).then(
       (rec) => {
         done();
         if (started === generation) cache.set(id, rec, rec ? ttl * (0.9 + Math.random() * 0.2) : negativeTtl);
@@ -123,21 +126,28 @@ export function createVerifier(options: VerifierOptions) {
     return pending;
   }
 
-  // Lookups wait for the end of the event-loop turn and go to the store together (DataLoader's
-  // batching): one query for every key missed or revalidated in that turn, instead of one each.
-  let batch: Map<string, { resolve: (rec: KeyRecord | null) => void; reject: (error: unknown) => void }> | null = null;
-  function lookup(id: string): Promise<KeyRecord | null> {
+  // Lookups go to the store together (DataLoader's batching): a request's miss waits for the end
+  // of the event-loop turn, one query for every key missed in it; a background reload, which no
+  // request waits for, gathers for REFRESH_BATCH_MS, so keys loaded together (a warm-up, a
+  // restart) and expiring together over a few seconds are reloaded by a few dozen queries, not by
+  // one per turn.
+  type Batch = Map<string, { resolve: (rec: KeyRecord | null) => void; reject: (error: unknown) => void }>;
+  const batches: { now: Batch | null; later: Batch | null } = { now: null, later: null };
+  function lookup(id: string, background: boolean): Promise<KeyRecord | null> {
+    const which = background ? "later" : "now";
     return new Promise((resolve, reject) => {
+      let batch = batches[which];
       if (!batch) {
-        batch = new Map();
-        setImmediate(runBatch);
+        batch = batches[which] = new Map();
+        if (background) setTimeout(() => runBatch("later"), REFRESH_BATCH_MS).unref();
+        else setImmediate(() => runBatch("now"));
       }
       batch.set(id, { resolve, reject });
     });
   }
-  function runBatch(): void {
-    const waiting = batch!;
-    batch = null;
+  function runBatch(which: "now" | "later"): void {
+    const waiting = batches[which]!;
+    batches[which] = null;
     const ids = [...waiting.keys()];
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
