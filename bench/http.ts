@@ -57,14 +57,15 @@ function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: n
   child.stdout!.on("data", (d: Buffer) => (out += d));
   // CPU of the server, the generator, Redis and PostgreSQL during the run (% of one core).
   // (The generator reports its own: it has exited when the run ends.)
-  const cpu = cpuMeter({ server: opts.server ?? 0, redis: redisPid, postgres: postgresPids() });
+  const cpu = cpuMeter({ server: opts.server ?? 0, redis: redisPid, postgres: { tree: postmasterPid } });
   return new Promise((resolve, reject) =>
     child.on("exit", (code) => (code === 0 ? resolve({ ...(JSON.parse(out.trim().split("\n").at(-1)!) as Load), cpu: cpu() }) : reject(new Error(`load exited ${code}`)))),
   );
 }
 
 const redisPid = Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", env.REDIS_URL, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0);
-const postgresPids = () => execFileSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).trim().split("\n").map(Number);
+// The oldest postgres process is the postmaster; its backends are counted with it.
+const postmasterPid = Number(execFileSync("pgrep", ["-o", "-x", "postgres"], { encoding: "utf8" }).trim());
 
 /** p50 / p99 / p99.9 of keyway_verify_duration_seconds between two scrapes, as bucket bounds. */
 function verifyQuantiles(before: string, after: string): string {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 // Small load-generation helpers for the benchmarks: closed-loop and fixed-rate drivers that
 // record every operation's latency. Percentiles are exact (sorted samples), not estimated.
 
@@ -126,20 +126,45 @@ export function benchEnv(tag: string) {
   };
 }
 
+/** Fields of /proc/<pid>/stat after the command name (index 0 is the state), or null. */
+function stat(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a process, in clock ticks (1/100 s). */
+function ticks(pid: number): number {
+  const fields = stat(pid);
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
+}
+
+/**
+ * A process and its children, such as PostgreSQL's postmaster and its backends: the live
+ * children's CPU plus what the parent has collected from children that exited (cutime + cstime),
+ * so a backend that starts or ends during the measured stretch counts exactly its share in it.
+ */
+function treeTicks(parent: number): number {
+  const own = stat(parent);
+  let total = own ? Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]) : 0;
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!pid || pid === parent) continue;
+    const fields = stat(pid);
+    if (fields && Number(fields[1]) === parent) total += Number(fields[11]) + Number(fields[12]);
+  }
+  return total;
+}
+
 /**
  * CPU used by processes over a stretch of time, from /proc (Linux): call start() before and
- * stop() after; the result is each process's share of one core, in percent.
+ * stop() after; the result is each process's share of one core, in percent. A process given as
+ * { tree: pid } counts with its children.
  */
-export function cpuMeter(pids: Record<string, number | number[]>) {
-  const ticks = (pid: number) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
-    } catch {
-      return 0;
-    }
-  };
-  const sum = (p: number | number[]) => (Array.isArray(p) ? p : [p]).reduce((s, pid) => s + ticks(pid), 0);
+export function cpuMeter(pids: Record<string, number | { tree: number }>) {
+  const sum = (p: number | { tree: number }) => (typeof p === "number" ? ticks(p) : treeTicks(p.tree));
   const before = Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, sum(p)]));
   const t0 = performance.now();
   return () => {
