@@ -11,7 +11,7 @@ import {
   type Window,
   type WindowState,
 } from "@keyway/core";
-import { batchSize, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 import { UsageRecorder } from "./usage.ts";
 
 export type FailurePolicy = "local" | "closed";
@@ -158,9 +158,7 @@ export class RedisLimiter implements Limiter {
   private send(): void {
     const queue = this.queue;
     this.queue = [];
-    const per = batchSize(this.redis, MAX_BATCH);
-    for (let i = 0; i < queue.length; i += per) {
-      const part = queue.length <= per ? queue : queue.slice(i, i + per);
+    for (const part of chunks(queue, batchSize(this.redis, MAX_BATCH))) {
       const keys: string[] = [];
       const args: (string | number)[] = [this.queuedNow, this.o.usageTtlMs];
       for (const q of part) {

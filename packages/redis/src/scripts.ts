@@ -31,6 +31,13 @@ export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
  */
 export const batchSize = (redis: RedisLike, max: number) => (redis instanceof Cluster ? 1 : max);
 
+export function chunks<T>(items: T[], size: number): T[][] {
+  if (items.length <= size) return [items];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Redis keys of one API key; the hash tag keeps them in one cluster slot. */
 export const keysOf = (keyId: string) => ({
   limits: `rl:{${keyId}}`,

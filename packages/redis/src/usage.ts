@@ -2,7 +2,7 @@
 // (successful / failed) and refusals answered from the negative cache arrive here and are written
 // in batches, atomically (HINCRBY), so nothing is lost to read-modify-write races.
 import { Cluster } from "ioredis";
-import { batchSize, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
+import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 
 /** Counts per script call on a single Redis. */
 const RECORD_BATCH = 500;
@@ -131,12 +131,6 @@ async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
     } while (cursor !== "0");
   }
   return names;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** Runs one command per item, CHUNK at a time: a pipeline on one Redis, parallel calls on a cluster. */
