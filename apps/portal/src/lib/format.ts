@@ -15,12 +15,20 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 /** "just now", "3 minutes ago", "in 2 days". */
-export function ago(d: Date | string, now = Date.now()): string {
+export function ago(d: Date | string | number, now = Date.now()): string {
   let value = (new Date(d).getTime() - now) / 1000;
-  if (Math.abs(value) < 60) return "just now"; // usage is counted per minute
+  if (Math.abs(value) < 60) return "just now";
   for (const [unit, size] of STEPS) {
     if (Math.abs(value) < size) return relative.format(Math.round(value), unit);
     value /= size;
   }
   return relative.format(Math.round(value), "year");
 }
+
+/**
+ * A key's last use, which is known to the minute (the start of the minute it was in): counted
+ * from that minute's end, so a request made seconds ago reads "just now" even when it came late
+ * in the minute and the list is looked at early in the next.
+ */
+export const lastUsedAgo = (minuteStart: Date | string, now = Date.now()) =>
+  ago(Math.min(now, new Date(minuteStart).getTime() + 60_000), now);

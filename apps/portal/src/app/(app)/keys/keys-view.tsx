@@ -4,7 +4,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { ConfirmDialog, CopyButton, Dialog, DialogFooter } from "~/components/dialog";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
-import { ago, dateTime as fmt } from "~/lib/format";
+import { dateTime as fmt, lastUsedAgo } from "~/lib/format";
 import { primary, secondary } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 
@@ -176,7 +176,7 @@ export function KeysView() {
                       <StatusBadge status={status} />
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">{fmt(k.createdAt)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? ago(k.lastUsedAt) : "Never"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{k.expiresAt ? fmt(k.expiresAt) : "Never"}</td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">
                       {live && (

@@ -6,7 +6,7 @@ import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
 import { StatusBadge, statusOf } from "~/components/key-status";
 import { card, danger, input, primary, secondary } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
-import { ago, dateTime, number as fmt } from "~/lib/format";
+import { dateTime, lastUsedAgo, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 
@@ -154,7 +154,7 @@ export function UserDetail({ userId }: { userId: string }) {
                     <td className="px-3 py-2 text-xs" data-testid="key-limits">
                       {overridden.length === 0 ? <span className="text-slate-500">Tier defaults</span> : overridden.map((w) => `${fmt.format(o[w]!)}/${w}`).join(" · ")}
                     </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? ago(k.lastUsedAt) : "Never"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
                     <td className="px-3 py-2">
                       <div className="flex justify-end gap-2 whitespace-nowrap">
                         <button type="button" className={secondary} onClick={() => setKeyId(k.id)} aria-pressed={keyId === k.id}>Usage</button>
