@@ -68,7 +68,7 @@ export function usageFlusher(deps: FlusherDeps) {
   }
 
   /** Runs the flusher every `intervalMs` and prunes old usage hourly; returns a stop function. */
-  function start(intervalMs = 5_000): () => Promise<void> {
+  function start(intervalMs: number): () => Promise<void> {
     let running: Promise<unknown> = Promise.resolve();
     let busy = false;
     let lastPrune = 0;
