@@ -86,7 +86,8 @@ export function createVerifier(options: VerifierOptions) {
   // may have read the old row, so its answer goes to the requests already waiting and is not cached.
   let generation = 0;
 
-  async function record(id: string): Promise<KeyRecord | null> {
+  /** The key's record: at once from the cache (the usual case, no promise), else from missed(). */
+  function record(id: string): KeyRecord | null | Promise<KeyRecord | null> {
     const hit = cache.get(id);
     return hit ? hit.value : missed(id);
   }
@@ -166,8 +167,8 @@ export function createVerifier(options: VerifierOptions) {
   async function verify(raw: unknown, cost = 1): Promise<VerifyResult> {
     const parsed = parseKey(raw);
     if (!parsed.ok) return { valid: false, code: parsed.code };
-    const hit = cache.get(parsed.id); // the usual case: no promise to wait for
-    const rec = hit ? hit.value : await missed(parsed.id);
+    const found = record(parsed.id);
+    const rec = found instanceof Promise ? await found : found;
     // Unknown id and wrong secret are the same answer, after the same hashing work.
     const hash = hashKey(raw as string, options.pepper);
     if (!rec) return { valid: false, code: "INVALID_KEY" };

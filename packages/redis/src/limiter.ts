@@ -212,7 +212,10 @@ export class RedisLimiter implements Limiter {
 
 /** One request's decision: the twelve numbers of the script's reply from `at`. */
 function toDecision(reply: number[], at: number, limits: Limits): LimitDecision {
-  const [allowed, blockedIndex, retryAfterMs, now] = [reply[at]!, reply[at + 1]!, reply[at + 2]!, reply[at + 3]!];
+  const allowed = reply[at]!;
+  const blockedIndex = reply[at + 1]!;
+  const retryAfterMs = reply[at + 2]!;
+  const now = reply[at + 3]!;
   const windows = {} as Record<Window, WindowState>;
   WINDOWS.forEach((w, i) => {
     const used = reply[at + 4 + i * 2]!;

@@ -137,8 +137,7 @@ async function scanAll(redis: RedisLike, match: string): Promise<string[]> {
 const CHUNK = 500;
 async function each<T, R>(redis: RedisLike, items: T[], command: (r: RedisLike, item: T) => Promise<R>): Promise<(R | Error)[]> {
   const out: (R | Error)[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) {
-    const chunk = items.slice(i, i + CHUNK);
+  for (const chunk of chunks(items, CHUNK)) {
     if (redis instanceof Cluster) {
       out.push(...(await Promise.all(chunk.map((item) => command(redis, item).catch((e: Error) => e)))));
     } else {
