@@ -3,16 +3,18 @@
 import { Cluster, type Redis } from "ioredis";
 import limitLua from "./lua/limit.ts";
 import recordLua from "./lua/record.ts";
+import takeLua from "./lua/take.ts";
 
 export const LIMIT_SCRIPT = limitLua;
 export const RECORD_SCRIPT = recordLua;
 
 export type RedisLike = Redis | Cluster;
 
-/** Both scripts take a batch: the number of keys first, then the keys, then the arguments. */
+/** The scripts take a batch: the number of keys first, then the keys, then the arguments. */
 export interface KeywayCommands {
   keywayLimit(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
   keywayRecord(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
+  keywayTake(numberOfKeys: number, ...keys: string[]): Promise<string[][]>;
 }
 
 export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
@@ -20,6 +22,7 @@ export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
   if (!r.keywayLimit) {
     redis.defineCommand("keywayLimit", { lua: LIMIT_SCRIPT });
     redis.defineCommand("keywayRecord", { lua: RECORD_SCRIPT });
+    redis.defineCommand("keywayTake", { lua: takeLua });
   }
   return r as RedisLike & KeywayCommands;
 }

@@ -177,13 +177,30 @@ export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newT
   for (const group of leftovers.values()) {
     for (let i = 0; i < group.length; i += chunk) yield read(redis, group.slice(i, i + chunk));
   }
-  for (let i = 0; i < live.length; i += chunk) {
-    const token = newToken();
-    const part = live.slice(i, i + chunk);
-    const renamed = await each(redis, part, (r, t) => r.rename(t.name, `${t.name}:f:${token}`));
-    // An error here means the hash is gone since the scan (another instance's flusher took it): fine.
-    yield read(redis, part.flatMap((t, n) => (renamed[n] instanceof Error ? [] : [{ name: `${t.name}:f:${token}`, keyId: t.keyId, token }])));
-  }
+  for (let i = 0; i < live.length; i += chunk) yield take(redis, live.slice(i, i + chunk), newToken());
+}
+
+/**
+ * Renames a chunk of live hashes to their taken names and reads them: one script call on a single
+ * Redis, one per key on a cluster. A hash gone since the scan (another instance's flusher took it)
+ * is left out.
+ */
+async function take(redis: RedisLike, live: { name: string; keyId: string }[], token: string): Promise<TakenUsage[]> {
+  const scripted = withScripts(redis);
+  const taken = live.map((t) => ({ name: `${t.name}:f:${token}`, keyId: t.keyId, token }));
+  const call = (part: typeof taken, from: typeof live) =>
+    scripted.keywayTake(part.length * 2, ...part.flatMap((t, n) => [from[n]!.name, t.name]));
+  const fields: string[][] =
+    redis instanceof Cluster
+      ? await Promise.all(taken.map((t, n) => call([t], [live[n]!]).then((r) => r[0]!)))
+      : await call(taken, live);
+  return taken.flatMap((t, n) => {
+    const flat = fields[n]!;
+    if (flat.length === 0) return [];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    return [{ ...t, ...parseUsageHash(hash) }];
+  });
 }
 
 async function read(redis: RedisLike, taken: { name: string; keyId: string; token: string }[]): Promise<TakenUsage[]> {
@@ -202,7 +219,10 @@ export async function takeUsage(redis: RedisLike, keyPrefix: string, newToken: (
 }
 
 export async function deleteTaken(redis: RedisLike, names: string[]): Promise<void> {
-  await each(redis, names, (r, name) => r.del(name));
+  if (names.length === 0) return;
+  // one DEL for a chunk on a single Redis; on a cluster each name has its own slot
+  if (redis instanceof Cluster) await each(redis, names, (r, name) => r.del(name));
+  else for (const part of chunks(names, CHUNK)) await redis.del(...part);
 }
 
 /** Usage not yet moved to PostgreSQL, for the charts: live hashes and ones being flushed. */

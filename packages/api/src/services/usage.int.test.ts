@@ -52,12 +52,41 @@ describe("usage", () => {
     });
   });
 
+  it("moves 1,200 keys over two hours in one pass, more than one chunk, each count once; a key deleted since is skipped", async () => {
+    const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+    const ids = Array.from({ length: 1_200 }, (_, i) => `bulk${String(i).padStart(12, "0")}`);
+    await services.db.apiKey.createMany({ data: ids.map((id) => ({ id, userId: user.id, name: id, prefix: id, hash: id, tierAtCreation: "free" })) });
+    const start = clock.t;
+    try {
+      ids.forEach((id, i) => services.recorder.record(id, "s", 1 + (i % 3))); // counts differ by key
+      await services.recorder.flush();
+      clock.t = start + 61 * 60_000; // the next hour
+      ids.forEach((id, i) => services.recorder.record(id, "f", 1 + (i % 2)));
+      await services.recorder.flush();
+    } finally {
+      clock.t = start;
+    }
+    await services.db.apiKey.delete({ where: { id: ids[0] } });
+
+    expect((await services.usage.flushOnce()).keys).toBeGreaterThanOrEqual(1_200);
+    const rows = await services.db.usageBucket.groupBy({ by: ["period"], where: { userId: user.id }, _sum: { successful: true, failed: true }, _count: true });
+    const byPeriod = Object.fromEntries(rows.map((r) => [r.period, [r._count, r._sum.successful, r._sum.failed]]));
+    // ids[0] (deleted) had s 1 and f 1
+    const s = ids.reduce((sum, _, i) => sum + 1 + (i % 3), 0) - 1;
+    const f = ids.reduce((sum, _, i) => sum + 1 + (i % 2), 0) - 1;
+    expect(byPeriod).toEqual({ minute: [2_398, s, f], hour: [2_398, s, f], day: [1_199, s, f], month: [1_199, s, f] });
+    // nothing of them is left in Redis, and a second pass adds nothing
+    await services.usage.flushOnce();
+    const again = await services.db.usageBucket.aggregate({ where: { userId: user.id, period: "month" }, _sum: { successful: true, failed: true } });
+    expect(again._sum).toEqual({ successful: s, failed: f });
+  });
+
   it("counts a batch once when a flush dies after PostgreSQL and before Redis is cleaned", async () => {
     const { key, record } = await keyFor();
     for (let i = 0; i < 5; i++) await services.verifier.verify(key);
     // a flusher that takes and applies, then dies before deleting the taken hash
     const taken = (await takeUsage(services.redis, services.config.REDIS_KEY_PREFIX, () => "crashtest1")).filter((t) => t.keyId === record.id);
-    await usageStore(services.db).apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
+    await usageStore(services.db).apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes })));
     // the next run picks the leftover up again with its token, and does not count it twice
     await services.usage.flushOnce();
     await services.usage.flushOnce();

@@ -58,7 +58,7 @@ export function usageFlusher(deps: FlusherDeps) {
     let requests = 0;
     for await (const taken of takeUsageChunks(deps.redis, deps.keyPrefix, token)) {
       if (taken.length === 0) continue;
-      await store.apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes, lastUsedAt: t.lastUsedAt })));
+      await store.apply(taken.map((t) => ({ token: t.token, keyId: t.keyId, minutes: t.minutes })));
       await deleteTaken(deps.redis, taken.map((t) => t.name));
       keys += taken.length;
       for (const t of taken) for (const c of t.minutes.values()) requests += c.allowed + c.rateLimited;
