@@ -44,6 +44,8 @@ if (!rate) {
   const build = (key?: string) => Buffer.from(`GET ${url.pathname} HTTP/1.1\r\nHost: ${host}\r\n${key ? `Authorization: Bearer ${key}\r\n` : ""}\r\n`, "latin1");
   const requests = keys.length > 0 ? keys.map(build) : [build()];
   const latencies: number[] = [];
+  // TIMELINE=1: each second's p99 and worst, on stderr (is the tail spread out, or in bursts?)
+  const timeline: number[][] | null = process.env.TIMELINE ? [] : null;
   const counts = { ok: 0, other: 0, errors: 0 };
   interface Conn { socket: net.Socket; waiting: number[]; buf: Buffer; dead: boolean }
   const conns = await Promise.all(
@@ -72,7 +74,9 @@ if (!rate) {
       const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
       if (c.buf.length < end + 4 + length) return;
       c.buf = c.buf.subarray(end + 4 + length);
-      latencies.push(performance.now() - c.waiting.shift()!);
+      const scheduled = c.waiting.shift()!;
+      latencies.push(performance.now() - scheduled);
+      if (timeline) (timeline[Math.floor((scheduled - start) / 1000)] ??= []).push(performance.now() - scheduled);
       if (head.startsWith("HTTP/1.1 200")) counts.ok++;
       else counts.other++;
     }
@@ -108,6 +112,13 @@ if (!rate) {
   const deadline = performance.now() + 10_000;
   while (conns.some((c) => c.waiting.length > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   for (const c of conns) c.socket.destroy();
+  if (timeline) {
+    const perSecond = timeline.map((l) => {
+      const s = Float64Array.from(l).sort();
+      return `${s[Math.floor(0.99 * s.length)]!.toFixed(0)}/${s[s.length - 1]!.toFixed(0)}`;
+    });
+    console.error(`each second's p99/max ms: ${perSecond.join(" ")}`);
+  }
   const sorted = Float64Array.from(latencies).sort();
   const q = (x: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))]! * 100) / 100;
   console.log(JSON.stringify({

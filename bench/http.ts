@@ -4,8 +4,10 @@
 //      with 10,000 distinct valid keys, at its peak and at half of that rate.
 // Each server runs in its own process and autocannon runs in a third. Results: docs/benchmarks.md.
 // Each row also gives the CPU (% of one core) the server, the generator, Redis and PostgreSQL used
-// during it. BENCH_METRICS=1 prints the API server's event-loop lag during the half-peak row, its
-// verify times (cache + Redis) in that row, and its GC and flush metrics.
+// during it. BENCH_METRICS=1 prints, for the half-peak row: the API server's event-loop lag, its
+// verify times (cache + Redis), its GC pauses, how long its main thread and Redis waited for a CPU
+// (the run queue, from /proc), and each second's p99 and worst latency (for the control row too).
+// BENCH_PROFILE=dir writes a CPU profile of the peak row (BENCH_PROFILE_HALF=1: the half-peak row).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +15,7 @@ import path from "node:path";
 import { generateKey, hashKey } from "@keyway/core";
 import { createDb } from "@keyway/db";
 import { deployMigrations } from "@keyway/db/migrate";
-import { benchEnv, cpuMeter } from "./lib.ts";
+import { benchEnv, cpuMeter, runQueueMeter } from "./lib.ts";
 import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 import { freePort } from "../scripts/lib/services.ts";
@@ -50,7 +52,7 @@ function start(script: string, extra: Record<string, string>, nodeFlags: string[
 interface Load { cpu?: Record<string, number>; generatorCpu: number; rps: number; total: number; p50: number; p90: number; p99: number; max: number; "2xx": number; non2xx: number; errors: number; timeouts: number }
 function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number; server?: number }): Promise<Load> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http-load.ts")], {
-    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", AMOUNT: opts.amount ? String(opts.amount) : "" },
+    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", TIMELINE: process.env.BENCH_METRICS && opts.rate ? "1" : "", AMOUNT: opts.amount ? String(opts.amount) : "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -77,6 +79,18 @@ function verifyQuantiles(before: string, after: string): string {
   const q = (p: number) => b.find(([, n]) => n >= p * total)?.[0] ?? "?";
   const ms = (le: string) => (le === "+Inf" ? "> 1000" : String(Number(le) * 1000));
   return `p50 <= ${ms(q(0.5))} ms, p99 <= ${ms(q(0.99))} ms, p99.9 <= ${ms(q(0.999))} ms (${total} verifications)`;
+}
+
+/** Pauses per GC kind between two scrapes: count and total seconds. */
+function gcDelta(before: string, after: string): string {
+  const read = (text: string) => new Map([...text.matchAll(/^keyway_process_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/gm)].map((m) => [`${m[2]} ${m[1]}`, Number(m[3])]));
+  const a = read(before);
+  const b = read(after);
+  return ["minor", "major", "incremental"].map((kind) => {
+    const n = (b.get(`${kind} count`) ?? 0) - (a.get(`${kind} count`) ?? 0);
+    const s = (b.get(`${kind} sum`) ?? 0) - (a.get(`${kind} sum`) ?? 0);
+    return `${kind} ${n} (${(s * 1000).toFixed(0)} ms, ${n ? ((s * 1000) / n).toFixed(1) : 0} ms each)`;
+  }).join(", ");
 }
 
 async function stop(child: ChildProcess) {
@@ -114,13 +128,13 @@ try {
   },
   // The server's own node flags (apps/api/src/node-flags.ts), then BENCH_NODE_FLAGS.
   // BENCH_PROFILE=dir writes a V8 CPU profile of the API server during the peak run (open it in
-  // Chrome DevTools).
+  // Chrome DevTools), or during the half-peak run with BENCH_PROFILE_HALF=1.
   [...API_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : [])]);
   const url = `http://127.0.0.1:${apiPort}/api/v1/echo`;
   const warm = await load(url, { keysFile, amount: KEYS, server: api.pid }); // every key once: cache misses (PostgreSQL), JIT warm-up
-  if (process.env.BENCH_PROFILE) api.kill("SIGUSR2");
+  if (process.env.BENCH_PROFILE && !process.env.BENCH_PROFILE_HALF) api.kill("SIGUSR2");
   const peak = await load(url, { keysFile, server: api.pid });
-  if (process.env.BENCH_PROFILE) {
+  if (process.env.BENCH_PROFILE && !process.env.BENCH_PROFILE_HALF) {
     api.kill("SIGUSR2");
     await new Promise((r) => setTimeout(r, 1_000));
   }
@@ -128,16 +142,27 @@ try {
   // it describe that row alone; the verify time is the difference of the histograms.
   const scrape = async () => (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
   const beforeHalf = process.env.BENCH_METRICS ? await scrape() : "";
+  if (process.env.BENCH_PROFILE_HALF) api.kill("SIGUSR2");
+  const runQueue = runQueueMeter({ "API server main thread": api.pid!, Redis: redisPid });
   const half = await load(url, { keysFile, rate: peak.rps / 2, server: api.pid });
+  const waited = runQueue();
+  if (process.env.BENCH_PROFILE_HALF) {
+    api.kill("SIGUSR2");
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
   if (process.env.BENCH_METRICS) {
     const afterHalf = await scrape();
     console.log(afterHalf.split("\n").filter((l) => /eventloop_lag|gc_duration_seconds_(sum|count)|gc_duration_seconds_bucket.*le="(0.01|0.1|1)"|flush/.test(l)).join("\n"));
     console.log(`\nduring the half-peak row: event-loop lag as above; verify (cache + Redis) ${verifyQuantiles(beforeHalf, afterHalf)}`);
+    console.log(`run queue during the half-peak row: ${waited}`);
+    console.log(`garbage collection during the half-peak row: ${gcDelta(beforeHalf, afterHalf)}`);
   }
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
   // tail is visible (it is a Node process too, on the same two cores).
+  const bareQueue = runQueueMeter({ "bare server main thread": bare.pid! });
   const bareAtHalf = await load(`http://127.0.0.1:${barePort}/`, { rate: peak.rps / 2, server: bare.pid });
+  if (process.env.BENCH_METRICS) console.log(`run queue during the control row: ${bareQueue()}`);
   await stop(bare);
   row(`Keyway API server, first use of each key (cache miss: PostgreSQL + Redis)`, warm, ceiling.rps);
   row("Keyway API server, GET /api/v1/echo, 10,000 keys", peak, ceiling.rps);

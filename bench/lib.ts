@@ -172,3 +172,30 @@ export function cpuMeter(pids: Record<string, number | { tree: number }>) {
     return Object.fromEntries(Object.entries(pids).map(([k, p]) => [k, Math.round((sum(p) - before[k]!) / seconds)]));
   };
 }
+
+/** A thread's schedstat (Linux): time on a CPU, time runnable but waiting for one (ns), slices. */
+function schedstat(pid: number, tid = pid): [number, number, number] {
+  try {
+    const [run, wait, slices] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").trim().split(" ").map(Number);
+    return [run!, wait!, slices!];
+  } catch {
+    return [0, 0, 0];
+  }
+}
+
+/**
+ * How long threads were ready to run but waited for a CPU (the run queue), over a stretch of time:
+ * the share of the stretch and the mean wait per time slice. On a machine with more runnable
+ * threads than cores, this is latency no code change in the thread can remove.
+ */
+export function runQueueMeter(threads: Record<string, number>) {
+  const before = Object.fromEntries(Object.entries(threads).map(([k, pid]) => [k, schedstat(pid)]));
+  const t0 = performance.now();
+  return () => {
+    const ms = performance.now() - t0;
+    return Object.entries(threads).map(([k, pid]) => {
+      const [run, wait, slices] = schedstat(pid).map((v, i) => v - before[k]![i]!) as [number, number, number];
+      return `${k}: on a CPU ${((run / 1e6 / ms) * 100).toFixed(0)} %, waiting for one ${((wait / 1e6 / ms) * 100).toFixed(1)} % (${(wait / 1e3 / Math.max(1, slices)).toFixed(0)} µs per slice, ${slices} slices)`;
+    }).join("; ");
+  };
+}

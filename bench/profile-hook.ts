@@ -12,6 +12,7 @@ process.on("SIGUSR2", () => {
     if (!running) {
       running = true;
       await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 200 });
       await session.post("Profiler.start");
       return;
     }
