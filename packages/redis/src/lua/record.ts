@@ -17,8 +17,9 @@ else
 end
 local minute, ttl = math.floor(now / 60000) .. ':', tonumber(ARGV[2])
 for i = 1, #KEYS do
-  redis.call('HINCRBY', KEYS[i], minute .. ARGV[1 + i * 2], tonumber(ARGV[2 + i * 2]))
-  redis.call('PEXPIRE', KEYS[i], ttl)
+  local n = tonumber(ARGV[2 + i * 2])
+  -- a TTL when the field is new (so always when the hash is), not on every count
+  if redis.call('HINCRBY', KEYS[i], minute .. ARGV[1 + i * 2], n) == n then redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 return now
 `;
