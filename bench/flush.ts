@@ -2,12 +2,10 @@
 // current minute, moved from Redis to PostgreSQL by the real flusher, BENCH_ROUNDS times (the
 // first pass inserts the buckets, later ones update them, as on a busy platform every 15 s).
 // Per pass: wall time, and the CPU of the flusher (this process), PostgreSQL and Redis in ms.
-import { execFileSync } from "node:child_process";
-import { generateKey, hashKey, loadConfig } from "@keyway/core";
-import { createDb } from "@keyway/db";
-import { deployMigrations } from "@keyway/db/migrate";
+import { loadConfig } from "@keyway/core";
 import { createFlusher } from "@keyway/api/server";
 import { createRedis, keysOf, waitForReady } from "@keyway/redis";
+import { seedKeys, servicePids } from "./fixtures.ts";
 import { benchEnv, cpuMeter } from "./lib.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 
@@ -15,16 +13,10 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const env = { ...process.env, ...benchEnv("benchflush"), LOG_LEVEL: "warn" };
 
-await deployMigrations(env.DATABASE_URL);
-const db = createDb(env.DATABASE_URL);
-await db.tier.create({ data: { name: "bench", perMinute: 1e9, perHour: 1e9, perDay: 1e9, perMonth: 1e9 } });
-const user = await db.user.create({ data: { email: "bench@example.test", tierName: "bench" } });
-const keys = Array.from({ length: KEYS }, () => generateKey("bench"));
-await db.apiKey.createMany({ data: keys.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+const keys = await seedKeys(env.DATABASE_URL, KEYS);
 const redis = createRedis(env.REDIS_URL, { keyPrefix: env.REDIS_KEY_PREFIX });
 const flusher = createFlusher(loadConfig(env), { flushed: () => {}, flushFailed: () => {} });
-const redisPid = Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", env.REDIS_URL, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0);
-const postmasterPid = Number(execFileSync("pgrep", ["-o", "-x", "postgres"], { encoding: "utf8" }).trim());
+const { redis: redisPid, postmaster: postmasterPid } = servicePids(env.REDIS_URL);
 const rows: string[] = [];
 try {
   await waitForReady(redis, 5_000);
@@ -48,7 +40,6 @@ try {
 } finally {
   await flusher.close();
   redis.disconnect();
-  await db.$disconnect();
   await dropTestDatabase(env.DATABASE_URL).catch(() => {});
   await deleteRedisPrefix(env.REDIS_URL, env.REDIS_KEY_PREFIX).catch(() => {});
 }

@@ -8,13 +8,11 @@
 // verify times (cache + Redis), its GC pauses, how long its main thread and Redis waited for a CPU
 // (the run queue, from /proc), and each second's p99 and worst latency (for the control row too).
 // BENCH_PROFILE=dir writes a CPU profile of the peak row (BENCH_PROFILE_HALF=1: the half-peak row).
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { generateKey, hashKey } from "@keyway/core";
-import { createDb } from "@keyway/db";
-import { deployMigrations } from "@keyway/db/migrate";
+import { seedKeys, servicePids } from "./fixtures.ts";
 import { benchEnv, cpuMeter, runQueueMeter } from "./lib.ts";
 import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
@@ -65,9 +63,7 @@ function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: n
   );
 }
 
-const redisPid = Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", env.REDIS_URL, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0);
-// The oldest postgres process is the postmaster; its backends are counted with it.
-const postmasterPid = Number(execFileSync("pgrep", ["-o", "-x", "postgres"], { encoding: "utf8" }).trim());
+const { redis: redisPid, postmaster: postmasterPid } = servicePids(env.REDIS_URL);
 
 /** p50 / p99 / p99.9 of keyway_verify_duration_seconds between two scrapes, as bucket bounds. */
 function verifyQuantiles(before: string, after: string): string {
@@ -99,13 +95,7 @@ async function stop(child: ChildProcess) {
 }
 
 // Setup: a database with 10,000 keys of one user on a tier whose limits are never reached.
-await deployMigrations(env.DATABASE_URL);
-const db = createDb(env.DATABASE_URL);
-await db.tier.create({ data: { name: "bench", perMinute: 1e9, perHour: 1e9, perDay: 1e9, perMonth: 1e9 } });
-const user = await db.user.create({ data: { email: "bench@example.test", tierName: "bench" } });
-const keys = Array.from({ length: KEYS }, () => generateKey("bench"));
-await db.apiKey.createMany({ data: keys.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
-await db.$disconnect();
+const keys = await seedKeys(env.DATABASE_URL, KEYS);
 const keysFile = path.join(mkdtempSync(path.join(tmpdir(), "keyway-bench-")), "keys.txt");
 writeFileSync(keysFile, keys.map((k) => k.key).join("\n"));
 

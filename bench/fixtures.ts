@@ -1,0 +1,28 @@
+// What the HTTP and flush benchmarks start from: a migrated database of their own with `count`
+// keys of one user on a tier whose limits are never reached, and the pids whose CPU they measure.
+import { execFileSync } from "node:child_process";
+import { generateKey, hashKey } from "@keyway/core";
+import { createDb } from "@keyway/db";
+import { deployMigrations } from "@keyway/db/migrate";
+
+export async function seedKeys(databaseUrl: string, count: number) {
+  await deployMigrations(databaseUrl);
+  const db = createDb(databaseUrl);
+  try {
+    await db.tier.create({ data: { name: "bench", perMinute: 1e9, perHour: 1e9, perDay: 1e9, perMonth: 1e9 } });
+    const user = await db.user.create({ data: { email: "bench@example.test", tierName: "bench" } });
+    const keys = Array.from({ length: count }, () => generateKey("bench"));
+    await db.apiKey.createMany({ data: keys.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+    return keys;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Redis's pid, and PostgreSQL's postmaster (the oldest postgres process; its backends count with it). */
+export function servicePids(redisUrl: string) {
+  return {
+    redis: Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", redisUrl, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0),
+    postmaster: Number(execFileSync("pgrep", ["-o", "-x", "postgres"], { encoding: "utf8" }).trim()),
+  };
+}
