@@ -1,7 +1,8 @@
 // A real Redis Cluster (3 masters, 3 replicas): the master that holds a key's slot is killed while
 // the key takes load through the public API server; its replica is promoted. The limiter keeps
 // working (MOVED after the failover, NOSCRIPT on the promoted node), and the over-admission during
-// the failover is measured against the key's limit.
+// the failover is measured against the key's limit (what the local fallback admits is written back
+// to Redis afterwards).
 import { afterAll, expect, it } from "vitest";
 import type { Cluster } from "ioredis";
 import { startCluster } from "../redis-cluster.ts";
@@ -67,7 +68,9 @@ it("a master fails over under load: the limiter keeps working and the over-admis
   expect(after.every((x) => !x.degraded && (x.status === 200 || x.status === 429))).toBe(true);
   // The limit was reached after the failover, so the over-admission is measured, not assumed.
   expect(s.filter((x) => x.status === 429).length).toBeGreaterThan(0);
-  // Over-admission is bounded by what the local fallback may admit (limit / INSTANCE_COUNT) plus
-  // writes the replica had not yet received.
-  expect(admitted.length).toBeLessThanOrEqual(2 * LIMIT + 50);
+  // What the local fallback admitted is written back to Redis when it answers again, so the key
+  // gets no more than its limit in all, unless the fallback itself went past what was left (it
+  // starts from zero): then by that much. Slack for writes the replica had not yet received.
+  const local = admitted.filter((x) => x.degraded).length;
+  expect(admitted.length).toBeLessThanOrEqual(Math.max(LIMIT, before + local) + 50);
 });

@@ -12,6 +12,8 @@ interface Counter {
 
 export class LocalLimiter {
   private counters = new Map<string, Record<Window, Counter>>();
+  /** What each key was admitted (cost) since the last drain, for the write-back to Redis. */
+  private admitted = new Map<string, number>();
 
   constructor(
     private readonly instances: number,
@@ -64,10 +66,20 @@ export class LocalLimiter {
       }
       windows[w].remaining = Math.max(0, windows[w].limit - windows[w].used);
     }
+    if (!blockedBy) this.admitted.set(keyId, (this.admitted.get(keyId) ?? 0) + cost);
     return { allowed: blockedBy === null, blockedBy, retryAfterMs, windows, now, degraded: true };
+  }
+
+  /** Each key's admissions since the last drain; forgets them and every local count. */
+  drain(): Map<string, number> {
+    const admitted = this.admitted;
+    this.admitted = new Map();
+    this.counters.clear();
+    return admitted;
   }
 
   clear(): void {
     this.counters.clear();
+    this.admitted.clear();
   }
 }

@@ -74,6 +74,16 @@ describe("Redis unavailable", () => {
     expect(after.degraded).toBe(false);
     // Redis restarted empty (no persistence): its count starts again, exactly
     expect(after.windows.minute).toMatchObject({ limit: 5, used: 1, remaining: 4 });
+    // then what this instance admitted on its own (2) is written back: the shared windows count it
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await limiter.check(key, limits)).windows.minute).toMatchObject({ used: 4, remaining: 1 });
+    // and the charts count the fallback's decisions: allowed 2 + 2 since, refused 4
+    await limiter.flush();
+    const raw = new Redis(server.url);
+    const usage = await raw.hgetall(`deg:u:{${key}}`);
+    raw.disconnect();
+    const sum = (kind: string) => Object.entries(usage).filter(([k]) => k.endsWith(`:${kind}`)).reduce((n, [, v]) => n + Number(v), 0);
+    expect([sum("a"), sum("l")]).toEqual([4, 4]);
     redis.disconnect();
   });
 

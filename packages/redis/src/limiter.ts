@@ -46,12 +46,17 @@ const WEEK = 7 * 24 * 3600 * 1000;
 /** Requests per script call on a single Redis. */
 const MAX_BATCH = 128;
 
+/** What the script does with a request: decide and count, only look, or write back (see limit.ts). */
+type Mode = "0" | "1" | "2";
+/** Limits any write-back fits: it only adds what was already admitted. */
+const NO_LIMITS: Limits = { minute: 1e15, hour: 1e15, day: 1e15, month: 1e15 };
+
 /** A request waiting for the turn's script call; `at` is the reply's offset once it is answered. */
 interface Queued {
   keyId: string;
   limits: Limits;
   cost: number;
-  look: boolean;
+  mode: Mode;
   resolve(answer: { reply: number[]; at: number }): void;
   reject(error: unknown): void;
 }
@@ -93,7 +98,7 @@ export class RedisLimiter implements Limiter {
     if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
     let answer: { reply: number[]; at: number };
     try {
-      answer = await this.ask(keyId, limits, cost, false);
+      answer = await this.ask(keyId, limits, cost, "0");
     } catch (error) {
       if (error instanceof Error && error.name === "ReplyError") {
         this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
@@ -137,7 +142,7 @@ export class RedisLimiter implements Limiter {
    * are what they are now (remaining as if one more request came would leave), resets as usual.
    */
   async peek(keyId: string, limits: Limits): Promise<LimitDecision> {
-    const { reply, at } = await this.ask(keyId, limits, 0, true);
+    const { reply, at } = await this.ask(keyId, limits, 0, "1");
     return toDecision(reply, at, limits);
   }
 
@@ -146,12 +151,12 @@ export class RedisLimiter implements Limiter {
    * once the turn's I/O has been read (setImmediate): one round trip and one script run for all
    * of them instead of one each; the command timeout starts when the call is sent.
    */
-  private ask(keyId: string, limits: Limits, cost: number, look: boolean): Promise<{ reply: number[]; at: number }> {
+  private ask(keyId: string, limits: Limits, cost: number, mode: Mode): Promise<{ reply: number[]; at: number }> {
     const now = this.o.clock ? this.o.clock() : "";
     if (this.queue.length > 0 && now !== this.queuedNow) this.send();
     this.queuedNow = now;
     return new Promise((resolve, reject) => {
-      if (this.queue.push({ keyId, limits, cost, look, resolve, reject }) === 1) setImmediate(() => this.send());
+      if (this.queue.push({ keyId, limits, cost, mode, resolve, reject }) === 1) setImmediate(() => this.send());
     });
   }
 
@@ -164,7 +169,7 @@ export class RedisLimiter implements Limiter {
       for (const q of part) {
         const k = keysOf(q.keyId);
         keys.push(k.limits, k.usage);
-        args.push(q.limits.minute, q.limits.hour, q.limits.day, q.limits.month, q.cost, q.look ? "1" : "0");
+        args.push(q.limits.minute, q.limits.hour, q.limits.day, q.limits.month, q.cost, q.mode);
       }
       this.redis.keywayLimit(keys.length, ...keys, ...args).then(
         (reply) => part.forEach((q, n) => q.resolve({ reply, at: n * 12 })),
@@ -183,7 +188,10 @@ export class RedisLimiter implements Limiter {
   private fallback(keyId: string, limits: Limits, cost: number): LimitDecision {
     this.o.onEvent?.({ type: "degraded", policy: this.o.failurePolicy });
     if (this.o.failurePolicy === "closed") throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
-    return this.local.check(keyId, limits, cost);
+    const decision = this.local.check(keyId, limits, cost);
+    // counted for the charts as the script would have (the recorder keeps it until Redis is back)
+    this.recorder.record(keyId, decision.allowed ? "a" : "l");
+    return decision;
   }
 
   private recordFailure(error: unknown): void {
@@ -196,13 +204,12 @@ export class RedisLimiter implements Limiter {
   }
 
   private recordSuccess(): void {
-    if (this.failures >= this.o.breakerThreshold) {
-      this.o.onEvent?.({ type: "circuit", state: "closed" });
-      // Limits are exact again from Redis; what the local fallback counted is dropped.
-      this.local.clear();
-    }
+    if (this.failures >= this.o.breakerThreshold) this.o.onEvent?.({ type: "circuit", state: "closed" });
     this.failures = 0;
     this.openUntil = 0;
+    // What the local fallback admitted goes to Redis, so the shared windows count it: without
+    // this, a failover of a few seconds let a key have its limit again on top of those admissions.
+    for (const [keyId, cost] of this.local.drain()) this.ask(keyId, NO_LIMITS, cost, "2").catch(() => {});
   }
 
   async close(): Promise<void> {

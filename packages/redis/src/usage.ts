@@ -7,7 +7,7 @@ import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type Redis
 /** Counts per script call on a single Redis. */
 const RECORD_BATCH = 500;
 
-export type UsageField = "s" | "f" | "l";
+export type UsageField = "a" | "s" | "f" | "l";
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
@@ -184,22 +184,18 @@ export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newT
 }
 
 /**
- * Renames a chunk of live hashes to their taken names and reads them: one script call on a single
- * Redis, one per key on a cluster. A hash gone since the scan (another instance's flusher took it)
- * is left out.
+ * Renames a chunk of live hashes to their taken names and reads them: script calls of TAKE_CALL
+ * keys one after the other on a single Redis (a script holds Redis while it runs: 500 keys held it
+ * for 2-6 ms, and every limit check behind it waited), one call per key on a cluster. A hash gone
+ * since the scan (another instance's flusher took it) is left out.
  */
 async function take(redis: RedisLike, live: { name: string; keyId: string }[], token: string): Promise<TakenUsage[]> {
-  const scripted = withScripts(redis);
   const taken = live.map((t) => ({ name: `${t.name}:f:${token}`, keyId: t.keyId, token }));
-  const call = (part: typeof taken, from: typeof live) =>
-    scripted.keywayTake(part.length * 2, ...part.flatMap((t, n) => [from[n]!.name, t.name]));
-  let fields: string[][] = [];
-  if (redis instanceof Cluster) fields = await Promise.all(taken.map((t, n) => call([t], [live[n]!]).then((r) => r[0]!)));
-  else {
-    // one call after the other, TAKE_CALL keys each: a script holds Redis while it runs (500 keys
-    // held it for 2-6 ms, and every limit check behind it waited)
-    for (let i = 0; i < taken.length; i += TAKE_CALL) fields.push(...(await call(taken.slice(i, i + TAKE_CALL), live.slice(i, i + TAKE_CALL))));
-  }
+  const call = (from: number, to: number) =>
+    withScripts(redis).keywayTake((to - from) * 2, ...taken.slice(from, to).flatMap((t, n) => [live[from + n]!.name, t.name]));
+  const fields: string[][] = [];
+  if (redis instanceof Cluster) fields.push(...(await Promise.all(taken.map((_, n) => call(n, n + 1).then((r) => r[0]!)))));
+  else for (let i = 0; i < taken.length; i += TAKE_CALL) fields.push(...(await call(i, Math.min(i + TAKE_CALL, taken.length))));
   return taken.flatMap((t, n) => {
     const flat = fields[n]!;
     if (flat.length === 0) return [];

@@ -17,8 +17,11 @@ KEYS, two per request:  rl:{id} limits hash  m:<n> minute sub-bucket counts, h:<
                         u:{id}  usage hash   "<minute>:a" allowed, "<minute>:l" rate-limited (taken
                                              by the flusher)
 ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
-then six per request: limits (minute, hour, day, month), cost, and "1" to only look (answer as if a
-request came, count and write nothing: the quota view) or "0".
+then six per request: limits (minute, hour, day, month), cost, and a mode: "0" to decide and count,
+"1" to only look (answer as if a request came, count and write nothing: the quota view), or "2" to
+write back what an instance admitted on its own while Redis was away (counted in the windows like
+an allowed request of that cost; the caller passes limits it fits, and the usage charts have it
+already).
 
 Minute and hour are sliding windows over SUB sub-buckets: a request is counted against the current
 sub-bucket and the SUB before it, so every true sliding window of the period is covered in full.
@@ -91,7 +94,7 @@ the sub-buckets from mo (ho) on; both paths keep that true. Returns false, havin
 when the full path must decide: no sums yet, a key idle for longer, time before the sums' start,
 or a window that would refuse (the full path also finds how long to wait).
 ]]
-local function fast(lkey, ukey, limits, cost, out)
+local function fast(lkey, ukey, limits, cost, tally, out)
   local mf, hf = 'm:' .. cur[1], 'h:' .. cur[2]
   local r = call('HMGET', lkey, 'ms', 'mo', 'hs', 'ho', 'dp', 'dc', 'mp', 'mc', mf, hf)
   local ms, mo, hs, ho = tonumber(r[1]), tonumber(r[2]), tonumber(r[3]), tonumber(r[4])
@@ -119,13 +122,13 @@ local function fast(lkey, ukey, limits, cost, out)
     'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
   if #gone > 0 then call('HDEL', lkey, unpack(gone)) end
   expire(lkey, mp)
-  count(ukey, 'a')
+  if tally then count(ukey, 'a') end
   answer(out, 0, 0, used, { (cur[1] + SUB + 1) * size[1], (cur[2] + SUB + 1) * size[2], day_reset, month_reset })
   return true
 end
 
 -- The full path: reads every field of the hash.
-local function decide(lkey, ukey, limits, cost, look, out)
+local function decide(lkey, ukey, limits, cost, look, tally, out)
   local used = { 0, 0, 0, 0 }
   local newest = { cur[1], cur[2] }
   local buckets = { {}, {} }
@@ -195,8 +198,8 @@ local function decide(lkey, ukey, limits, cost, look, out)
       'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
     if #stale > 0 then call('HDEL', lkey, unpack(stale)) end
     expire(lkey, mp)
-    count(ukey, 'a')
-  else
+    if tally then count(ukey, 'a') end
+  elseif tally then
     count(ukey, 'l')
   end
   answer(out, blocked, retry, used, reset)
@@ -207,8 +210,8 @@ for i = 1, #KEYS / 2 do
   local a = 2 + (i - 1) * 6
   local lkey, ukey = KEYS[i * 2 - 1], KEYS[i * 2]
   local limits = { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) }
-  local cost, look = tonumber(ARGV[a + 5]), ARGV[a + 6] == '1'
-  if look or not fast(lkey, ukey, limits, cost, out) then decide(lkey, ukey, limits, cost, look, out) end
+  local cost, look, tally = tonumber(ARGV[a + 5]), ARGV[a + 6] == '1', ARGV[a + 6] == '0'
+  if look or not fast(lkey, ukey, limits, cost, tally, out) then decide(lkey, ukey, limits, cost, look, tally, out) end
 end
 return out
 `;

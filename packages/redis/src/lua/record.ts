@@ -2,11 +2,12 @@
 // Read it as Lua: the text between the backticks is sent to Redis as it is.
 export default String.raw`
 --[[
-Counts request outcomes for the usage charts (successful / failed, or rate-limited requests that
-were refused in-process without asking Redis), a batch at a time: on a single Redis one call for
+Counts request outcomes for the usage charts (successful / failed, rate-limited requests that
+were refused in-process without asking Redis, and requests the local fallback decided while Redis
+was away), a batch at a time: on a single Redis one call for
 many keys, on Redis Cluster one call per key.
 KEYS: usage hashes u:{id} (one may appear more than once); ARGV[1] now in ms or "" for Redis TIME;
-ARGV[2] usage TTL ms; then two per key: field suffix (s, f or l) and count.
+ARGV[2] usage TTL ms; then two per key: field suffix (a, s, f or l) and count.
 ]]
 local now
 if ARGV[1] ~= '' then
