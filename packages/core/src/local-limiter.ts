@@ -41,7 +41,11 @@ export class LocalLimiter {
     const now = this.clock();
     let entry = this.counters.get(keyId);
     if (!entry) {
-      if (this.counters.size >= this.maxKeys) this.counters.delete(this.counters.keys().next().value as string);
+      if (this.counters.size >= this.maxKeys) {
+        const oldest = this.counters.keys().next().value as string;
+        this.counters.delete(oldest);
+        this.admitted.delete(oldest);
+      }
       entry = Object.fromEntries(WINDOWS.map((w) => [w, { start: 0, count: 0 }])) as Record<Window, Counter>;
       this.counters.set(keyId, entry);
     }
