@@ -20,6 +20,7 @@ export interface FlushBatch {
 
 export const PERIODS: UsagePeriod[] = ["minute", "hour", "day", "month"];
 
+/** A period's UTC start. (The flush's SQL truncates the same way, with date_trunc on UTC times.) */
 export function periodStart(period: UsagePeriod, ms: number): Date {
   const d = new Date(ms);
   switch (period) {

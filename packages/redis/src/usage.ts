@@ -85,11 +85,15 @@ export interface UsageCounts {
   failed: number;
 }
 
-/** Parses a usage hash into per-minute counts (minute number -> counts) and the last use (minute start). */
-export function parseUsageHash(hash: Record<string, string>): { minutes: Map<number, UsageCounts>; lastUsedAt: number | null } {
+/**
+ * Parses a usage hash (as HGETALL's object, or a script's flat field/value list) into per-minute
+ * counts (minute number -> counts) and the last use (minute start).
+ */
+export function parseUsageHash(hash: Record<string, string> | string[]): { minutes: Map<number, UsageCounts>; lastUsedAt: number | null } {
   const minutes = new Map<number, UsageCounts>();
   let lastUsedAt: number | null = null;
-  for (const [field, value] of Object.entries(hash)) {
+  const pairs: [string, string][] = Array.isArray(hash) ? Array.from({ length: hash.length / 2 }, (_, i) => [hash[i * 2]!, hash[i * 2 + 1]!]) : Object.entries(hash);
+  for (const [field, value] of pairs) {
     const [m, kind] = field.split(":");
     const minute = Number(m);
     if (!Number.isFinite(minute)) continue;
@@ -184,25 +188,20 @@ export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newT
 }
 
 /**
- * Renames a chunk of live hashes to their taken names and reads them: script calls of TAKE_CALL
- * keys one after the other on a single Redis (a script holds Redis while it runs: 500 keys held it
- * for 2-6 ms, and every limit check behind it waited), one call per key on a cluster. A hash gone
- * since the scan (another instance's flusher took it) is left out.
+ * Renames a chunk of live hashes to their taken names and reads them, as many keys a script call
+ * as `batchSize` allows: TAKE_CALL on a single Redis, the calls one after the other (a script holds
+ * Redis while it runs: 500 keys held it for 2-6 ms, and every limit check behind it waited); one
+ * on a cluster, the calls together. A hash gone since the scan (another instance's flusher took
+ * it) is left out.
  */
 async function take(redis: RedisLike, live: { name: string; keyId: string }[], token: string): Promise<TakenUsage[]> {
-  const taken = live.map((t) => ({ name: `${t.name}:f:${token}`, keyId: t.keyId, token }));
-  const call = (from: number, to: number) =>
-    withScripts(redis).keywayTake((to - from) * 2, ...taken.slice(from, to).flatMap((t, n) => [live[from + n]!.name, t.name]));
+  const pairs = live.map((t) => ({ from: t.name, taken: { name: `${t.name}:f:${token}`, keyId: t.keyId, token } }));
+  const call = (part: typeof pairs) => withScripts(redis).keywayTake(part.length * 2, ...part.flatMap((p) => [p.from, p.taken.name]));
+  const parts = chunks(pairs, batchSize(redis, TAKE_CALL));
   const fields: string[][] = [];
-  if (redis instanceof Cluster) fields.push(...(await Promise.all(taken.map((_, n) => call(n, n + 1).then((r) => r[0]!)))));
-  else for (let i = 0; i < taken.length; i += TAKE_CALL) fields.push(...(await call(i, Math.min(i + TAKE_CALL, taken.length))));
-  return taken.flatMap((t, n) => {
-    const flat = fields[n]!;
-    if (flat.length === 0) return [];
-    const hash: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
-    return [{ ...t, ...parseUsageHash(hash) }];
-  });
+  if (redis instanceof Cluster) fields.push(...(await Promise.all(parts.map(call))).flat());
+  else for (const part of parts) fields.push(...(await call(part)));
+  return pairs.flatMap((p, n) => (fields[n]!.length === 0 ? [] : [{ ...p.taken, ...parseUsageHash(fields[n]!) }]));
 }
 
 async function read(redis: RedisLike, taken: { name: string; keyId: string; token: string }[]): Promise<TakenUsage[]> {
