@@ -4,6 +4,7 @@
 import { Worker } from "node:worker_threads";
 import { ConfigError, loadConfig } from "@keyway/core";
 import { createServices, createPublicServer } from "@keyway/api/server";
+import { supervise } from "./supervise.ts";
 
 function configOrExit() {
   try {
@@ -25,27 +26,34 @@ server.listen(config.API_PORT, config.API_HOST, () => {
   services.log.info({ port: config.API_PORT, host: config.API_HOST }, "public api listening");
 });
 
-/** The usage flusher runs on its own thread (./flusher.ts); resolves, once it runs, to a function that stops it. */
+/**
+ * The usage flusher runs on its own thread (./flusher.ts), kept running by `supervise`; resolves,
+ * once the first thread runs, to a function that stops it.
+ */
 async function startFlusher(): Promise<() => Promise<void>> {
   // The entry is TypeScript: tsx registers itself in the thread first (the loader the main thread
   // got with --import does not reach worker threads in Node 20).
   const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   const entry = JSON.stringify(new URL("./flusher.ts", import.meta.url).href);
-  const worker = new Worker(`import(${tsx}).then((t) => { t.register(); return import(${entry}); })`, { eval: true, workerData: config });
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  const ready = new Promise<void>((resolve) => {
+  let ready!: () => void;
+  const first = new Promise<void>((resolve) => (ready = resolve));
+  const spawn = () => {
+    const worker = new Worker(`import(${tsx}).then((t) => { t.register(); return import(${entry}); })`, { eval: true, workerData: config });
     worker.on("message", (m: { type: "ready" } | { type: "flushed"; seconds: number } | { type: "failed" }) => {
-      if (m.type === "ready") resolve();
+      if (m.type === "ready") ready();
       else if (m.type === "flushed") services.metrics.flushed(m.seconds);
       else services.metrics.flushFailed();
     });
-  });
-  worker.on("error", (error) => services.log.error({ err: error.message }, "usage flusher thread failed: counts wait in Redis"));
-  await Promise.race([ready, exited]);
-  return () => {
-    worker.postMessage("stop");
-    return exited;
+    worker.on("error", (error) => services.log.error({ err: error.message }, "usage flusher thread failed"));
+    return worker;
   };
+  const flusher = supervise(spawn, (code, restartInMs) => {
+    ready(); // (if the first thread died before it ran, the server starts anyway)
+    services.metrics.flushFailed();
+    services.log.error({ code, restartInMs }, "usage flusher thread exited: counts wait in Redis until it is back");
+  });
+  await first;
+  return () => flusher.stop();
 }
 
 let stopping = false;
