@@ -8,6 +8,7 @@
 // verify times (cache + Redis), its GC pauses, how long its main thread and Redis waited for a CPU
 // (the run queue, from /proc), and each second's p99 and worst latency (for the control row too).
 // BENCH_PROFILE=dir writes a CPU profile of the peak row (BENCH_PROFILE_HALF=1: the half-peak row).
+// BENCH_RATES=0.25,0.75 adds open-loop rows at those fractions of the peak.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -147,6 +148,12 @@ try {
     console.log(`run queue during the half-peak row: ${waited}`);
     console.log(`garbage collection during the half-peak row: ${gcDelta(beforeHalf, afterHalf)}`);
   }
+  // BENCH_RATES=0.25,0.75: more open-loop rows at those fractions of the peak (where does the
+  // p99 stay under 5 ms?).
+  const more: [number, Load][] = [];
+  for (const f of process.env.BENCH_RATES?.split(",").map(Number).filter((x) => x > 0) ?? []) {
+    more.push([f, await load(url, { keysFile, rate: peak.rps * f, server: api.pid })]);
+  }
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
   // tail is visible (it is a Node process too, on the same two cores).
@@ -158,6 +165,7 @@ try {
   row("Keyway API server, GET /api/v1/echo, 10,000 keys", peak, ceiling.rps);
   row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, open loop, even spacing)`, half, ceiling.rps);
   row(`bare node:http at that same rate (control for the load generator)`, bareAtHalf, ceiling.rps);
+  for (const [f, r] of more) row(`Keyway at ${f}× its peak (${Math.round(peak.rps * f).toLocaleString("en")}/s, open loop)`, r, ceiling.rps);
   console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`);
   console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other | CPU % server / generator / Redis / PostgreSQL |\n|---|---:|---:|---:|---:|---:|---:|---|");
   console.log(rows.join("\n"));
