@@ -32,3 +32,21 @@ it("starts a thread again each time it dies, pausing longer each time, and stops
   expect(started).toHaveLength(3); // a thread stopped on purpose is not started again
   expect(exits).toHaveLength(2);
 });
+
+it("starts nothing more once stopped during the pause before a restart", async () => {
+  let spawned = 0;
+  const exits: number[] = [];
+  const supervised = supervise(
+    () => {
+      spawned++;
+      return new Worker("process.exit(1)", { eval: true });
+    },
+    (code) => exits.push(code),
+    { minMs: 200, maxMs: 1_000 },
+  );
+  for (let i = 0; i < 100 && exits.length === 0; i++) await sleep(10);
+  expect(exits).toEqual([1]);
+  await supervised.stop(); // the thread is gone and its restart is pending
+  await sleep(400);
+  expect(spawned).toBe(1);
+});
