@@ -148,8 +148,7 @@ try {
     console.log(`run queue during the half-peak row: ${waited}`);
     console.log(`garbage collection during the half-peak row: ${gcDelta(beforeHalf, afterHalf)}`);
   }
-  // BENCH_RATES=0.25,0.75: more open-loop rows at those fractions of the peak (where does the
-  // p99 stay under 5 ms?).
+  // (BENCH_RATES: where does the p99 stay under 5 ms?)
   const more: [number, Load][] = [];
   for (const f of process.env.BENCH_RATES?.split(",").map(Number).filter((x) => x > 0) ?? []) {
     more.push([f, await load(url, { keysFile, rate: peak.rps * f, server: api.pid })]);
