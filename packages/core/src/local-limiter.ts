@@ -1,6 +1,8 @@
 // The degraded-mode limiter: used only while Redis cannot be asked, and always marked degraded.
 // Each instance enforces limit / instances with fixed windows on its own clock, so N instances
 // together stay near the real limit. It is declared, measured and visible; never silent.
+// A key Redis answered for shortly before starts from that answer: each instance may admit its
+// share of what Redis had left (not a full limit / instances on top of what was already used).
 import { nextDayStart, nextMonthStart } from "./calendar.ts";
 import type { LimitDecision, WindowState } from "./limits.ts";
 import { WINDOWS, type Limits, type Window } from "./tiers.ts";
@@ -10,16 +12,62 @@ interface Counter {
   count: number;
 }
 
+/** Numbers kept per key of the last Redis answer: its time, then used in each window. */
+const SEEN = 1 + WINDOWS.length;
+const SLIDING_MS: Partial<Record<Window, number>> = { minute: 60_000, hour: 3_600_000 };
+
 export class LocalLimiter {
   private counters = new Map<string, Record<Window, Counter>>();
   /** What each key was admitted (cost) since the last drain, for the write-back to Redis. */
   private admitted = new Map<string, number>();
+  /**
+   * The last Redis answer of up to maxKeys keys, one slot each in one typed array (written on
+   * every request: no allocation); slots are reused in turn, the oldest key losing its own.
+   */
+  private readonly slots = new Map<string, number>();
+  private readonly owners: (string | undefined)[];
+  private readonly seen: Float64Array;
+  private nextSlot = 0;
 
   constructor(
     private readonly instances: number,
     private readonly clock: () => number = Date.now,
     private readonly maxKeys = 100_000,
-  ) {}
+  ) {
+    this.owners = new Array<string | undefined>(maxKeys);
+    this.seen = new Float64Array(maxKeys * SEEN);
+  }
+
+  /** Remembers what Redis answered for a key (its counts, at its time). */
+  observe(keyId: string, decision: LimitDecision): void {
+    let slot = this.slots.get(keyId);
+    if (slot === undefined) {
+      slot = this.nextSlot;
+      this.nextSlot = (slot + 1) % this.maxKeys;
+      const previous = this.owners[slot];
+      if (previous !== undefined) this.slots.delete(previous);
+      this.owners[slot] = keyId;
+      this.slots.set(keyId, slot);
+    }
+    const at = slot * SEEN;
+    this.seen[at] = decision.now;
+    for (let i = 0; i < WINDOWS.length; i++) this.seen[at + 1 + i] = decision.windows[WINDOWS[i]!].used;
+  }
+
+  /**
+   * Where a key's local count starts in the window beginning at `start`: so that what is left
+   * locally is this instance's share of what Redis had left, when Redis's answer still applies
+   * (a sliding window's count less than a window old, a calendar window's from the same period).
+   */
+  private startCount(keyId: string, w: Window, i: number, limit: number, localLimit: number, now: number, start: number): number {
+    const slot = this.slots.get(keyId);
+    if (slot === undefined) return 0;
+    const at = this.seen[slot * SEEN]!;
+    const sliding = SLIDING_MS[w];
+    if (sliding ? now - at >= sliding : at < start) return 0;
+    const left = Math.max(0, limit - this.seen[slot * SEEN + 1 + i]!);
+    return Math.max(0, localLimit - Math.floor(left / this.instances));
+  }
 
   private windowOf(w: Window, now: number): { start: number; end: number } {
     switch (w) {
@@ -46,7 +94,12 @@ export class LocalLimiter {
         this.counters.delete(oldest);
         this.admitted.delete(oldest);
       }
-      entry = Object.fromEntries(WINDOWS.map((w) => [w, { start: 0, count: 0 }])) as Record<Window, Counter>;
+      entry = Object.fromEntries(
+        WINDOWS.map((w, i) => {
+          const start = this.windowOf(w, now).start;
+          return [w, { start, count: this.startCount(keyId, w, i, limits[w], this.localLimit(limits, w), now, start) }];
+        }),
+      ) as Record<Window, Counter>;
       this.counters.set(keyId, entry);
     }
     const windows = {} as Record<Window, WindowState>;
@@ -56,7 +109,7 @@ export class LocalLimiter {
       const { start, end } = this.windowOf(w, now);
       const counter = entry[w];
       if (counter.start !== start) Object.assign(counter, { start, count: 0 });
-      const limit = Math.max(1, Math.floor(limits[w] / this.instances));
+      const limit = this.localLimit(limits, w);
       if (counter.count + cost > limit && end - now > retryAfterMs) {
         blockedBy = w;
         retryAfterMs = end - now;
@@ -72,6 +125,10 @@ export class LocalLimiter {
     }
     if (!blockedBy) this.admitted.set(keyId, (this.admitted.get(keyId) ?? 0) + cost);
     return { allowed: blockedBy === null, blockedBy, retryAfterMs, windows, now, degraded: true };
+  }
+
+  private localLimit(limits: Limits, w: Window): number {
+    return Math.max(1, Math.floor(limits[w] / this.instances));
   }
 
   /** Each key's admissions since the last drain; forgets them and every local count. */

@@ -109,6 +109,7 @@ export class RedisLimiter implements Limiter {
     }
     if (this.failures > 0) this.recordSuccess();
     const decision = toDecision(answer.reply, answer.at, limits);
+    this.local.observe(keyId, decision); // where the fallback would start this key
     if (!decision.allowed && decision.retryAfterMs > 0) this.remember(keyId, decision);
     return decision;
   }
