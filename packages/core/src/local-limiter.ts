@@ -59,14 +59,14 @@ export class LocalLimiter {
    * locally is this instance's share of what Redis had left, when Redis's answer still applies
    * (a sliding window's count less than a window old, a calendar window's from the same period).
    */
-  private startCount(keyId: string, w: Window, i: number, limit: number, localLimit: number, now: number, start: number): number {
+  private startCount(keyId: string, limits: Limits, w: Window, now: number, start: number): number {
     const slot = this.slots.get(keyId);
     if (slot === undefined) return 0;
     const at = this.seen[slot * SEEN]!;
     const sliding = SLIDING_MS[w];
     if (sliding ? now - at >= sliding : at < start) return 0;
-    const left = Math.max(0, limit - this.seen[slot * SEEN + 1 + i]!);
-    return Math.max(0, localLimit - Math.floor(left / this.instances));
+    const left = Math.max(0, limits[w] - this.seen[slot * SEEN + 1 + WINDOWS.indexOf(w)]!);
+    return Math.max(0, this.localLimit(limits, w) - Math.floor(left / this.instances));
   }
 
   private windowOf(w: Window, now: number): { start: number; end: number } {
@@ -95,9 +95,9 @@ export class LocalLimiter {
         this.admitted.delete(oldest);
       }
       entry = Object.fromEntries(
-        WINDOWS.map((w, i) => {
+        WINDOWS.map((w) => {
           const start = this.windowOf(w, now).start;
-          return [w, { start, count: this.startCount(keyId, w, i, limits[w], this.localLimit(limits, w), now, start) }];
+          return [w, { start, count: this.startCount(keyId, limits, w, now, start) }];
         }),
       ) as Record<Window, Counter>;
       this.counters.set(keyId, entry);
