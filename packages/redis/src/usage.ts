@@ -92,9 +92,11 @@ export interface UsageCounts {
 export function parseUsageHash(hash: Record<string, string> | string[]): { minutes: Map<number, UsageCounts>; lastUsedAt: number | null } {
   const minutes = new Map<number, UsageCounts>();
   let lastUsedAt: number | null = null;
-  const pairs: [string, string][] = Array.isArray(hash) ? Array.from({ length: hash.length / 2 }, (_, i) => [hash[i * 2]!, hash[i * 2 + 1]!]) : Object.entries(hash);
-  for (const [field, value] of pairs) {
-    const [m, kind] = field.split(":");
+  // the flusher's script lists are walked as they are (no pair made per field)
+  const flat = Array.isArray(hash) ? hash : Object.entries(hash).flat();
+  for (let i = 0; i < flat.length; i += 2) {
+    const value = flat[i + 1]!;
+    const [m, kind] = flat[i]!.split(":");
     const minute = Number(m);
     if (!Number.isFinite(minute)) continue;
     // last use, to the minute: the latest minute with any request
