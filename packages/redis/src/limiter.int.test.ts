@@ -6,7 +6,7 @@ import { RedisLimiter } from "./limiter.ts";
 import { keysOf } from "./scripts.ts";
 import { UsageRecorder } from "./usage.ts";
 import { testConfig } from "../../../test/env.ts";
-import type { Limits } from "@keyway/core";
+import { WINDOWS, type Limits } from "@keyway/core";
 
 const config = testConfig();
 const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: 1_000 });
@@ -112,7 +112,7 @@ describe("multi-window limiter on real Redis", () => {
     const others = Array.from({ length: 20 }, id);
     // the real client, its script calls counted
     let scriptCalls = 0;
-    const commands = redis as unknown as { keywayLimit: (...args: unknown[]) => Promise<number[]> };
+    const commands = redis as unknown as { keywayLimit: (...args: unknown[]) => Promise<string> };
     const real = commands.keywayLimit.bind(redis);
     commands.keywayLimit = (...args) => (scriptCalls++, real(...args));
     try {
@@ -126,6 +126,23 @@ describe("multi-window limiter on real Redis", () => {
     } finally {
       commands.keywayLimit = real;
     }
+  });
+
+  it("carries on from a key's state kept by an earlier version (a hash), then replaces it", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const key = id();
+    const minuteSub = Math.floor(T0 / 5_000);
+    const hourSub = Math.floor(T0 / 300_000);
+    const month = 2026 * 12 + 10;
+    // 2 in the current sub-bucket, 1 a minute ago (still in the window), 4 long gone; day and month counts
+    await redis.hset(keysOf(key).limits, `m:${minuteSub}`, 2, `m:${minuteSub - 12}`, 1, `m:${minuteSub - 40}`, 4, "ms", 7, "mo", minuteSub - 40,
+      `h:${hourSub}`, 7, "hs", 7, "ho", hourSub - 12, "dp", Math.floor(T0 / 86_400_000), "dc", 9, "mp", month, "mc", 30);
+    await redis.pexpire(keysOf(key).limits, 3_600_000);
+    const d = await limiter.check(key, { minute: 5, hour: 100, day: 100, month: 100 });
+    expect(Object.fromEntries(WINDOWS.map((w) => [w, d.windows[w].used]))).toEqual({ minute: 4, hour: 8, day: 10, month: 31 });
+    expect(await redis.type(keysOf(key).limits)).toBe("string");
+    expect(await redis.pttl(keysOf(key).limits)).toBeGreaterThan(3_000_000); // its TTL kept
+    expect((await limiter.check(key, { minute: 5, hour: 100, day: 100, month: 100 })).windows.minute.used).toBe(5);
   });
 
   it("leaves no key without a TTL", async () => {

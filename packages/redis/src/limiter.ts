@@ -51,13 +51,19 @@ type Mode = "0" | "1" | "2";
 /** Limits any write-back fits: it only adds what was already admitted. */
 const NO_LIMITS: Limits = { minute: 1e15, hour: 1e15, day: 1e15, month: 1e15 };
 
-/** A request waiting for the turn's script call; `at` is the reply's offset once it is answered. */
+/** A request's answer: the script's reply (its numbers) and where this request's eight begin. */
+interface Answer {
+  reply: number[];
+  at: number;
+}
+
+/** A request waiting for the turn's script call. */
 interface Queued {
   keyId: string;
   limits: Limits;
   cost: number;
   mode: Mode;
-  resolve(answer: { reply: number[]; at: number }): void;
+  resolve(answer: Answer): void;
   reject(error: unknown): void;
 }
 
@@ -96,7 +102,7 @@ export class RedisLimiter implements Limiter {
     const cached = this.fromNegativeCache(keyId);
     if (cached) return cached;
     if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
-    let answer: { reply: number[]; at: number };
+    let answer: Answer;
     try {
       answer = await this.ask(keyId, limits, cost, "0");
     } catch (error) {
@@ -152,7 +158,7 @@ export class RedisLimiter implements Limiter {
    * once the turn's I/O has been read (setImmediate): one round trip and one script run for all
    * of them instead of one each; the command timeout starts when the call is sent.
    */
-  private ask(keyId: string, limits: Limits, cost: number, mode: Mode): Promise<{ reply: number[]; at: number }> {
+  private ask(keyId: string, limits: Limits, cost: number, mode: Mode): Promise<Answer> {
     const now = this.o.clock ? this.o.clock() : "";
     if (this.queue.length > 0 && now !== this.queuedNow) this.send();
     this.queuedNow = now;
@@ -173,7 +179,10 @@ export class RedisLimiter implements Limiter {
         args.push(q.limits.minute, q.limits.hour, q.limits.day, q.limits.month, q.cost, q.mode);
       }
       this.redis.keywayLimit(keys.length, ...keys, ...args).then(
-        (reply) => part.forEach((q, n) => q.resolve({ reply, at: n * 12 })),
+        (text) => {
+          const reply = text.split(",").map(Number);
+          part.forEach((q, n) => q.resolve({ reply, at: 3 + n * 8 }));
+        },
         (error: unknown) => part.forEach((q) => q.reject(error)),
       );
     }
@@ -218,21 +227,23 @@ export class RedisLimiter implements Limiter {
   }
 }
 
-/** One request's decision: the twelve numbers of the script's reply from `at`. */
+/**
+ * One request's decision from the script's reply (see limit.ts): now and the day's and month's
+ * resets, then eight numbers a request from `at`.
+ */
 function toDecision(reply: number[], at: number, limits: Limits): LimitDecision {
-  const allowed = reply[at]!;
-  const blockedIndex = reply[at + 1]!;
-  const retryAfterMs = reply[at + 2]!;
-  const now = reply[at + 3]!;
+  const blockedIndex = reply[at]!;
+  const now = reply[0]!;
+  const resets = [reply[at + 6]!, reply[at + 7]!, reply[1]!, reply[2]!];
   const windows = {} as Record<Window, WindowState>;
   WINDOWS.forEach((w, i) => {
-    const used = reply[at + 4 + i * 2]!;
-    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: reply[at + 5 + i * 2]! };
+    const used = reply[at + 2 + i]!;
+    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: resets[i]! };
   });
   return {
-    allowed: allowed === 1,
+    allowed: blockedIndex === 0,
     blockedBy: blockedIndex > 0 ? WINDOWS[blockedIndex - 1]! : null,
-    retryAfterMs: allowed === 1 ? 0 : retryAfterMs,
+    retryAfterMs: blockedIndex === 0 ? 0 : reply[at + 1]!,
     windows,
     now,
     degraded: false,

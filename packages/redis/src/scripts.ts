@@ -12,7 +12,7 @@ export type RedisLike = Redis | Cluster;
 
 /** The scripts take a batch: the number of keys first, then the keys, then the arguments. */
 export interface KeywayCommands {
-  keywayLimit(numberOfKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  keywayLimit(numberOfKeys: number, ...args: (string | number)[]): Promise<string>;
   keywayRecord(numberOfKeys: number, ...args: (string | number)[]): Promise<number>;
   keywayTake(numberOfKeys: number, ...keys: string[]): Promise<string[][]>;
 }

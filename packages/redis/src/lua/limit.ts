@@ -5,17 +5,18 @@ export default String.raw`
 Keyway multi-window limiter: for each API key in the call, checks minute, hour, day and month and,
 only if all four allow, counts the request in all four; counts it for the usage charts either way.
 One call answers a batch of requests (the requests of one event-loop turn on a single Redis; one
-request per call on Redis Cluster, where each key's two hashes share the hash tag {<keyId>}, so
-their slot). Atomic, usually three Redis calls per request (HMGET, HSET, HINCRBY: see the fast
-path below). The same key may appear twice in a batch: entries are decided in order, each seeing
-what the ones before it wrote.
+request per call on Redis Cluster, where each key's two Redis keys share the hash tag {<keyId>},
+so their slot). Atomic, three Redis calls per request: GET and SET of the key's packed limiter
+state, HINCRBY of its usage count. The same key may appear twice in a batch: entries are decided
+in order, each seeing what the ones before it wrote.
 
-KEYS, two per request:  rl:{id} limits hash  m:<n> minute sub-bucket counts, h:<n> hour sub-bucket
-                                             counts, ms/hs the minute and hour windows' sums of
-                                             sub-buckets from mo/ho on, dp/dc UTC day number and
-                                             its count, mp/mc month (year*12+month0) and its count
-                        u:{id}  usage hash   "<minute>:a" allowed, "<minute>:l" rate-limited (taken
-                                             by the flusher)
+KEYS, two per request:  rl:{id}  the limiter state, one string of 34 doubles (struct.pack): for
+                                 the minute, then the hour, the newest sub-bucket number, the sum
+                                 of the window's counts, and a ring of 13 sub-bucket counts (slot
+                                 = sub-bucket number mod 13); then the UTC day number and its
+                                 count, the month (year*12+month0) and its count
+                        u:{id}   usage hash: "<minute>:a" allowed, "<minute>:l" rate-limited
+                                 (taken by the flusher)
 ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
 then six per request: limits (minute, hour, day, month), cost, and a mode: "0" to decide and count,
 "1" to only look (answer as if a request came, count and write nothing: the quota view), or "2" to
@@ -27,14 +28,23 @@ Minute and hour are sliding windows over SUB sub-buckets: a request is counted a
 sub-bucket and the SUB before it, so every true sliding window of the period is covered in full.
 The limiter never admits more than the limit in any window of that length (it may refuse up to one
 sub-bucket early) and there is no 2x burst at a boundary. Day and month are calendar-aligned UTC
-quotas. A refused request writes nothing to the limits. The hash expires at the end of the month,
-its longest window; stale sub-buckets are deleted as they are seen.
+quotas. A refused request writes nothing to the limits. The state expires at the end of the month,
+its longest window. (Keyway before 0.7 kept the state in a hash of the same name: read once, then
+replaced.)
 
-Returns twelve numbers per request, in order: {allowed, blocked window index (0 = none),
-retry-after ms, now, used1, reset1, used2, reset2, used3, reset3, used4, reset4}
+Returns one string, numbers joined by ",": now, the day's reset, the month's reset, then eight
+per request: blocked window index (0 = allowed), retry-after ms, used1, used2, used3, used4,
+reset1, reset2 (the calendar windows' resets are the day's and the month's)
 ]]
 local call, floor, ceil, tonumber = redis.call, math.floor, math.ceil, tonumber
+local pack, unpack_state = struct.pack, struct.unpack
 local SUB, DAY = 12, 86400000
+local SLOTS = SUB + 1
+local FMT = '<' .. string.rep('d', 34)
+-- where each sliding window's part of the state begins (its newest sub-bucket; sum at +1, ring
+-- at +2 .. +14), and the calendar windows' fields
+local HEAD = { 1, 16 }
+local DP, DC, MP, MC = 31, 32, 33, 34
 
 local now
 if ARGV[1] ~= '' then
@@ -49,6 +59,7 @@ local ttl = tonumber(ARGV[2])
 local size = { 60000 / SUB, 3600000 / SUB }
 local cur = { floor(now / size[1]), floor(now / size[2]) }
 local minute = floor(now / 60000)
+local allowed_field, limited_field = minute .. ':a', minute .. ':l'
 
 -- calendar windows: index 3 day, 4 month (UTC civil date: H. Hinnant's algorithm)
 local today = floor(now / DAY)
@@ -66,152 +77,121 @@ local day_of_month = doy - floor((153 * mpp + 2) / 5) + 1
 local month_id = year * 12 + month0
 local day_reset, month_reset = (today + 1) * DAY, (today - day_of_month + 1 + days_in[month0 + 1]) * DAY
 
--- Appends one request's twelve numbers to the reply.
-local function answer(out, blocked, retry, used, reset)
-  local n = #out
-  out[n + 1], out[n + 2], out[n + 3], out[n + 4] = blocked == 0 and 1 or 0, blocked, ceil(retry), now
-  for w = 1, 4 do out[n + 3 + w * 2], out[n + 4 + w * 2] = used[w], reset[w] end
+local function blank()
+  local s = {}
+  for i = 1, 34 do s[i] = 0 end
+  return s
 end
 
--- Counts a request for the usage charts: "a" allowed, "l" rate-limited.
-local function count(ukey, kind)
-  if call('HINCRBY', ukey, minute .. ':' .. kind, 1) == 1 then call('PEXPIRE', ukey, ttl) end
-end
-
--- The month's end: a new hash or a new month gets it as its TTL (at least 1 s: counts are tagged
--- with their day and month, so a hash that lives a moment past its window is harmless, while a
--- 1 ms TTL set just before midnight races the next request).
-local function expire(lkey, mp)
-  if mp ~= month_id then call('PEXPIRE', lkey, math.max(1000, ceil(month_reset - now))) end
-end
-
---[[
-The fast path, for a request that fits and a key used within the last two sub-buckets of both
-sliding windows (nearly every request of a busy key): the hash keeps each window's sum (ms, hs)
-and the first sub-bucket it covers (mo, ho), so the request reads ten fields by name, subtracts
-the at most two sub-buckets that have left each window since, and writes. The sums always equal
-the sub-buckets from mo (ho) on; both paths keep that true. Returns false, having written nothing,
-when the full path must decide: no sums yet, a key idle for longer, time before the sums' start,
-or a window that would refuse (the full path also finds how long to wait).
-]]
-local function fast(lkey, ukey, limits, cost, tally, out)
-  local mf, hf = 'm:' .. cur[1], 'h:' .. cur[2]
-  local r = call('HMGET', lkey, 'ms', 'mo', 'hs', 'ho', 'dp', 'dc', 'mp', 'mc', mf, hf)
-  local ms, mo, hs, ho = tonumber(r[1]), tonumber(r[2]), tonumber(r[3]), tonumber(r[4])
-  if not (ms and mo and hs and ho) then return false end
-  local mgone, hgone = cur[1] - SUB - mo, cur[2] - SUB - ho
-  if mgone < 0 or mgone > 2 or hgone < 0 or hgone > 2 then return false end
-  local mp = tonumber(r[7])
-  local used = { ms, hs, tonumber(r[5]) == today and tonumber(r[6]) or 0, mp == month_id and tonumber(r[8]) or 0 }
-  local gone = {}
-  if mgone + hgone > 0 then
-    for b = mo, mo + mgone - 1 do gone[#gone + 1] = 'm:' .. b end
-    for b = ho, ho + hgone - 1 do gone[#gone + 1] = 'h:' .. b end
-    local v = call('HMGET', lkey, unpack(gone))
-    for i = 1, #gone do
-      local w = i <= mgone and 1 or 2
-      used[w] = used[w] - (tonumber(v[i]) or 0)
-    end
-  end
-  for w = 1, 4 do
-    if used[w] + cost > limits[w] then return false end
-  end
-  for w = 1, 4 do used[w] = used[w] + cost end
-  call('HSET', lkey, mf, (tonumber(r[9]) or 0) + cost, hf, (tonumber(r[10]) or 0) + cost,
-    'ms', used[1], 'mo', cur[1] - SUB, 'hs', used[2], 'ho', cur[2] - SUB,
-    'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
-  if #gone > 0 then call('HDEL', lkey, unpack(gone)) end
-  expire(lkey, mp)
-  if tally then count(ukey, 'a') end
-  answer(out, 0, 0, used, { (cur[1] + SUB + 1) * size[1], (cur[2] + SUB + 1) * size[2], day_reset, month_reset })
-  return true
-end
-
--- The full path: reads every field of the hash.
-local function decide(lkey, ukey, limits, cost, look, tally, out)
-  local used = { 0, 0, 0, 0 }
-  local newest = { cur[1], cur[2] }
-  local buckets = { {}, {} }
-  local stale = {}
-  local dp, dc, mp, mc
-
+-- A state kept by Keyway before 0.7, a hash: m:<n> and h:<n> sub-bucket counts, dp/dc, mp/mc.
+local function from_hash(lkey)
+  local s = blank()
   local all = call('HGETALL', lkey)
   for i = 1, #all, 2 do
-    local f, v = all[i], all[i + 1]
+    local f, n = all[i], tonumber(all[i + 1])
     local kind = f:sub(1, 2)
     if kind == 'm:' or kind == 'h:' then
       local w = kind == 'm:' and 1 or 2
-      local b = tonumber(f:sub(3))
-      if b < cur[w] - SUB then
-        stale[#stale + 1] = f
-      else
-        local n = tonumber(v)
-        used[w] = used[w] + n
-        buckets[w][#buckets[w] + 1] = { b, n }
-        if b > newest[w] then newest[w] = b end
+      local b, h = tonumber(f:sub(3)), HEAD[w]
+      if b > cur[w] - SLOTS and b <= cur[w] then
+        local slot = h + 2 + b % SLOTS
+        s[slot], s[h + 1] = s[slot] + n, s[h + 1] + n
       end
-    elseif f == 'dp' then dp = tonumber(v)
-    elseif f == 'dc' then dc = tonumber(v)
-    elseif f == 'mp' then mp = tonumber(v)
-    elseif f == 'mc' then mc = tonumber(v)
+    elseif f == 'dp' then s[DP] = n
+    elseif f == 'dc' then s[DC] = n
+    elseif f == 'mp' then s[MP] = n
+    elseif f == 'mc' then s[MC] = n
     end
   end
+  s[HEAD[1]], s[HEAD[2]] = cur[1], cur[2]
+  return s
+end
 
-  local reset = { 0, 0, day_reset, month_reset }
-  if dp == today then used[3] = dc end
-  if mp == month_id then used[4] = mc end
+-- The key's state with both sliding windows moved on to the current sub-bucket: each sub-bucket
+-- that has left the window leaves the sum and its slot is emptied for reuse.
+local function load(lkey)
+  local v = redis.pcall('GET', lkey)
+  local s
+  if type(v) == 'string' then s = { unpack_state(FMT, v) }
+  elseif v and v.err then s = from_hash(lkey)
+  else s = blank() end
+  for w = 1, 2 do
+    local h, c = HEAD[w], cur[w]
+    local head = s[h]
+    if c > head then
+      if c - head >= SLOTS then
+        for i = h + 1, h + 1 + SLOTS do s[i] = 0 end
+      else
+        for b = head + 1, c do
+          local slot = h + 2 + b % SLOTS
+          s[h + 1], s[slot] = s[h + 1] - s[slot], 0
+        end
+      end
+      s[h] = c
+    end
+  end
+  return s
+end
 
+local out = { now, day_reset, month_reset }
+
+local function decide(lkey, ukey, limits, cost, mode)
+  local s = load(lkey)
+  local used = { s[HEAD[1] + 1], s[HEAD[2] + 1], s[DP] == today and s[DC] or 0, s[MP] == month_id and s[MC] or 0 }
   local blocked, retry = 0, 0
   for w = 1, 4 do
-    if w <= 2 then reset[w] = (newest[w] + SUB + 1) * size[w] end
     if used[w] + cost > limits[w] then
-      local r = reset[w] - now
+      local r
       if w <= 2 then
-        -- wait until enough old sub-buckets have left the window for this request to fit
-        local list = buckets[w]
-        table.sort(list, function(x, y) return x[1] < y[1] end)
-        local left = used[w]
-        for _, bn in ipairs(list) do
-          left = left - bn[2]
+        -- wait until enough old sub-buckets have left the window for this request to fit (or,
+        -- for a cost above the limit, until all have)
+        local h = HEAD[w]
+        local head, left = s[h], used[w]
+        r = (head + SLOTS) * size[w] - now
+        for b = head - SUB, head do
+          left = left - s[h + 2 + b % SLOTS]
           if left + cost <= limits[w] then
-            r = (bn[1] + SUB + 1) * size[w] - now
+            r = (b + SLOTS) * size[w] - now
             break
           end
         end
+      else
+        r = (w == 3 and day_reset or month_reset) - now
       end
       if blocked == 0 or r > retry then blocked, retry = w, r end
     end
   end
 
-  if look then
-    -- a look at the quota: nothing is written
-  elseif blocked == 0 then
-    local mcur, hcur = 0, 0
-    for _, bn in ipairs(buckets[1]) do if bn[1] == cur[1] then mcur = bn[2] end end
-    for _, bn in ipairs(buckets[2]) do if bn[1] == cur[2] then hcur = bn[2] end end
+  if blocked == 0 and mode ~= '1' then
+    for w = 1, 2 do
+      local h = HEAD[w]
+      local slot = h + 2 + s[h] % SLOTS
+      s[slot], s[h + 1] = s[slot] + cost, s[h + 1] + cost
+    end
     for w = 1, 4 do used[w] = used[w] + cost end
-    reset[1] = (cur[1] + SUB + 1) * size[1]
-    reset[2] = (cur[2] + SUB + 1) * size[2]
-    -- every sub-bucket from cur - SUB on is counted in used: the sums start there
-    call('HSET', lkey, 'm:' .. cur[1], mcur + cost, 'h:' .. cur[2], hcur + cost,
-      'ms', used[1], 'mo', cur[1] - SUB, 'hs', used[2], 'ho', cur[2] - SUB,
-      'dp', today, 'dc', used[3], 'mp', month_id, 'mc', used[4])
-    if #stale > 0 then call('HDEL', lkey, unpack(stale)) end
-    expire(lkey, mp)
-    if tally then count(ukey, 'a') end
-  elseif tally then
-    count(ukey, 'l')
+    local mp = s[MP]
+    s[DP], s[DC], s[MP], s[MC] = today, used[3], month_id, used[4]
+    local state = pack(FMT, unpack(s, 1, 34))
+    -- a new state or a new month gets the month's end as its TTL (at least 1 s: counts are tagged
+    -- with their day and month, so a state that lives a moment past its window is harmless, while
+    -- a 1 ms TTL set just before midnight races the next request)
+    if mp ~= month_id then call('SET', lkey, state, 'PX', math.max(1000, ceil(month_reset - now)))
+    else call('SET', lkey, state, 'KEEPTTL') end
   end
-  answer(out, blocked, retry, used, reset)
+  if mode == '0' then
+    -- counted for the usage charts: "a" allowed, "l" rate-limited
+    if call('HINCRBY', ukey, blocked == 0 and allowed_field or limited_field, 1) == 1 then call('PEXPIRE', ukey, ttl) end
+  end
+  local n = #out
+  out[n + 1], out[n + 2], out[n + 3], out[n + 4], out[n + 5], out[n + 6] = blocked, ceil(retry), used[1], used[2], used[3], used[4]
+  out[n + 7], out[n + 8] = (s[HEAD[1]] + SLOTS) * size[1], (s[HEAD[2]] + SLOTS) * size[2]
 end
 
-local out = {}
 for i = 1, #KEYS / 2 do
   local a = 2 + (i - 1) * 6
-  local lkey, ukey = KEYS[i * 2 - 1], KEYS[i * 2]
-  local limits = { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) }
-  local cost, look, tally = tonumber(ARGV[a + 5]), ARGV[a + 6] == '1', ARGV[a + 6] == '0'
-  if look or not fast(lkey, ukey, limits, cost, tally, out) then decide(lkey, ukey, limits, cost, look, tally, out) end
+  decide(KEYS[i * 2 - 1], KEYS[i * 2],
+    { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) },
+    tonumber(ARGV[a + 5]), ARGV[a + 6])
 end
-return out
+return table.concat(out, ',')
 `;
