@@ -4,8 +4,12 @@
 import { Cluster } from "ioredis";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 
-/** Counts per script call on a single Redis. */
-const RECORD_BATCH = 500;
+/**
+ * Counts per script call on a single Redis: ~0.2 ms of Redis time. The calls of a flush go one
+ * after another, so a limit check sent meanwhile waits behind one of them at most, not behind
+ * the whole flush (500 counts a call, all sent at once, held Redis for 2-3 ms).
+ */
+const RECORD_BATCH = 64;
 
 export type UsageField = "a" | "s" | "f" | "l";
 
@@ -52,24 +56,25 @@ export class UsageRecorder {
     if (batch.length === 0) return;
     const now = this.o.clock ? String(this.o.clock()) : "";
     const ttl = this.o.usageTtlMs ?? 7 * 86_400_000;
-    // One script call per RECORD_BATCH counts on a single Redis; one per key on a cluster.
-    const per = batchSize(this.redis, RECORD_BATCH);
-    await Promise.all(
-      chunks(batch, per).map(async (part) => {
-        const keys: string[] = [];
-        const args: (string | number)[] = [now, ttl];
-        for (const [slot, n] of part) {
-          const [keyId, field] = slotParts(slot);
-          keys.push(keysOf(keyId).usage);
-          args.push(field, n);
-        }
-        try {
-          await this.redis.keywayRecord(keys.length, ...keys, ...args);
-        } catch {
-          for (const [slot, n] of part) this.record(...slotParts(slot), n); // again with the next batch
-        }
-      }),
-    );
+    const send = async (part: [string, number][]) => {
+      const keys: string[] = [];
+      const args: (string | number)[] = [now, ttl];
+      for (const [slot, n] of part) {
+        const [keyId, field] = slotParts(slot);
+        keys.push(keysOf(keyId).usage);
+        args.push(field, n);
+      }
+      try {
+        await this.redis.keywayRecord(keys.length, ...keys, ...args);
+      } catch {
+        for (const [slot, n] of part) this.record(...slotParts(slot), n); // again with the next batch
+      }
+    };
+    // One script call per RECORD_BATCH counts, in turn, on a single Redis; on a cluster one per
+    // key, all at once (each is one HINCRBY, on the key's own node).
+    const parts = chunks(batch, batchSize(this.redis, RECORD_BATCH));
+    if (this.redis instanceof Cluster) await Promise.all(parts.map(send));
+    else for (const part of parts) await send(part);
   }
 
   async close(): Promise<void> {
