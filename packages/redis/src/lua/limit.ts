@@ -29,7 +29,7 @@ sub-bucket and the SUB before it, so every true sliding window of the period is 
 The limiter never admits more than the limit in any window of that length (it may refuse up to one
 sub-bucket early) and there is no 2x burst at a boundary. Day and month are calendar-aligned UTC
 quotas. A refused request writes nothing to the limits. The state expires at the end of the month,
-its longest window. (Keyway before 0.7 kept the state in a hash of the same name: read once, then
+its longest window. (Earlier versions kept the state in a hash of the same name: read once, then
 replaced.)
 
 Returns one string, numbers joined by ",": now, the day's reset, the month's reset, then eight
@@ -83,7 +83,7 @@ local function blank()
   return s
 end
 
--- A state kept by Keyway before 0.7, a hash: m:<n> and h:<n> sub-bucket counts, dp/dc, mp/mc.
+-- A state kept by an earlier version, a hash: m:<n> and h:<n> sub-bucket counts, dp/dc, mp/mc.
 local function from_hash(lkey)
   local s = blank()
   local all = call('HGETALL', lkey)
