@@ -22,7 +22,7 @@ export async function seedKeys(databaseUrl: string, count: number) {
 /** Redis's pid, and PostgreSQL's postmaster (the oldest postgres process; its backends count with it). */
 export function servicePids(redisUrl: string) {
   return {
-    redis: Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", ["-u", redisUrl, "info", "server"], { encoding: "utf8" }))?.[1] ?? 0),
+    redis: Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", [...(redisUrl.startsWith("unix:") ? ["-s", new URL(redisUrl).pathname] : ["-u", redisUrl]), "info", "server"], { encoding: "utf8" }))?.[1] ?? 0),
     postmaster: Number(execFileSync("pgrep", ["-o", "-x", "postgres"], { encoding: "utf8" }).trim()),
   };
 }

@@ -9,6 +9,8 @@
 // (the run queue, from /proc), and each second's p99 and worst latency (for the control row too).
 // BENCH_PROFILE=dir writes a CPU profile of the peak row (BENCH_PROFILE_HALF=1: the half-peak row).
 // BENCH_RATES=0.25,0.75 adds open-loop rows at those fractions of the peak.
+// BENCH_REDIS=socket: the API server reaches Redis over a Unix socket (REDIS_URL=unix://…), a
+// private redis-server the bench starts (the machine's own listens on TCP only).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +20,7 @@ import { benchEnv, cpuMeter, runQueueMeter } from "./lib.ts";
 import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 import { freePort } from "../scripts/lib/services.ts";
+import { startPrivateRedis } from "../test/redis-server.ts";
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,6 +31,14 @@ const env = {
   LOG_LEVEL: "warn",
   NODE_ENV: "production",
 };
+const privateRedis = process.env.BENCH_REDIS === "socket" ? await socketRedis() : null;
+if (privateRedis) env.REDIS_URL = privateRedis.url;
+
+async function socketRedis() {
+  const socket = path.join(mkdtempSync(path.join(tmpdir(), "keyway-bench-redis-")), "redis.sock");
+  const server = await startPrivateRedis(["--unixsocket", socket, "--unixsocketperm", "700"]);
+  return { url: `unix://${socket}`, stop: () => server.stop() };
+}
 
 function start(script: string, extra: Record<string, string>, nodeFlags: string[] = []): Promise<ChildProcess> {
   // node itself (tsx as a loader), not the tsx wrapper: signals reach the server directly.
@@ -165,10 +176,11 @@ try {
   row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, open loop, even spacing)`, half, ceiling.rps);
   row(`bare node:http at that same rate (control for the load generator)`, bareAtHalf, ceiling.rps);
   for (const [f, r] of more) row(`Keyway at ${f}× its peak (${Math.round(peak.rps * f).toLocaleString("en")}/s, open loop)`, r, ceiling.rps);
-  console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`);
+  console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process, Redis over ${privateRedis ? "a Unix socket" : "TCP"}\n`);
   console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other | CPU % server / generator / Redis / PostgreSQL |\n|---|---:|---:|---:|---:|---:|---:|---|");
   console.log(rows.join("\n"));
 } finally {
   await dropTestDatabase(env.DATABASE_URL).catch(() => {});
   await deleteRedisPrefix(env.REDIS_URL, env.REDIS_KEY_PREFIX).catch(() => {});
+  await privateRedis?.stop();
 }

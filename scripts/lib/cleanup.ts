@@ -1,5 +1,6 @@
 import pg from "pg";
 import { Redis } from "ioredis";
+import { connectionOf } from "@keyway/redis";
 
 /** Drops a test run's database (and any left by runs that died more than a day ago). */
 export async function dropTestDatabase(url: string): Promise<void> {
@@ -18,7 +19,7 @@ export async function dropTestDatabase(url: string): Promise<void> {
 
 /** Deletes every Redis key under a test run's prefix. */
 export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(connectionOf(url), { maxRetriesPerRequest: 1, lazyConnect: true });
   await redis.connect();
   try {
     let cursor = "0";

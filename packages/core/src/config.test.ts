@@ -13,13 +13,15 @@ describe("loadConfig", () => {
     expect(config.PUBLIC_URL).toBe("http://localhost:3000");
     expect(config.MAX_ACTIVE_KEYS_PER_USER).toBe(20);
     expect(config.REDIS_KEY_PREFIX).toBe("kw:");
+    expect(loadConfig({ ...valid, REDIS_URL: "unix:///run/redis/redis.sock" }).REDIS_URL).toBe("unix:///run/redis/redis.sock");
   });
 
   it.each([
     [{ DATABASE_URL: "mysql://x" }, "invalid configuration: DATABASE_URL must be a postgresql:// or postgres:// URL"],
     [{ DATABASE_URL: "not a url" }, "invalid configuration: DATABASE_URL must be a postgresql:// or postgres:// URL"],
     [{ DATABASE_URL: undefined }, "invalid configuration: DATABASE_URL is required"],
-    [{ REDIS_URL: "http://x" }, "invalid configuration: REDIS_URL must be a redis:// or rediss:// URL"],
+    [{ REDIS_URL: "http://x" }, "invalid configuration: REDIS_URL must be a redis:// or rediss:// or unix:// URL"],
+    [{ REDIS_URL: "unix:///run/redis.sock", REDIS_CLUSTER: "true" }, "invalid configuration: REDIS_URL must be a redis:// or rediss:// URL when REDIS_CLUSTER is true"],
     [{ AUTH_SECRET: "short" }, "invalid configuration: AUTH_SECRET must be at least 32 characters"],
     [{ MAX_ACTIVE_KEYS_PER_USER: "-1" }, "invalid configuration: MAX_ACTIVE_KEYS_PER_USER"],
   ])("rejects %o with one line naming the variable", (patch, message) => {

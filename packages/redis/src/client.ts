@@ -7,6 +7,16 @@ export interface RedisOptions {
   commandTimeoutMs?: number;
 }
 
+/**
+ * What ioredis connects to for a REDIS_URL: the URL itself, or for unix:///path/redis.sock[?…]
+ * the socket's path (ioredis reads a path's query, e.g. ?password=…, as options).
+ */
+export function connectionOf(url: string): string {
+  if (!url.startsWith("unix:")) return url;
+  const u = new URL(url);
+  return decodeURIComponent(u.pathname) + u.search;
+}
+
 /** The first node of a Redis Cluster, from the URL; ioredis discovers the others. */
 export function seedOf(url: string) {
   const u = new URL(url);
@@ -46,7 +56,7 @@ export function createRedisCluster(url: string, options: RedisOptions): Cluster 
  * It reconnects on its own when Redis returns.
  */
 export function createRedis(url: string, options: RedisOptions): Redis {
-  const client = new Redis(url, {
+  const client = new Redis(connectionOf(url), {
     keyPrefix: options.keyPrefix,
     enableOfflineQueue: false,
     commandTimeout: options.commandTimeoutMs ?? 50,

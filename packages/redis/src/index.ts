@@ -1,4 +1,4 @@
-export { createRedis, createRedisCluster, pingRedis, waitForReady, type RedisOptions } from "./client.ts";
+export { connectionOf, createRedis, createRedisCluster, pingRedis, waitForReady, type RedisOptions } from "./client.ts";
 export { RedisLimiter, type RedisLimiterOptions, type FailurePolicy, type LimiterEvent } from "./limiter.ts";
 export { keysOf, withScripts, LIMIT_SCRIPT, RECORD_SCRIPT, type RedisLike } from "./scripts.ts";
 export type { Redis, Cluster } from "ioredis";

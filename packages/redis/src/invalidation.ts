@@ -3,7 +3,7 @@
 // the process clears its whole cache when it is back, since it may have missed messages.
 import { Cluster, Redis } from "ioredis";
 import type { RedisLike } from "./scripts.ts";
-import { seedOf } from "./client.ts";
+import { connectionOf, seedOf } from "./client.ts";
 
 export type InvalidationTarget = { keyId: string } | { userId: string } | "all";
 
@@ -24,7 +24,7 @@ export function invalidationBus(
   const subscriber =
     publisher instanceof Cluster
       ? new Cluster([seedOf(url).node], { clusterRetryStrategy: (n) => Math.min(50 * 2 ** n, 1_000), redisOptions: { ...seedOf(url).auth, tls: seedOf(url).tls } })
-      : new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(50 * 2 ** n, 1_000) });
+      : new Redis(connectionOf(url), { lazyConnect: false, maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(50 * 2 ** n, 1_000) });
   let lost = false;
   subscriber.on("error", () => {});
   subscriber.on("close", () => {
