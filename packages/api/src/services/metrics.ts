@@ -67,7 +67,7 @@ export function createMetrics(sources: { cacheStats: () => { hits: number; misse
   });
   const flushDuration = new Histogram({
     name: "keyway_usage_flush_duration_seconds",
-    help: "Duration of one usage flush",
+    help: "Duration of one periodic usage flush pass, its rests between chunks included",
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
