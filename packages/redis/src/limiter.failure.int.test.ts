@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LimiterUnavailableError } from "@keyway/core";
 import { createRedis, waitForReady } from "./client.ts";
 import { RedisLimiter, type LimiterEvent } from "./limiter.ts";
+import { UsageRecorder } from "./usage.ts";
 import { startPrivateRedis, type PrivateRedis } from "../../../test/redis-server.ts";
 
 let server: PrivateRedis;
@@ -85,6 +86,25 @@ describe("Redis unavailable", () => {
     raw.disconnect();
     const sum = (kind: string) => Object.entries(usage).filter(([k]) => k.endsWith(`:${kind}`)).reduce((n, [, v]) => n + Number(v), 0);
     expect([sum("a"), sum("l")]).toEqual([3, 5]);
+    redis.disconnect();
+  });
+
+  it("keeps every outcome count while Redis is away, more than one script call's worth, and writes them once it is back", async () => {
+    const redis = createRedis(server.url, { keyPrefix: "rec:" });
+    await waitForReady(redis, 2_000);
+    const recorder = new UsageRecorder(redis, { flushIntervalMs: 60_000 });
+    const keys = Array.from({ length: 150 }, id); // three calls of 64
+    await server.stop();
+    keys.forEach((k, i) => recorder.record(k, "s", 1 + (i % 3)));
+    await recorder.flush(); // the first call fails: nothing sent, nothing lost
+    await server.start();
+    await waitForReady(redis, 5_000);
+    await recorder.flush();
+    const raw = new Redis(server.url);
+    const counts = await Promise.all(keys.map(async (k) => Object.values(await raw.hgetall(`rec:u:{${k}}`)).map(Number)));
+    raw.disconnect();
+    expect(counts).toEqual(keys.map((_, i) => [1 + (i % 3)]));
+    await recorder.close();
     redis.disconnect();
   });
 

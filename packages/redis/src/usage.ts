@@ -56,7 +56,11 @@ export class UsageRecorder {
     if (batch.length === 0) return;
     const now = this.o.clock ? String(this.o.clock()) : "";
     const ttl = this.o.usageTtlMs ?? 7 * 86_400_000;
-    const send = async (part: [string, number][]) => {
+    const again = (part: [string, number][]) => {
+      for (const [slot, n] of part) this.record(...slotParts(slot), n); // with the next batch
+    };
+    /** One script call; false (its counts kept for the next batch) if it failed. */
+    const send = async (part: [string, number][]): Promise<boolean> => {
       const keys: string[] = [];
       const args: (string | number)[] = [now, ttl];
       for (const [slot, n] of part) {
@@ -66,15 +70,25 @@ export class UsageRecorder {
       }
       try {
         await this.redis.keywayRecord(keys.length, ...keys, ...args);
+        return true;
       } catch {
-        for (const [slot, n] of part) this.record(...slotParts(slot), n); // again with the next batch
+        again(part);
+        return false;
       }
     };
-    // One script call per RECORD_BATCH counts, in turn, on a single Redis; on a cluster one per
-    // key, all at once (each is one HINCRBY, on the key's own node).
+    // One script call per RECORD_BATCH counts, in turn, on a single Redis (after a failure the
+    // rest wait for the next batch: Redis is away); on a cluster one per key, all at once (each
+    // is one HINCRBY, on the key's own node).
     const parts = chunks(batch, batchSize(this.redis, RECORD_BATCH));
-    if (this.redis instanceof Cluster) await Promise.all(parts.map(send));
-    else for (const part of parts) await send(part);
+    if (this.redis instanceof Cluster) {
+      await Promise.all(parts.map(send));
+      return;
+    }
+    for (let i = 0; i < parts.length; i++) {
+      if (await send(parts[i]!)) continue;
+      parts.slice(i + 1).forEach(again);
+      return;
+    }
   }
 
   async close(): Promise<void> {
