@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { generateKey, hashKey } from "@keyway/core";
 import { createDb } from "@keyway/db";
+import { connectionOf } from "@keyway/redis";
 import { deployMigrations } from "@keyway/db/migrate";
 
 export async function seedKeys(databaseUrl: string, count: number) {
@@ -19,10 +20,16 @@ export async function seedKeys(databaseUrl: string, count: number) {
   }
 }
 
+/** redis-cli's options for a REDIS_URL: -u for a URL, -s for a Unix socket (what ioredis connects to). */
+function redisCliTarget(redisUrl: string): string[] {
+  const target = connectionOf(redisUrl);
+  return target.startsWith("/") ? ["-s", target.split("?")[0]!] : ["-u", target];
+}
+
 /** Redis's pid, and PostgreSQL's postmaster (the oldest postgres process; its backends count with it). */
 export function servicePids(redisUrl: string) {
   return {
-    redis: Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", [...(redisUrl.startsWith("unix:") ? ["-s", new URL(redisUrl).pathname] : ["-u", redisUrl]), "info", "server"], { encoding: "utf8" }))?.[1] ?? 0),
+    redis: Number(/process_id:(\d+)/.exec(execFileSync("redis-cli", [...redisCliTarget(redisUrl), "info", "server"], { encoding: "utf8" }))?.[1] ?? 0),
     postmaster: Number(execFileSync("pgrep", ["-o", "-x", "postgres"], { encoding: "utf8" }).trim()),
   };
 }
