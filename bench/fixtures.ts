@@ -1,6 +1,7 @@
 // What the HTTP and flush benchmarks start from: a migrated database of their own with `count`
 // keys of one user on a tier whose limits are never reached, and the pids whose CPU they measure.
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { generateKey, hashKey } from "@keyway/core";
 import { createDb } from "@keyway/db";
 import { connectionOf } from "@keyway/redis";
@@ -18,6 +19,21 @@ export async function seedKeys(databaseUrl: string, count: number) {
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * seedKeys in a child process that writes the keys to `file`, one a line: the migrations and the
+ * Prisma client leave a large heap behind, and a process that has stopped allocating gets a few
+ * major GCs from V8's memory reducer seconds later (15-20 ms bursts on both cores, seen with
+ * `perf sched timehist`), which would land in the measured rows if the bench itself had seeded.
+ */
+export function seedKeysFile(databaseUrl: string, count: number, file: string): void {
+  execFileSync(process.execPath, ["--import", "tsx", import.meta.filename, databaseUrl, String(count), file], { stdio: "inherit" });
+}
+if (process.argv[1] === import.meta.filename) {
+  const [databaseUrl, count, file] = process.argv.slice(2);
+  const keys = await seedKeys(databaseUrl!, Number(count));
+  writeFileSync(file!, keys.map((k) => k.key).join("\n"));
 }
 
 /** redis-cli's options for a REDIS_URL: -u for a URL, -s for a Unix socket (what ioredis connects to). */

@@ -4,7 +4,9 @@
 //    option sends each connection's quota for the second back to back and then waits, so at
 //    "half the peak" the server would still see bursts at full speed. Latency is measured from
 //    each request's scheduled time, so queueing behind a slow response counts (no coordinated
-//    omission).
+//    omission). WARMUP=s: the first s seconds run at the same rate but are not measured (like
+//    wrk2's calibration): the generator is a new process each row, and its own first second
+//    (JIT, connections) was the worst second of the bare control row in nearly every run.
 import net from "node:net";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -15,6 +17,7 @@ const url = new URL(process.env.URL!);
 const connections = Number(process.env.CONNECTIONS ?? 64);
 const duration = Number(process.env.DURATION ?? 10);
 const rate = process.env.RATE ? Number(process.env.RATE) : 0;
+const warmup = Number(process.env.WARMUP ?? 0);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 /** This process's CPU over the run, in % of one core. */
@@ -75,8 +78,9 @@ if (!rate) {
       if (c.buf.length < end + 4 + length) return;
       c.buf = c.buf.subarray(end + 4 + length);
       const scheduled = c.waiting.shift()!;
+      if (scheduled < measured) continue; // sent during the warm-up
       latencies.push(performance.now() - scheduled);
-      if (timeline) (timeline[Math.floor((scheduled - start) / 1000)] ??= []).push(performance.now() - scheduled);
+      if (timeline) (timeline[Math.floor((scheduled - measured) / 1000)] ??= []).push(performance.now() - scheduled);
       if (head.startsWith("HTTP/1.1 200")) counts.ok++;
       else counts.other++;
     }
@@ -97,13 +101,15 @@ if (!rate) {
     best.socket.write(requests[next++ % requests.length]!);
   };
   const start = performance.now();
+  const measured = start + warmup * 1000;
+  const total = rate * (warmup + duration);
   let sent = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = performance.now();
-      const due = Math.min(Math.floor(((now - start) / 1000) * rate), rate * duration);
+      const due = Math.min(Math.floor(((now - start) / 1000) * rate), total);
       for (; sent < due; sent++) fire(start + (sent / rate) * 1000);
-      if (sent >= rate * duration) {
+      if (sent >= total) {
         clearInterval(timer);
         resolve();
       }
@@ -122,7 +128,7 @@ if (!rate) {
   const sorted = Float64Array.from(latencies).sort();
   const q = (x: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))]! * 100) / 100;
   console.log(JSON.stringify({
-    rps: latencies.length / ((performance.now() - start) / 1000), total: latencies.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1),
+    rps: latencies.length / ((performance.now() - measured) / 1000), total: latencies.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1),
     "2xx": counts.ok, non2xx: counts.other, errors: counts.errors, timeouts: 0, generatorCpu: cpu(),
   }));
 }

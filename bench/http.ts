@@ -7,15 +7,20 @@
 // during it. BENCH_METRICS=1 prints, for the half-peak row: the API server's event-loop lag, its
 // verify times (cache + Redis), its GC pauses, how long its main thread and Redis waited for a CPU
 // (the run queue, from /proc), and each second's p99 and worst latency (for the control row too).
-// BENCH_PROFILE=dir writes a CPU profile of the peak row (BENCH_PROFILE_HALF=1: the half-peak row).
+// BENCH_PROFILE=dir writes a CPU profile of the peak row (BENCH_PROFILE_HALF=1: the half-peak row;
+// BENCH_PROFILE_ROW=0.125: the BENCH_RATES row at that fraction).
 // BENCH_RATES=0.25,0.75 adds open-loop rows at those fractions of the peak.
+// BENCH_WARMUP=s: seconds each open-loop row runs unmeasured first (default 1). Each BENCH_RATES
+// row has a bare control row at the same rate.
+// BENCH_LIMITER=fixed (a diagnostic, not a result): every rate-limit check answers a fixed
+// "allowed" at once, without Redis, so a run shows what the rest of the request path costs.
 // BENCH_REDIS=socket: the API server reaches Redis over a Unix socket (REDIS_URL=unix://…), a
 // private redis-server the bench starts (the machine's own listens on TCP only).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { seedKeys, servicePids } from "./fixtures.ts";
+import { seedKeysFile, servicePids } from "./fixtures.ts";
 import { benchEnv, cpuMeter, runQueueMeter } from "./lib.ts";
 import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
@@ -25,6 +30,8 @@ import { startPrivateRedis } from "../test/redis-server.ts";
 const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+/** Seconds each open-loop row runs before it is measured (see http-load.ts). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const env = {
   ...process.env,
   ...benchEnv("benchhttp"),
@@ -62,7 +69,7 @@ function start(script: string, extra: Record<string, string>, nodeFlags: string[
 interface Load { cpu?: Record<string, number>; generatorCpu: number; rps: number; total: number; p50: number; p90: number; p99: number; max: number; "2xx": number; non2xx: number; errors: number; timeouts: number }
 function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number; server?: number }): Promise<Load> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http-load.ts")], {
-    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", TIMELINE: process.env.BENCH_METRICS && opts.rate ? "1" : "", AMOUNT: opts.amount ? String(opts.amount) : "" },
+    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", TIMELINE: process.env.BENCH_METRICS && opts.rate ? "1" : "", WARMUP: opts.rate ? String(WARMUP) : "0", AMOUNT: opts.amount ? String(opts.amount) : "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -107,9 +114,8 @@ async function stop(child: ChildProcess) {
 }
 
 // Setup: a database with 10,000 keys of one user on a tier whose limits are never reached.
-const keys = await seedKeys(env.DATABASE_URL, KEYS);
 const keysFile = path.join(mkdtempSync(path.join(tmpdir(), "keyway-bench-")), "keys.txt");
-writeFileSync(keysFile, keys.map((k) => k.key).join("\n"));
+seedKeysFile(env.DATABASE_URL, KEYS, keysFile);
 
 const rows: string[] = [];
 const row = (what: string, r: Load, ceiling: number) =>
@@ -128,15 +134,20 @@ try {
     // the default interval unless BENCH_FLUSH_MS says otherwise (0: no flusher in the server)
     ...(process.env.BENCH_FLUSH_MS ? { USAGE_FLUSH_INTERVAL_MS: process.env.BENCH_FLUSH_MS } : {}),
   },
-  // The server's own node flags (apps/api/src/node-flags.ts), then BENCH_NODE_FLAGS.
-  // BENCH_PROFILE=dir writes a V8 CPU profile of the API server during the peak run (open it in
-  // Chrome DevTools), or during the half-peak run with BENCH_PROFILE_HALF=1.
-  [...API_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : [])]);
+  // The server's own node flags (apps/api/src/node-flags.ts), then BENCH_NODE_FLAGS, then the
+  // preloaded hooks of BENCH_PROFILE (a V8 CPU profile: open it in Chrome DevTools) and
+  // BENCH_LIMITER=fixed.
+  [
+    ...API_NODE_FLAGS,
+    ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+    ...(process.env.BENCH_PROFILE ? ["--import", path.join(import.meta.dirname, "profile-hook.ts")] : []),
+    ...(process.env.BENCH_LIMITER === "fixed" ? ["--import", path.join(import.meta.dirname, "fixed-decision-hook.ts")] : []),
+  ]);
   const url = `http://127.0.0.1:${apiPort}/api/v1/echo`;
   const warm = await load(url, { keysFile, amount: KEYS, server: api.pid }); // every key once: cache misses (PostgreSQL), JIT warm-up
   // The profile hook starts the profiler at the first SIGUSR2 and writes the profile at the second.
-  const profiled = process.env.BENCH_PROFILE ? (process.env.BENCH_PROFILE_HALF ? "half" : "peak") : null;
-  async function measure<T>(which: "peak" | "half", run: () => Promise<T>): Promise<T> {
+  const profiled = process.env.BENCH_PROFILE ? (process.env.BENCH_PROFILE_ROW ?? (process.env.BENCH_PROFILE_HALF ? "half" : "peak")) : null;
+  async function measure<T>(which: string, run: () => Promise<T>): Promise<T> {
     if (profiled !== which) return run();
     api.kill("SIGUSR2");
     const result = await run();
@@ -162,7 +173,7 @@ try {
   // (BENCH_RATES: where does the p99 stay under 5 ms?)
   const more: [number, Load][] = [];
   for (const f of process.env.BENCH_RATES?.split(",").map(Number).filter((x) => x > 0) ?? []) {
-    more.push([f, await load(url, { keysFile, rate: peak.rps * f, server: api.pid })]);
+    more.push([f, await measure(String(f), () => load(url, { keysFile, rate: peak.rps * f, server: api.pid }))]);
   }
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
@@ -170,13 +181,18 @@ try {
   const bareQueue = runQueueMeter({ "bare server main thread": bare.pid! });
   const bareAtHalf = await load(`http://127.0.0.1:${barePort}/`, { rate: peak.rps / 2, server: bare.pid });
   if (process.env.BENCH_METRICS) console.log(`run queue during the control row: ${bareQueue()}`);
+  const bareMore: [number, Load][] = [];
+  for (const [f] of more) bareMore.push([f, await load(`http://127.0.0.1:${barePort}/`, { rate: peak.rps * f, server: bare.pid })]);
   await stop(bare);
   row(`Keyway API server, first use of each key (cache miss: PostgreSQL + Redis)`, warm, ceiling.rps);
   row("Keyway API server, GET /api/v1/echo, 10,000 keys", peak, ceiling.rps);
   row(`Keyway at half its peak (${Math.round(peak.rps / 2).toLocaleString("en")}/s, open loop, even spacing)`, half, ceiling.rps);
   row(`bare node:http at that same rate (control for the load generator)`, bareAtHalf, ceiling.rps);
-  for (const [f, r] of more) row(`Keyway at ${f}× its peak (${Math.round(peak.rps * f).toLocaleString("en")}/s, open loop)`, r, ceiling.rps);
-  console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process, Redis over ${privateRedis ? "a Unix socket" : "TCP"}\n`);
+  more.forEach(([f, r], i) => {
+    row(`Keyway at ${f}× its peak (${Math.round(peak.rps * f).toLocaleString("en")}/s, open loop)`, r, ceiling.rps);
+    row(`bare node:http at that same rate (control)`, bareMore[i]![1], ceiling.rps);
+  });
+  console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run (open-loop rows after ${WARMUP} s unmeasured), autocannon in its own process, Redis over ${privateRedis ? "a Unix socket" : "TCP"}${process.env.BENCH_LIMITER === "fixed" ? ", limiter replaced by a fixed decision (diagnostic)" : ""}\n`);
   console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other | CPU % server / generator / Redis / PostgreSQL |\n|---|---:|---:|---:|---:|---:|---:|---|");
   console.log(rows.join("\n"));
 } finally {
