@@ -36,8 +36,11 @@ if (process.argv[1] === import.meta.filename) {
   writeFileSync(file!, keys.map((k) => k.key).join("\n"));
 }
 
-/** redis-cli's options for a REDIS_URL: -u for a URL, -s for a Unix socket (what ioredis connects to). */
-function redisCliTarget(redisUrl: string): string[] {
+/**
+ * redis-cli's (and redis-benchmark's) options for a REDIS_URL: -u for a URL, -s for a Unix socket
+ * (what ioredis connects to).
+ */
+export function redisCliTarget(redisUrl: string): string[] {
   const target = connectionOf(redisUrl);
   return target.startsWith("/") ? ["-s", target.split("?")[0]!] : ["-u", target];
 }
