@@ -14,7 +14,12 @@ export async function seedKeys(databaseUrl: string, count: number) {
     await db.tier.create({ data: { name: "bench", perMinute: 1e9, perHour: 1e9, perDay: 1e9, perMonth: 1e9 } });
     const user = await db.user.create({ data: { email: "bench@example.test", tierName: "bench" } });
     const keys = Array.from({ length: count }, () => generateKey("bench"));
-    await db.apiKey.createMany({ data: keys.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+    // 2,000 rows a statement: past PostgreSQL's bind-parameter limit Prisma splits one createMany
+    // into statements it sends at once on the transaction's connection (pg warns that it queues them)
+    for (let i = 0; i < keys.length; i += 2_000) {
+      const part = keys.slice(i, i + 2_000);
+      await db.apiKey.createMany({ data: part.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+    }
     return keys;
   } finally {
     await db.$disconnect();
@@ -42,7 +47,11 @@ if (process.argv[1] === import.meta.filename) {
  */
 export function redisCliTarget(redisUrl: string): string[] {
   const target = connectionOf(redisUrl);
-  return target.startsWith("/") ? ["-s", target.split("?")[0]!] : ["-u", target];
+  if (!target.startsWith("/")) return ["-u", target];
+  // a socket path, with the URL's ?password= (as the app's client gets it) passed as -a
+  const [socket, query] = target.split("?");
+  const password = new URLSearchParams(query ?? "").get("password");
+  return ["-s", socket!, ...(password ? ["-a", password] : [])];
 }
 
 /** Redis's pid, and PostgreSQL's postmaster (the oldest postgres process; its backends count with it). */
