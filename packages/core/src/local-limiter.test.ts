@@ -48,6 +48,15 @@ describe("LocalLimiter", () => {
     expect(allowedIn(nextDay, "k", 20)).toBe(10);
   });
 
+  it("a key whose counters were evicted keeps its admissions: written back, and counted when it returns", () => {
+    const local = new LocalLimiter(1, () => T, 2);
+    expect(allowedIn(local, "a", 20)).toBe(10);
+    expect(allowedIn(local, "b", 3)).toBe(3);
+    expect(allowedIn(local, "c", 3)).toBe(3); // a's counters evicted
+    expect(allowedIn(local, "a", 5)).toBe(0); // still 10 of 10 this minute, not a fresh 10
+    expect(Object.fromEntries(local.drain())).toEqual({ a: 10, b: 3, c: 3 });
+  });
+
   it("keeps answers for at most maxKeys keys, reusing the oldest key's slot", () => {
     const local = new LocalLimiter(1, () => T, 2);
     local.observe("a", answer(T, { minute: 9 }));

@@ -18,7 +18,11 @@ const SLIDING_MS: Partial<Record<Window, number>> = { minute: 60_000, hour: 3_60
 
 export class LocalLimiter {
   private counters = new Map<string, Record<Window, Counter>>();
-  /** What each key was admitted (cost) since the last drain, for the write-back to Redis. */
+  /**
+   * What each key was admitted (cost) since the last drain, for the write-back to Redis. Kept when
+   * the key's counters are evicted (up to ten times maxKeys keys), so what was admitted still
+   * reaches Redis and the key, back in use, starts from it.
+   */
   private admitted = new Map<string, number>();
   /**
    * The last Redis answer of up to maxKeys keys, one slot each in one typed array (written on
@@ -89,15 +93,14 @@ export class LocalLimiter {
     const now = this.clock();
     let entry = this.counters.get(keyId);
     if (!entry) {
-      if (this.counters.size >= this.maxKeys) {
-        const oldest = this.counters.keys().next().value as string;
-        this.counters.delete(oldest);
-        this.admitted.delete(oldest);
-      }
+      if (this.counters.size >= this.maxKeys) this.counters.delete(this.counters.keys().next().value as string);
+      // Evicted earlier in this outage: its admissions count in every window (erring low, if
+      // some were in an earlier window).
+      const before = this.admitted.get(keyId) ?? 0;
       entry = Object.fromEntries(
         WINDOWS.map((w) => {
           const start = this.windowOf(w, now).start;
-          return [w, { start, count: this.startCount(keyId, limits, w, now, start) }];
+          return [w, { start, count: Math.max(before, this.startCount(keyId, limits, w, now, start)) }];
         }),
       ) as Record<Window, Counter>;
       this.counters.set(keyId, entry);
@@ -123,7 +126,10 @@ export class LocalLimiter {
       }
       windows[w].remaining = Math.max(0, windows[w].limit - windows[w].used);
     }
-    if (!blockedBy) this.admitted.set(keyId, (this.admitted.get(keyId) ?? 0) + cost);
+    if (!blockedBy) {
+      if (!this.admitted.has(keyId) && this.admitted.size >= this.maxKeys * 10) this.admitted.delete(this.admitted.keys().next().value as string);
+      this.admitted.set(keyId, (this.admitted.get(keyId) ?? 0) + cost);
+    }
     return { allowed: blockedBy === null, blockedBy, retryAfterMs, windows, now, degraded: true };
   }
 
