@@ -215,6 +215,9 @@ describe("ownership through tRPC", () => {
     const asA = createCaller({ services, viewer: viewerOf(a) });
     const renamed = await asA.keys.rename({ id: record.id, name: "  production  " });
     expect(renamed.name).toBe("production");
+    expect((await asA.usage.quota({ keyId: record.id })).map((q) => [q.window, q.used, q.limit])).toEqual([
+      ["minute", 0, 10], ["hour", 0, 100], ["day", 0, 1_000], ["month", 0, 10_000],
+    ]);
     await expect(asA.keys.create({ name: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const anon = createCaller({ services, viewer: null });
     await expect(anon.keys.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });

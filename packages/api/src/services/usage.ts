@@ -227,10 +227,13 @@ export function usageService(deps: UsageDeps) {
     });
   }
 
-  /** How much of each window one key has left right now, with its effective limits (counts nothing). */
-  async function quota(keyId: string) {
+  /**
+   * How much of each window one key has left right now, with its effective limits (counts
+   * nothing). With an owner: only that user's key (another user's key is "no such key").
+   */
+  async function quota(keyId: string, ownerId?: string) {
     const record = await deps.keyStore.findById(keyId);
-    if (!record) throw new DomainError("NOT_FOUND", "No such key.");
+    if (!record || (ownerId !== undefined && record.userId !== ownerId)) throw new DomainError("NOT_FOUND", "No such key.");
     const decision = await deps.limiter.peek(keyId, record.limits);
     return WINDOWS.map((window) => ({ window, ...decision.windows[window] }));
   }
