@@ -127,8 +127,9 @@ export class LocalLimiter {
       windows[w].remaining = Math.max(0, windows[w].limit - windows[w].used);
     }
     if (!blockedBy) {
-      if (!this.admitted.has(keyId) && this.admitted.size >= this.maxKeys * 10) this.admitted.delete(this.admitted.keys().next().value as string);
-      this.admitted.set(keyId, (this.admitted.get(keyId) ?? 0) + cost);
+      const soFar = this.admitted.get(keyId);
+      if (soFar === undefined && this.admitted.size >= this.maxKeys * 10) this.admitted.delete(this.admitted.keys().next().value as string);
+      this.admitted.set(keyId, (soFar ?? 0) + cost);
     }
     return { allowed: blockedBy === null, blockedBy, retryAfterMs, windows, now, degraded: true };
   }
