@@ -18,7 +18,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 await deployMigrations(env.DATABASE_URL);
 const setup = createServices(loadConfig(env));
-const user = await setup.users.upsertWithPassword({ email: "bench@example.test", name: "bench", password: "long-enough-pass", role: "developer", tier: "enterprise" });
+const user = await setup.users.createWithPassword({ email: "bench@example.test", name: "bench", password: "long-enough-pass", role: "developer", tier: "enterprise" });
 const keys: string[] = [];
 for (let i = 0; i < N; i++) {
   const { key } = await setup.keys.create({ id: null, role: "system" }, { userId: user.id, name: `k${i}` });

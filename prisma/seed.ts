@@ -10,7 +10,7 @@ export const DEMO_USERS = [
 
 const services = createServices(loadConfig(process.env));
 try {
-  for (const user of DEMO_USERS) await services.users.upsertWithPassword(user);
+  for (const user of DEMO_USERS) await services.users.createWithPassword(user);
   console.log(JSON.stringify({ demoUsers: DEMO_USERS.map(({ email, password, role }) => ({ email, password, role })) }));
 } finally {
   await services.close();

@@ -84,7 +84,7 @@ try {
       const existing = await s.db.tier.findUnique({ where: { name: tier } });
       if (!existing) throw new DomainError("INVALID_TIER", `there is no tier named ${tier}`);
       const user = password
-        ? await s.users.upsertWithPassword({ email, name: flags.name ?? email, password, role, tier })
+        ? await s.users.createWithPassword({ email, name: flags.name ?? email, password, role, tier })
         : await s.db.user.upsert({ where: { email: email.toLowerCase() }, create: { email: email.toLowerCase(), name: flags.name ?? null, role, tierName: tier }, update: { role, tierName: tier, ...(flags.name ? { name: flags.name } : {}) }, select: { id: true, email: true } });
       out = { id: user.id, email: user.email, role, tier };
       break;

@@ -14,7 +14,7 @@ const services = testServices({ REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
 afterAll(() => services.close());
 
 it("serves, counts, flushes from its worker thread, reports it in /metrics and stops on SIGTERM", async () => {
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail("main"), name: "M", password: "long-enough-pass", role: "developer", tier: "free" });
+  const user = await services.users.createWithPassword({ email: uniqueEmail("main"), name: "M", password: "long-enough-pass", role: "developer", tier: "free" });
   const { key, record } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "main" });
 
   const port = await freePort();

@@ -13,6 +13,7 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     REDIS_KEY_PREFIX: `${inject("redisPrefix")}${randomBytes(3).toString("hex")}:`,
     AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
     KEYWAY_SERVICE_TOKEN: "kws_test_service_token_0123456789abcdef",
+    SMTP_URL: inject("smtpUrl"),
     ...overrides,
   });
 }

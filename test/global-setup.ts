@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { deployMigrations } from "@keyway/db/migrate";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
+import { startMailCatcher } from "../scripts/lib/mail-catcher.ts";
 
 import "./provided.ts";
 
@@ -18,7 +19,11 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisUrl", redisUrl);
   project.provide("redisPrefix", redisPrefix);
+  const mail = await startMailCatcher();
+  project.provide("smtpUrl", mail.url);
+  project.provide("mailApiUrl", mail.webUrl);
   return async () => {
+    await mail.stop();
     await dropTestDatabase(databaseUrl);
     await deleteRedisPrefix(redisUrl, redisPrefix);
   };

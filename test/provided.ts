@@ -4,6 +4,9 @@ declare module "vitest" {
     databaseUrl: string;
     redisUrl: string;
     redisPrefix: string;
+    /** The run's mail catcher: SMTP, and the REST API that lists what it received. */
+    smtpUrl: string;
+    mailApiUrl: string;
   }
 }
 export {};

@@ -12,3 +12,11 @@ export function testServices(overrides: Partial<Record<keyof Config, string>> = 
 }
 
 export const uniqueEmail = (tag = "user") => `${tag}-${randomBytes(4).toString("hex")}@example.test`;
+
+/** The Viewer a signed-in session would resolve to, for callers made in tests. */
+export function viewerOf(
+  user: { id: string; email: string },
+  extra: Partial<{ name: string | null; role: "developer" | "admin"; tier: string; emailVerified: boolean; twoFactor: boolean; sessionId: string }> = {},
+) {
+  return { id: user.id, email: user.email, name: null, role: "developer" as const, tier: "free", emailVerified: true, twoFactor: false, sessionId: "test-session", ...extra };
+}

@@ -24,7 +24,7 @@ afterAll(async () => {
 it("a master fails over under load: the limiter keeps working and the over-admission is bounded", async () => {
   await services.ready(5_000);
   const actor = { id: null, role: "system" as const };
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail("failover"), name: "F", password: "long-enough-pass", role: "developer", tier: "enterprise" });
+  const user = await services.users.createWithPassword({ email: uniqueEmail("failover"), name: "F", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const { key, record } = await services.keys.create(actor, { userId: user.id, name: "hot" });
   // Only the minute limit may bind: the tier's hour limit (10,000 on enterprise) is raised too, or
   // it would refuse first and the over-admission would be measured against the wrong limit.

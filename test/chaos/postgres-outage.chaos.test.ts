@@ -32,7 +32,7 @@ afterAll(async () => {
 
 it("cached keys keep verifying while PostgreSQL is down, past their cache TTL; usage waits in Redis and lands exactly once it is back", async () => {
   const actor = { id: null, role: "system" as const };
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail("pgdown"), name: "P", password: "long-enough-pass", role: "developer", tier: "enterprise" });
+  const user = await services.users.createWithPassword({ email: uniqueEmail("pgdown"), name: "P", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const { key, record } = await services.keys.create(actor, { userId: user.id, name: "cached" });
   const other = await services.keys.create(actor, { userId: user.id, name: "never used" });
   const server = await startApiServer(config);

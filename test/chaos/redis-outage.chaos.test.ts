@@ -17,7 +17,7 @@ afterAll(async () => {
 
 it("answers by the declared policy while Redis is down, fast, and is exact again soon after it returns", async () => {
   const actor = { id: null, role: "system" as const };
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail("chaos"), name: "C", password: "long-enough-pass", role: "developer", tier: "enterprise" });
+  const user = await services.users.createWithPassword({ email: uniqueEmail("chaos"), name: "C", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const keys: string[] = [];
   for (let i = 0; i < 500; i++) keys.push((await services.keys.create(actor, { userId: user.id, name: `k${i}` })).key);
   const server = await startApiServer(config);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { testServices, uniqueEmail } from "../../../test/support.ts";
+import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
 import { createCaller } from "./root.ts";
 import type { Viewer } from "./services/sessions.ts";
 
@@ -11,8 +11,10 @@ const tierName = () => `t${randomBytes(5).toString("hex")}`;
 const limits = { minute: 10, hour: 100, day: 1_000, month: 10_000 };
 
 async function user(role: "developer" | "admin" = "developer", tier = "free") {
-  const u = await services.users.upsertWithPassword({ email: uniqueEmail(role), name: role, password: "long-enough-pass", role, tier });
-  const viewer: Viewer = { id: u.id, email: u.email, name: role, role, tier };
+  const u = await services.users.createWithPassword({ email: uniqueEmail(role), name: role, password: "long-enough-pass", role, tier });
+  // Admins have a second factor (ADMIN_REQUIRE_2FA); the refusal without one is tested below.
+  if (role === "admin") await services.db.user.update({ where: { id: u.id }, data: { totpEnabledAt: new Date() } });
+  const viewer: Viewer = viewerOf(u, { name: role, role, tier, twoFactor: role === "admin" });
   return { ...u, viewer, caller: createCaller({ services, viewer, client: { ip: "203.0.113.5", userAgent: "vitest" } }) };
 }
 
@@ -145,7 +147,7 @@ describe("users", () => {
     const tag = randomBytes(4).toString("hex");
     const made = [];
     for (let i = 0; i < 27; i++) {
-      made.push(await services.users.upsertWithPassword({ email: `page-${tag}-${i}@example.test`, name: `Pat ${i}`, password: "long-enough-pass", role: "developer", tier: "free" }));
+      made.push(await services.users.createWithPassword({ email: `page-${tag}-${i}@example.test`, name: `Pat ${i}`, password: "long-enough-pass", role: "developer", tier: "free" }));
     }
     const first = await admin.caller.admin.users.list({ q: `PAGE-${tag}` });
     expect(first.total).toBe(27);

@@ -38,7 +38,7 @@ describe("sessions and the protected procedure", () => {
 
   it("resolves a session to its user, and stops after sign-out or when the user is disabled", async () => {
     const email = uniqueEmail();
-    const user = await services.users.upsertWithPassword({ email, name: "Sam", password: "long-enough-pass", role: "developer", tier: "pro" });
+    const user = await services.users.createWithPassword({ email, name: "Sam", password: "long-enough-pass", role: "developer", tier: "pro" });
     expect(await services.users.checkPassword(email, "long-enough-pass")).toBe(user.id);
     expect(await services.users.checkPassword(email, "wrong-password!")).toBeNull();
     expect(await services.users.checkPassword(uniqueEmail(), "long-enough-pass")).toBeNull();

@@ -2,7 +2,7 @@
 // grace, exact expiry, the active-key cap under concurrency, audit rows and ownership.
 import { afterAll, describe, expect, it } from "vitest";
 import { formatKey, generateKey, hashKey, parseKey } from "@keyway/core";
-import { testServices, uniqueEmail } from "../../../test/support.ts";
+import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
 import { createCaller } from "./root.ts";
 
 const clock = { t: Date.UTC(2026, 10, 24, 12, 0, 0), now: () => clock.t };
@@ -11,7 +11,7 @@ afterAll(() => services.close());
 const actor = { id: null, role: "system" as const };
 
 async function newUser(tier = "free") {
-  return services.users.upsertWithPassword({ email: uniqueEmail(), name: "Test", password: "long-enough-pass", role: "developer", tier });
+  return services.users.createWithPassword({ email: uniqueEmail(), name: "Test", password: "long-enough-pass", role: "developer", tier });
 }
 
 async function newKey(userId: string, options: { expiresInDays?: number } = {}) {
@@ -200,7 +200,6 @@ describe("ownership through tRPC", () => {
     const a = await newUser();
     const b = await newUser();
     const { record } = await newKey(a.id);
-    const viewerOf = (u: { id: string; email: string }) => ({ id: u.id, email: u.email, name: null, role: "developer" as const, tier: "free" });
     const asB = createCaller({ services, viewer: viewerOf(b) });
     expect(await asB.keys.list()).toEqual([]);
     await expect(asB.keys.revoke({ id: record.id })).rejects.toMatchObject({ code: "NOT_FOUND" });

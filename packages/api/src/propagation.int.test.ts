@@ -38,7 +38,7 @@ const echo = (port: number, key: string) => fetch(`http://127.0.0.1:${port}/api/
 
 describe("two server processes", () => {
   it("both refuse a revoked key within 1 s", async () => {
-    const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "enterprise" });
+    const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "enterprise" });
     const { key, record } = await services.keys.create({ id: null, role: "system" }, { userId: user.id, name: "k" });
     for (const s of servers) expect((await echo(s.port, key)).status).toBe(200); // cached in both
     const t0 = performance.now();
@@ -57,7 +57,7 @@ describe("two server processes", () => {
   });
 
   it("share limits exactly: 10 per minute across both takes exactly 10 of 40", async () => {
-    const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+    const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
     const { key } = await services.keys.create({ id: null, role: "system" }, { userId: user.id, name: "k" });
     const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => echo(servers[i % 2]!.port, key).then((r) => r.status)));
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);

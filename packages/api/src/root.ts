@@ -4,6 +4,7 @@ import { keysRouter } from "./routers/keys.ts";
 import { accountRouter } from "./routers/account.ts";
 import { usageRouter } from "./routers/usage.ts";
 import { adminRouter } from "./routers/admin.ts";
+import { settingsRouter } from "./routers/settings.ts";
 
 export const appRouter = router({
   me: meRouter,
@@ -11,6 +12,7 @@ export const appRouter = router({
   account: accountRouter,
   usage: usageRouter,
   admin: adminRouter,
+  settings: settingsRouter,
 });
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import { isDomainError, type DomainErrorCode, type Actor } from "@keyway/db";
+import { DomainError, isDomainError, type DomainErrorCode, type Actor } from "@keyway/db";
 import type { Services } from "./services/index.ts";
 import type { Viewer } from "./services/sessions.ts";
 import { isThrottled } from "./services/throttle.ts";
@@ -64,6 +64,12 @@ const DOMAIN_ERROR_CODES = {
   TIER_EXISTS: "CONFLICT",
   TIER_IN_USE: "CONFLICT",
   LAST_ADMIN: "PRECONDITION_FAILED",
+  EMAIL_NOT_VERIFIED: "FORBIDDEN",
+  EMAIL_TAKEN: "CONFLICT",
+  INVALID_TOKEN: "BAD_REQUEST",
+  WRONG_PASSWORD: "FORBIDDEN",
+  SECOND_FACTOR_REQUIRED: "FORBIDDEN",
+  MAIL_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<DomainErrorCode, TRPCError["code"]>;
 
 /** Invalid input and domain errors become tRPC errors with a one-line message; anything else stays internal. */
@@ -78,17 +84,49 @@ const errors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(errors);
+/**
+ * NUL and other control characters (C0, DEL, C1, the Unicode line separators) are refused in
+ * every string of every input, with the field named; tab and newline only outside the fields
+ * that hold multi-line text. One rule for every procedure, so no column ever stores one.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const MULTILINE_FIELDS = new Set(["description"]);
+
+function controlCharacterAt(value: unknown, path: string[], depth = 0): string | null {
+  if (typeof value === "string") return (MULTILINE_FIELDS.has(path.at(-1) ?? "") ? CONTROL : CONTROL_OR_BREAK).test(value) ? path.join(".") || "input" : null;
+  if (depth > 8 || value === null || typeof value !== "object") return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (CONTROL_OR_BREAK.test(k)) return [...path, "(a key)"].join(".");
+    const found = controlCharacterAt(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+const plainText = t.middleware(async ({ getRawInput, next }) => {
+  const field = controlCharacterAt(await getRawInput(), []);
+  if (field) throw new TRPCError({ code: "BAD_REQUEST", message: `${field}: control characters are not allowed.` });
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errors).use(plainText);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  const actor: Actor = { id: ctx.viewer.id, role: ctx.viewer.role, ip: ctx.client?.ip ?? null, userAgent: ctx.client?.userAgent ?? null };
+  const actor: Actor & { id: string } = { id: ctx.viewer.id, role: ctx.viewer.role, ip: ctx.client?.ip ?? null, userAgent: ctx.client?.userAgent ?? null };
   return next({ ctx: { ...ctx, viewer: ctx.viewer, actor } });
 });
 
-/** The role is read from the database on every call, whatever the session or caller claims. */
+/**
+ * The role is read from the database on every call, whatever the session or caller claims; with
+ * ADMIN_REQUIRE_2FA (the default) an admin without a second factor is refused until they enrol.
+ */
 export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
-  const user = await ctx.services.db.user.findUnique({ where: { id: ctx.viewer.id }, select: { role: true, disabled: true } });
+  const user = await ctx.services.db.user.findUnique({ where: { id: ctx.viewer.id }, select: { role: true, disabled: true, totpEnabledAt: true } });
   if (!user || user.disabled || user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
+  if (ctx.services.config.ADMIN_REQUIRE_2FA === "true" && !user.totpEnabledAt) {
+    throw new DomainError("SECOND_FACTOR_REQUIRED", "Set up two-factor sign-in in your account settings before using the admin console.");
+  }
   return next();
 });

@@ -29,8 +29,24 @@ export const configSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, "letters, digits, : _ - only").default("kw:"),
   /** Secret that signs session cookies (Auth.js). */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
-  /** Public origin of the portal, for links and the cross-site check. */
+  /**
+   * Public origin of the portal: links in mails, the cross-site check, and whether cookies are
+   * Secure and HSTS is sent (an https:// URL).
+   */
   PUBLIC_URL: url(["http:", "https:"]).default("http://localhost:3000"),
+  /** The address both servers listen on: loopback unless the operator says otherwise. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * How many proxies in front of Keyway append to X-Forwarded-For. 0 (default): the client is the
+   * socket's peer and the header is ignored; N: the Nth entry from the right is the client.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** smtp://user:pass@host:port or smtps://…; without it mail cannot be sent (the start command runs a local catcher). */
+  SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+  /** The From address of every mail. */
+  MAIL_FROM: z.string().min(3).max(200).default("Keyway <no-reply@keyway.local>"),
+  /** Admins must have a second factor before any admin page or procedure runs. */
+  ADMIN_REQUIRE_2FA: z.enum(["true", "false"]).default("true"),
   /** Optional server-side pepper: key hashes become HMAC-SHA-256 instead of SHA-256. */
   KEY_PEPPER: z.string().min(32, "must be at least 32 characters").optional(),
   /**
@@ -43,9 +59,13 @@ export const configSchema = z.object({
   MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
   /** How long a verified key's record is trusted in each process's cache without a change message (ms). */
   KEY_CACHE_TTL_MS: positiveInt.default(60_000),
-  /** The public API server (apps/api): /api/v1/* and /metrics without Next.js in the path. */
+  /** The public API server (apps/api): /api/v1/* without Next.js in the path. */
   API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
-  API_HOST: z.string().default("0.0.0.0"),
+  /** The public API server's address when it differs from HOST. */
+  API_HOST: z.string().min(1).optional(),
+  /** Prometheus /metrics has a listener of its own, on loopback: never on the public port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   /** While Redis is unavailable: "local" (per-instance limiter at limit / INSTANCE_COUNT, marked degraded) or "closed" (503). */
   RATE_LIMIT_FAILURE_POLICY: z.enum(["local", "closed"]).default("local"),
   /** How many app instances share Redis; the local fallback divides limits by it. */

@@ -4,7 +4,8 @@ import type { Prisma } from "./generated/prisma/client.ts";
 
 export interface Actor {
   id: string | null;
-  role: "developer" | "admin" | "system" | "cli";
+  /** "anonymous": a request made before sign-in (a failed sign-in attempt). */
+  role: "developer" | "admin" | "system" | "cli" | "anonymous";
   ip?: string | null;
   userAgent?: string | null;
 }

@@ -31,7 +31,13 @@ export type DomainErrorCode =
   | "INVALID_INPUT"
   | "TIER_EXISTS"
   | "TIER_IN_USE"
-  | "LAST_ADMIN";
+  | "LAST_ADMIN"
+  | "EMAIL_NOT_VERIFIED"
+  | "EMAIL_TAKEN"
+  | "INVALID_TOKEN"
+  | "WRONG_PASSWORD"
+  | "SECOND_FACTOR_REQUIRED"
+  | "MAIL_UNAVAILABLE";
 
 /**
  * Checked by name, not instanceof: Next bundles each route with its own copy of this module while

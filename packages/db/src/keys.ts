@@ -129,8 +129,10 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     async create(actor: Actor, input: { userId: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> }) {
       return db.$transaction(async (tx) => {
         // Lock the owner so concurrent creates count active keys one at a time.
-        const owner = await tx.$queryRaw<{ tierName: string }[]>`SELECT "tierName" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
+        const owner = await tx.$queryRaw<{ tierName: string; emailVerified: Date | null }[]>`SELECT "tierName", "emailVerified" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
         if (owner.length === 0) throw new DomainError("NOT_FOUND", "No such user.");
+        // A key is what an account is for: an address nobody has proven gets none.
+        if (owner[0]!.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", "Verify your email address first: open the link we mailed you.");
         const active = await tx.apiKey.count({
           where: { userId: input.userId, status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] },
         });

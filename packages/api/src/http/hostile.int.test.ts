@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 async function newKey(opts: { expiresInDays?: number } = {}) {
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail("hostile"), name: "H", password: "long-enough-pass", role: "developer", tier: "enterprise" });
+  const user = await services.users.createWithPassword({ email: uniqueEmail("hostile"), name: "H", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const created = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "k", ...opts });
   secrets.push(created.key, hashKey(created.key), created.key.slice(created.key.lastIndexOf("_") + 1));
   return { ...created, userId: user.id };

@@ -10,7 +10,7 @@ const TOKEN = services.config.KEYWAY_SERVICE_TOKEN!;
 const actor = { id: null, role: "system" as const };
 
 async function keyFor(tier = "free") {
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier });
+  const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier });
   return services.keys.create(actor, { userId: user.id, name: "k" });
 }
 

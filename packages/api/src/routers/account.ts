@@ -1,22 +1,35 @@
-import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+// The doors before sign-in: sign-up, the mailed links (verify an address, reset a password).
+// Answers never tell whether an address has an account.
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { publicProcedure } from "../trpc.ts";
-import { MIN_PASSWORD_LENGTH } from "../services/passwords.ts";
+import { email, linkToken, newPassword, personName } from "./inputs.ts";
 
 export const accountRouter = {
   /** Self-service sign-up with email and password; the browser signs in right after. */
   signUp: publicProcedure
-    .input(
-      z.object({
-        email: z.string().trim().toLowerCase().max(320).email("Enter a valid email address."),
-        name: z.string().trim().min(1, "Tell us your name.").max(100),
-        password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(1024),
-      }),
-    )
+    .input(z.object({ email, name: personName, password: newPassword }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.throttle.signUp(ctx.client?.ip ?? null);
-      const created = await ctx.services.users.register(input);
-      if (!created) throw new TRPCError({ code: "CONFLICT", message: "An account with this email already exists. Sign in instead." });
-      return { email: created.email };
+      const ip = ctx.client?.ip ?? null;
+      await ctx.services.throttle.signUp(ip);
+      await ctx.services.throttle.mail("signup", input.email, ip);
+      return ctx.services.accounts.signUp(input);
     }),
+
+  verifyEmail: publicProcedure
+    .input(z.object({ token: linkToken }))
+    .mutation(({ ctx, input }) => ctx.services.accounts.verifyEmail(input.token, ctx.client)),
+
+  /** Always the same answer; a mail only when the address has an account. */
+  requestPasswordReset: publicProcedure
+    .input(z.object({ email }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.throttle.mail("reset", input.email, ctx.client?.ip ?? null);
+      await ctx.services.accounts.requestPasswordReset(input.email);
+      return { email: input.email };
+    }),
+
+  resetPassword: publicProcedure
+    .input(z.object({ token: linkToken, password: newPassword }))
+    .mutation(({ ctx, input }) => ctx.services.accounts.resetPassword(input.token, input.password, ctx.client)),
 } satisfies TRPCRouterRecord;

@@ -92,7 +92,11 @@ export const adminRouter = {
           target: z.string().max(320).optional(),
           action: z.string().max(64).optional(),
           /** The `next` of the previous page (tRPC's infinite queries call it the cursor). */
-          cursor: z.string().regex(/^\d{1,19}$/, "Not a cursor.").nullish(),
+          cursor: z
+            .string()
+            .regex(/^\d{1,19}$/, "Not a cursor.")
+            .refine((c) => BigInt(c) <= 9_223_372_036_854_775_807n, "Not a cursor.") // the id column is a bigint
+            .nullish(),
         }),
       )
       .query(({ ctx, input: { cursor, ...filter } }) => ctx.services.admin.audit.list({ ...filter, before: cursor ? BigInt(cursor) : undefined })),

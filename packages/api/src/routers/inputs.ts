@@ -1,5 +1,13 @@
 // Input pieces several routers share.
 import { z } from "zod";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../services/passwords.ts";
 
 export const keyId = z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a key id.");
 export const range = z.enum(["hour", "day", "month", "year"]);
+export const email = z.string().trim().toLowerCase().max(320, "An email address is at most 320 characters.").email("Enter a valid email address.");
+export const personName = z.string().trim().min(1, "Tell us your name.").max(100, "A name is at most 100 characters.");
+export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters.`);
+/** A password being checked: any length up to the cap (an old one may be shorter than today's minimum). */
+export const currentPassword = z.string().max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters.`);
+/** A token from a mailed link. */
+export const linkToken = z.string().min(1, "This link is incomplete.").max(200, "This link is not valid.");

@@ -7,6 +7,9 @@ import { createLogger } from "./logger.ts";
 import { sessionService } from "./sessions.ts";
 import { userService } from "./users.ts";
 import { throttleService } from "./throttle.ts";
+import { mailService } from "./mail.ts";
+import { accountService } from "./accounts.ts";
+import { secondFactorService } from "./second-factor.ts";
 import { createMetrics } from "./metrics.ts";
 import { usageFlusher, usageService, type FlusherDeps } from "./usage.ts";
 
@@ -82,6 +85,8 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
   const publish = (target: Invalidation) =>
     bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation"));
   const keys = keyService(db, { pepper: config.KEY_PEPPER, maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_USER, publish, clock: options.clock });
+  const mail = mailService(config);
+  const sessions = sessionService(db, options.clock);
   return {
     config,
     log,
@@ -95,8 +100,11 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     admin: adminService(db, { publish, clock: options.clock }),
     usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock }),
     metrics,
-    sessions: sessionService(db),
+    sessions,
     users: userService(db),
+    accounts: accountService({ db, mail, sessions, keys, publicUrl: config.PUBLIC_URL, clock: options.clock }),
+    secondFactor: secondFactorService(db, config.AUTH_SECRET, options.clock),
+    mail,
     throttle: throttleService(limiter),
     /** Resolves once Redis is connected (or after `timeoutMs`, leaving the failure policy to act). */
     async ready(timeoutMs = 2_000): Promise<void> {
@@ -110,6 +118,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
       await limiter.close();
       await recorder.close().catch(() => {});
       await bus.close();
+      mail.close();
       redis.disconnect();
       await db.$disconnect();
     },

@@ -1,13 +1,25 @@
-// Throttles for the unauthenticated doors (sign-in, sign-up), on the same Redis limiter as API
-// keys: per account and per client address, so neither guessing one password from many addresses
-// nor trying many accounts from one address gets far.
+// Throttles for the doors that take a password or send a mail, on the same Redis limiter as API
+// keys. Sign-in counts failed attempts only, so nobody can lock a user out by trying their
+// account: a (account, address) pair that keeps failing is refused for a while, an address that
+// fails across many accounts is refused, and an account that fails from many addresses is slowed
+// (a growing delay before each answer), never locked.
 import { createHash } from "node:crypto";
-import type { Limiter, Limits } from "@keyway/core";
+import { WINDOWS, type LimitDecision, type Limits } from "@keyway/core";
 
-/** Attempts per window. Generous for a person who mistypes, tight for a script. */
-export const SIGN_IN_PER_ACCOUNT: Limits = { minute: 5, hour: 30, day: 100, month: 1_000 };
-export const SIGN_IN_PER_IP: Limits = { minute: 20, hour: 200, day: 1_000, month: 10_000 };
+/** Failed sign-ins per window before the pair (account, address) must wait. */
+export const SIGN_IN_FAILURES_PER_PAIR: Limits = { minute: 5, hour: 20, day: 100, month: 1_000 };
+/** Failed sign-ins from one address, across accounts, before it must wait. */
+export const SIGN_IN_FAILURES_PER_IP: Limits = { minute: 20, hour: 200, day: 1_000, month: 10_000 };
+/** Failures on one account in an hour after which every attempt on it is slowed. */
+export const SLOW_AFTER_ACCOUNT_FAILURES = 10;
+export const MAX_DELAY_MS = 5_000;
 export const SIGN_UP_PER_IP: Limits = { minute: 5, hour: 20, day: 50, month: 500 };
+/** Mails a person can cause to one address (verification, reset): enough to retry, too few to flood an inbox. */
+export const MAILS_PER_ADDRESS: Limits = { minute: 3, hour: 10, day: 20, month: 100 };
+export const MAIL_REQUESTS_PER_IP: Limits = { minute: 5, hour: 30, day: 100, month: 1_000 };
+
+/** Counting, never refusing: the account's failures are only read to compute the delay. */
+const UNLIMITED: Limits = { minute: 1e9, hour: 1e9, day: 1e9, month: 1e9 };
 
 export class ThrottledError extends Error {
   override name = "ThrottledError";
@@ -27,37 +39,95 @@ function describeWait(seconds: number): string {
 }
 
 /** Limiter ids never contain what they count: emails and addresses are hashed. */
-function id(kind: string, value: string): string {
-  return `auth:${kind}:${createHash("sha256").update(value).digest("base64url").slice(0, 22)}`;
+function id(kind: string, ...values: string[]): string {
+  return `auth:${kind}:${createHash("sha256").update(values.join("\0")).digest("base64url").slice(0, 22)}`;
 }
 
-export function throttleService(limiter: Limiter) {
+/** The part of the limiter the throttles use: count (check) and look without counting (peek). */
+export interface ThrottleLimiter {
+  check(keyId: string, limits: Limits, cost?: number): Promise<LimitDecision>;
+  peek(keyId: string, limits: Limits): Promise<LimitDecision>;
+}
+
+const normal = (email: string) => email.trim().toLowerCase();
+
+/** The delay before answering an attempt on an account with this many failures in the last hour. */
+export function delayFor(accountFailures: number): number {
+  if (accountFailures < SLOW_AFTER_ACCOUNT_FAILURES) return 0;
+  return Math.min(MAX_DELAY_MS, 250 * 2 ** Math.min(10, accountFailures - SLOW_AFTER_ACCOUNT_FAILURES));
+}
+
+export function throttleService(limiter: ThrottleLimiter, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {
+  const retryS = (d: LimitDecision) => Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+  /** Refuses when any of these is already at its limit in some window (counting nothing). */
+  async function refuseIfOver(checks: [string, Limits][]): Promise<void> {
+    const decisions = await Promise.all(checks.map(([key, limits]) => limiter.peek(key, limits)));
+    const waits = decisions.flatMap((d, i) =>
+      WINDOWS.filter((w) => d.windows[w].used >= checks[i]![1][w]).map((w) => Math.max(1, Math.ceil((d.windows[w].resetAt - d.now) / 1000))),
+    );
+    if (waits.length > 0) throw new ThrottledError(Math.max(...waits));
+  }
+  /** Counts one event in each; refuses when one was over. */
   async function take(checks: [string, Limits][]): Promise<void> {
     const decisions = await Promise.all(checks.map(([key, limits]) => limiter.check(key, limits)));
     const refused = decisions.filter((d) => !d.allowed);
-    if (refused.length > 0) throw new ThrottledError(Math.max(1, ...refused.map((d) => Math.ceil(d.retryAfterMs / 1000))));
+    if (refused.length > 0) throw new ThrottledError(Math.max(...refused.map(retryS)));
   }
+  const signInChecks = (email: string, ip: string | null): [string, Limits][] => [
+    [id("signin-pair", normal(email), ip ?? ""), SIGN_IN_FAILURES_PER_PAIR],
+    ...(ip ? [[id("signin-ip", ip), SIGN_IN_FAILURES_PER_IP] as [string, Limits]] : []),
+  ];
   return {
-    /** Counts one sign-in attempt; throws ThrottledError when the account or the address is over. */
-    signIn(email: string, ip: string | null): Promise<void> {
-      const checks: [string, Limits][] = [[id("signin-account", email.trim().toLowerCase()), SIGN_IN_PER_ACCOUNT]];
-      if (ip) checks.push([id("signin-ip", ip), SIGN_IN_PER_IP]);
-      return take(checks);
+    /**
+     * Before a password is checked: refuses a pair or an address that failed too often, and waits
+     * the account's progressive delay. Nothing is counted here.
+     */
+    async beforeSignIn(email: string, ip: string | null): Promise<void> {
+      await refuseIfOver(signInChecks(email, ip));
+      const account = await limiter.peek(id("signin-account", normal(email)), UNLIMITED);
+      const wait = delayFor(account.windows.hour.used);
+      if (wait > 0) await sleep(wait);
+    },
+    /** After a refused password or code: one failure for the pair, the address and the account. */
+    async signInFailed(email: string, ip: string | null): Promise<void> {
+      await Promise.all([
+        ...signInChecks(email, ip).map(([key, limits]) => limiter.check(key, limits)),
+        limiter.check(id("signin-account", normal(email)), UNLIMITED),
+      ]);
     },
     signUp(ip: string | null): Promise<void> {
       return ip ? take([[id("signup-ip", ip), SIGN_UP_PER_IP]]) : Promise.resolve();
+    },
+    /** One mail caused by an unauthenticated request (or a resend): per address mailed and per client. */
+    mail(kind: string, to: string, ip: string | null): Promise<void> {
+      return take([[id(`mail-${kind}`, normal(to)), MAILS_PER_ADDRESS], ...(ip ? [[id("mail-ip", ip), MAIL_REQUESTS_PER_IP] as [string, Limits]] : [])]);
     },
   };
 }
 export type ThrottleService = ReturnType<typeof throttleService>;
 
 /**
- * The client's address as the nearest proxy saw it: the last X-Forwarded-For entry (Next.js sets
- * the header to the socket address when no proxy did), else X-Real-IP.
+ * The header the portal's own server (apps/portal/server.mjs) sets to the socket's peer address,
+ * overwriting whatever a client sent under that name: route handlers cannot see the socket.
  */
-export function clientAddress(header: (name: string) => string | null | undefined): string | null {
-  const forwarded = header("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  const ip = last || header("x-real-ip")?.trim() || null;
-  return ip ? ip.slice(0, 64) : null;
+export const PEER_HEADER = "x-keyway-peer";
+
+/** The client's address from a request's headers (see clientAddress). */
+export function clientOf(header: (name: string) => string | null | undefined, trustedHops: number): string | null {
+  return clientAddress(header(PEER_HEADER), header("x-forwarded-for"), trustedHops);
+}
+
+/**
+ * The client's address. With no trusted proxy (the default) it is the socket's peer and
+ * X-Forwarded-For is ignored: a client can write anything there. Behind N proxies that each append
+ * the address they saw, the client is the Nth entry from the right.
+ */
+export function clientAddress(socketAddress: string | null | undefined, forwardedFor: string | null | undefined, trustedHops: number): string | null {
+  let ip = socketAddress ?? null;
+  if (trustedHops > 0 && forwardedFor) {
+    const entries = forwardedFor.split(",").map((e) => e.trim()).filter(Boolean);
+    ip = entries[entries.length - trustedHops] ?? entries[0] ?? ip;
+  }
+  if (!ip) return null;
+  return ip.replace(/^::ffff:/, "").slice(0, 64);
 }

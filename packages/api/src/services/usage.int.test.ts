@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { usageStore } from "@keyway/db";
 import { takeUsage } from "@keyway/redis";
-import { testServices, uniqueEmail } from "../../../../test/support.ts";
+import { testServices, uniqueEmail, viewerOf } from "../../../../test/support.ts";
 import { createCaller } from "../root.ts";
 
 const clock = { t: Date.UTC(2026, 10, 24, 12, 30, 0), now: () => clock.t };
@@ -12,7 +12,7 @@ afterAll(() => services.close());
 const actor = { id: null, role: "system" as const };
 
 async function keyFor() {
-  const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+  const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
   return { user, ...(await services.keys.create(actor, { userId: user.id, name: "k" })) };
 }
 
@@ -53,7 +53,7 @@ describe("usage", () => {
   });
 
   it("moves 1,200 keys over two hours in one pass, more than one chunk, each count once; a key deleted since is skipped", async () => {
-    const user = await services.users.upsertWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+    const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
     const ids = Array.from({ length: 1_200 }, (_, i) => `bulk${String(i).padStart(12, "0")}`);
     await services.db.apiKey.createMany({ data: ids.map((id) => ({ id, userId: user.id, name: id, prefix: id, hash: id, tierAtCreation: "free" })) });
     const start = clock.t;
@@ -96,7 +96,7 @@ describe("usage", () => {
 
   it("shows a key's last use before any flush, and keeps it after one (the keys list reads Redis too)", async () => {
     const { key, record, user } = await keyFor();
-    const viewer = { id: user.id, email: user.email, name: "T", role: "developer" as const, tier: "free" };
+    const viewer = viewerOf(user, { name: "T" });
     const caller = createCaller({ services, viewer, client: { ip: "203.0.113.9", userAgent: "vitest" } });
     expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt).toBeNull();
     await services.verifier.verify(key);

@@ -1,51 +1,77 @@
-import type { Db } from "@keyway/db";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { DomainError, writeAudit, type Actor, type Db } from "@keyway/db";
+import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
+
+export type PasswordCheck =
+  | { ok: true; userId: string; twoFactor: boolean }
+  | { ok: false; userId: string | null };
 
 export function userService(db: Db) {
   return {
-    /** The user id when email and password match an enabled account; null otherwise (same cost either way). */
-    async checkPassword(email: string, password: string): Promise<string | null> {
+    /** Whether email and password match an enabled account (same cost either way); upgrades an old hash. */
+    async checkPassword(email: string, password: string): Promise<PasswordCheck> {
       const user = await db.user.findUnique({
         where: { email: email.trim().toLowerCase() },
-        select: { id: true, passwordHash: true, disabled: true },
+        select: { id: true, passwordHash: true, disabled: true, totpEnabledAt: true },
       });
       const ok = await verifyPassword(password, user?.passwordHash);
-      return ok && user && !user.disabled ? user.id : null;
+      if (!ok || !user || user.disabled) return { ok: false, userId: user?.id ?? null };
+      if (needsRehash(user.passwordHash!)) {
+        const passwordHash = await hashPassword(password);
+        await db.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } });
+      }
+      return { ok: true, userId: user.id, twoFactor: user.totpEnabledAt !== null };
     },
-    async upsertWithPassword(input: { email: string; name: string; password: string; role: "developer" | "admin"; tier: string }) {
+
+    /**
+     * An account made by an operator (CLI, demo data, tests): its address counts as verified.
+     * Refuses an address that already has an account, so whoever signed up first with it never
+     * inherits what the operator meant for someone else.
+     */
+    async createWithPassword(input: { email: string; name: string | null; password: string | null; role: "developer" | "admin"; tier: string }) {
       const email = input.email.trim().toLowerCase();
-      const passwordHash = await hashPassword(input.password);
-      return db.user.upsert({
-        where: { email },
-        create: { email, name: input.name, passwordHash, role: input.role, tierName: input.tier },
-        update: { name: input.name, passwordHash, role: input.role, tierName: input.tier, disabled: false },
-        select: { id: true, email: true },
-      });
-    },
-    /** A new developer on the free tier; null when the email is taken. */
-    async register(input: { email: string; name: string; password: string }) {
-      const email = input.email.trim().toLowerCase();
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = input.password === null ? null : await hashPassword(input.password);
       try {
-        return await db.user.create({ data: { email, name: input.name, passwordHash }, select: { id: true, email: true } });
+        return await db.user.create({
+          data: { email, name: input.name, passwordHash, role: input.role, tierName: input.tier, emailVerified: new Date() },
+          select: { id: true, email: true },
+        });
       } catch (error) {
-        if ((error as { code?: string }).code === "P2002") return null;
+        if ((error as { code?: string }).code === "P2002") throw new DomainError("EMAIL_TAKEN", `an account with email ${email} already exists (use users:promote to make it an admin)`);
         throw error;
       }
     },
+
+    /** Makes an existing, verified account an admin; its sessions end so it signs in again as one. */
+    async promote(actor: Actor, emailInput: string) {
+      const email = emailInput.trim().toLowerCase();
+      return db.$transaction(async (tx) => {
+        const user = await tx.user.findUnique({ where: { email }, select: { id: true, role: true, emailVerified: true } });
+        if (!user) throw new DomainError("NOT_FOUND", `no user with email ${email}`);
+        if (user.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", `${email} has not verified its address yet`);
+        const { count } = await tx.session.deleteMany({ where: { userId: user.id } });
+        if (user.role !== "admin") {
+          await tx.user.update({ where: { id: user.id }, data: { role: "admin" } });
+          await writeAudit(tx, actor, { action: "user.role", targetUserId: user.id, before: { role: user.role }, after: { role: "admin", endedSessions: count } });
+        }
+        return { id: user.id, email, role: "admin" as const, endedSessions: count };
+      });
+    },
+
     /**
      * The user behind an OAuth/OIDC identity: the linked one, or a new developer when the email is
-     * unused. An email that already belongs to another account is refused rather than linked, so a
-     * provider account can never take over an existing Keyway account.
+     * unused. Only an address the provider says it verified is taken. An email that already
+     * belongs to another account is refused rather than linked, so a provider account can never
+     * take over an existing Keyway account.
      */
-    async signInWithProvider(input: { provider: string; providerAccountId: string; email: string | null | undefined; name: string | null | undefined }): Promise<
-      { ok: true; userId: string } | { ok: false; reason: "no_email" | "email_in_use" | "disabled" }
+    async signInWithProvider(input: { provider: string; providerAccountId: string; email: string | null | undefined; emailVerified: boolean; name: string | null | undefined }): Promise<
+      { ok: true; userId: string } | { ok: false; reason: "no_email" | "email_unverified" | "email_in_use" | "disabled" }
     > {
       const link = { provider_providerAccountId: { provider: input.provider, providerAccountId: input.providerAccountId } };
       const linked = await db.account.findUnique({ where: link, select: { user: { select: { id: true, disabled: true } } } });
       if (linked) return linked.user.disabled ? { ok: false, reason: "disabled" } : { ok: true, userId: linked.user.id };
       const email = input.email?.trim().toLowerCase();
       if (!email) return { ok: false, reason: "no_email" };
+      if (!input.emailVerified) return { ok: false, reason: "email_unverified" };
       try {
         const user = await db.user.create({
           data: {
@@ -64,6 +90,7 @@ export function userService(db: Db) {
         return raced ? { ok: true, userId: raced.userId } : { ok: false, reason: "email_in_use" };
       }
     },
+
     async profile(userId: string) {
       return db.user.findUniqueOrThrow({
         where: { id: userId },
@@ -73,9 +100,13 @@ export function userService(db: Db) {
           name: true,
           role: true,
           createdAt: true,
+          emailVerified: true,
+          totpEnabledAt: true,
+          passwordHash: true,
+          accounts: { select: { provider: true } },
           tier: { select: { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true } },
         },
-      });
+      }).then(({ passwordHash, accounts, ...user }) => ({ ...user, hasPassword: passwordHash !== null, providers: accounts.map((a) => a.provider) }));
     },
   };
 }

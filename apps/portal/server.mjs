@@ -1,0 +1,31 @@
+// The portal's HTTP server: Next.js's request handler behind a plain node:http server, so the
+// socket's peer address reaches the route handlers (Next keeps a client-sent X-Forwarded-For as
+// it is, and route handlers cannot see the socket). Listens on HOST (loopback by default).
+//   node server.mjs [--dev] [--port N]
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+
+const args = process.argv.slice(2);
+const dev = args.includes("--dev");
+const portArg = args.indexOf("--port");
+const port = Number(portArg >= 0 ? args[portArg + 1] : (process.env.PORT ?? 3000));
+const hostname = process.env.HOST || "127.0.0.1";
+const PEER_HEADER = "x-keyway-peer"; // packages/api/src/services/throttle.ts reads it
+
+const app = next({ dev, hostname, port, dir: path.dirname(new URL(import.meta.url).pathname) });
+const handle = app.getRequestHandler();
+await app.prepare();
+const server = http.createServer((req, res) => {
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+  void handle(req, res);
+});
+server.listen(port, hostname, () => console.log(`portal listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`));
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 5_000).unref();
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
