@@ -128,9 +128,10 @@ try {
   row("bare node:http, fixed JSON", ceiling, ceiling.rps);
 
   const apiPort = await freePort();
+  const metricsPort = await freePort();
   const api = await start(path.join(import.meta.dirname, "..", "apps", "api", "src", "main.ts"), {
     API_PORT: String(apiPort),
-    API_HOST: "127.0.0.1",
+    METRICS_PORT: String(metricsPort),
     // the default interval unless BENCH_FLUSH_MS says otherwise (0: no flusher in the server)
     ...(process.env.BENCH_FLUSH_MS ? { USAGE_FLUSH_INTERVAL_MS: process.env.BENCH_FLUSH_MS } : {}),
   },
@@ -158,7 +159,7 @@ try {
   const peak = await measure("peak", () => load(url, { keysFile, server: api.pid }));
   // A scrape before the half-peak row resets the event-loop lag gauges, so the ones printed after
   // it describe that row alone; the verify time is the difference of the histograms.
-  const scrape = async () => (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
+  const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const beforeHalf = process.env.BENCH_METRICS ? await scrape() : "";
   const runQueue = runQueueMeter({ "API server main thread": api.pid!, Redis: redisPid });
   const half = await measure("half", () => load(url, { keysFile, rate: peak.rps / 2, server: api.pid }));

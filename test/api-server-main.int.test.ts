@@ -18,7 +18,8 @@ it("serves, counts, flushes from its worker thread, reports it in /metrics and s
   const { key, record } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "main" });
 
   const port = await freePort();
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), API_PORT: String(port), API_HOST: "127.0.0.1", USAGE_FLUSH_INTERVAL_MS: "300", LOG_LEVEL: "info" };
+  const metricsPort = await freePort();
+  const env = { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), API_PORT: String(port), METRICS_PORT: String(metricsPort), USAGE_FLUSH_INTERVAL_MS: "300", LOG_LEVEL: "info" };
   const child = spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps/api/src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -46,12 +47,14 @@ it("serves, counts, flushes from its worker thread, reports it in /metrics and s
   let metrics = "";
   for (let i = 0; i < 50 && passes(metrics) === 0; i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, 100));
-    metrics = await (await fetch(`${base}/metrics`)).text();
+    metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   }
   expect(passes(metrics)).toBeGreaterThan(0);
   // (A pass may be postponed on a busy machine, e.g. while the pool connects; its counts wait in
   // Redis for the next one, which the row above proves.)
   expect(metrics).toMatch(/^keyway_usage_flush_failures_total \d+$/m);
+  // Not on the public port.
+  expect((await fetch(`${base}/metrics`)).status).toBe(404);
   for (const line of output.split("\n").filter((l) => l.includes("postponed"))) console.log(line);
 
   child.kill("SIGTERM");

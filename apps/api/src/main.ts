@@ -1,9 +1,10 @@
 // The public API server: /api/v1/* (the sample API, key verification for the platform's services,
-// usage reporting) and /metrics on a plain node:http server, without Next.js in the request path.
+// usage reporting) on a plain node:http server without Next.js in the request path, and /metrics
+// on a loopback listener of its own.
 // Same handler and services as the portal's /api/v1 route; the start command runs both.
 import { Worker } from "node:worker_threads";
 import { ConfigError, loadConfig } from "@keyway/core";
-import { createServices, createPublicServer } from "@keyway/api/server";
+import { createServices, createMetricsServer, createPublicServer } from "@keyway/api/server";
 import { supervise } from "./supervise.ts";
 
 function configOrExit() {
@@ -22,8 +23,14 @@ await services.ready();
 const stopFlusher = config.USAGE_FLUSH_INTERVAL_MS > 0 ? await startFlusher() : null;
 const server = createPublicServer(services);
 server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
-server.listen(config.API_PORT, config.API_HOST, () => {
-  services.log.info({ port: config.API_PORT, host: config.API_HOST }, "public api listening");
+const host = config.API_HOST ?? config.HOST;
+server.listen(config.API_PORT, host, () => {
+  services.log.info({ port: config.API_PORT, host }, "public api listening");
+});
+// METRICS_PORT=0: no metrics listener.
+const metrics = config.METRICS_PORT > 0 ? createMetricsServer(services) : null;
+metrics?.listen(config.METRICS_PORT, config.METRICS_HOST, () => {
+  services.log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, "metrics listening");
 });
 
 /**
@@ -63,6 +70,7 @@ async function shutdown(signal: string) {
   services.log.info({ signal }, "public api stopping");
   server.close();
   server.closeIdleConnections();
+  metrics?.close();
   await stopFlusher?.();
   await services.limiter.flush().catch(() => {});
   await services.close();

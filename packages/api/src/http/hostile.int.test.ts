@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { formatKey, hashKey, randomBase62 } from "@keyway/core";
 import { testServices, uniqueEmail } from "../../../../test/support.ts";
-import { createPublicServer } from "./node-server.ts";
+import { createMetricsServer, createPublicServer } from "./node-server.ts";
 
 const logLines: string[] = [];
 const services = testServices({ LOG_LEVEL: "debug" }, {
@@ -19,7 +19,9 @@ const services = testServices({ LOG_LEVEL: "debug" }, {
   }),
 });
 const server = createPublicServer(services);
+const metricsServer = createMetricsServer(services);
 let base = "";
+let metricsBase = "";
 const TOKEN = services.config.KEYWAY_SERVICE_TOKEN!;
 const secrets: string[] = []; // every full key and hash made here: none may appear in any output
 const bodies: string[] = [];
@@ -28,9 +30,12 @@ const statuses: number[] = []; // every status answered here
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => metricsServer.listen(0, "127.0.0.1", resolve));
+  metricsBase = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   server.close();
+  metricsServer.close();
   await services.close();
 });
 
@@ -210,14 +215,25 @@ describe("keys that were good once", () => {
   });
 });
 
+describe("paths", () => {
+  it("refuses a path over 2 KiB with 414, and still answers a path of slashes", async () => {
+    const long = await call(`/api/v1/echo${"a".repeat(2_100)}`);
+    expect([long.status, long.code]).toEqual([414, "URI_TOO_LONG"]);
+    // Slashes then a character: the worst case of the old backtracking /\/+$/.
+    expect((await call(`/${"/".repeat(2_000)}x`)).status).toBe(404);
+    expect((await call("/api/v1/echo///")).code).toBe("MISSING_KEY");
+  });
+});
+
 describe("observability", () => {
-  it("every response has a request id (the caller's when sane), and /metrics reports verifications", async () => {
+  it("every response has a request id (the caller's when sane), and /metrics (on its own listener only) reports verifications", async () => {
     const { key } = await newKey();
     const mine = await call("/api/v1/echo", { headers: { authorization: `Bearer ${key}`, "x-request-id": "trace-123" } });
     expect(mine.headers.get("x-request-id")).toBe("trace-123");
     const generated = await call("/api/v1/echo", { headers: { "x-request-id": "<script>" } });
     expect(generated.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    const metrics = await fetch(`${base}/metrics`);
+    expect((await call("/metrics")).status).toBe(404);
+    const metrics = await fetch(`${metricsBase}/metrics`);
     expect(metrics.headers.get("content-type")).toContain("text/plain");
     const text = await metrics.text();
     expect(text).toMatch(/keyway_verify_total\{code="VALID"\} \d+/);

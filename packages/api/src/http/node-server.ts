@@ -59,9 +59,9 @@ class NodeApiRequest implements ApiRequest {
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /**
- * The lightweight public API server: /api/v1/* and GET /metrics (Prometheus). Every response
- * carries an X-Request-Id (the caller's when it sent a sane one), and so does its log line (warn
- * for 5xx, debug otherwise). Keys never reach a log line.
+ * The lightweight public API server: /api/v1/*. Every response carries an X-Request-Id (the
+ * caller's when it sent a sane one), and so does its log line (warn for 5xx, debug otherwise).
+ * Keys never reach a log line. /metrics is not here: see createMetricsServer.
  */
 export function createPublicServer(services: Services): http.Server {
   const api = createPublicApi(services);
@@ -70,19 +70,6 @@ export function createPublicServer(services: Services): http.Server {
     const started = performance.now();
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    if (req.url === "/metrics" && req.method === "GET") {
-      services.metrics.text().then(
-        (text) => {
-          res.writeHead(200, { "content-type": services.metrics.contentType, "x-request-id": requestId });
-          res.end(text);
-        },
-        () => {
-          res.writeHead(500, { "content-type": "text/plain" });
-          res.end("metrics unavailable\n");
-        },
-      );
-      return;
-    }
     void respond(new NodeApiRequest(req), res, requestId, started);
   });
 
@@ -107,4 +94,28 @@ export function createPublicServer(services: Services): http.Server {
     if (r.status >= 500) log.warn(entry, "request failed");
     else log.debug(entry, r.status >= 400 ? "request refused" : "request");
   }
+}
+
+/**
+ * Prometheus's GET /metrics on a listener of its own (METRICS_PORT on METRICS_HOST, loopback by
+ * default): what the process counts is for the operator's scraper, not for the public port.
+ */
+export function createMetricsServer(services: Services): http.Server {
+  return http.createServer((req, res) => {
+    if (req.method !== "GET" || (req.url ?? "/").split("?")[0] !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found: GET /metrics\n");
+      return;
+    }
+    services.metrics.text().then(
+      (text) => {
+        res.writeHead(200, { "content-type": services.metrics.contentType });
+        res.end(text);
+      },
+      () => {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end("metrics unavailable\n");
+      },
+    );
+  });
 }

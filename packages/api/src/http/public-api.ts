@@ -12,6 +12,15 @@ import { toWire, unavailable } from "./wire.ts";
 
 export const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Longer paths are refused (414) before anything looks at them. */
+export const MAX_PATH_BYTES = 2 * 1024;
+
+/** The path without its trailing slashes, in one linear pass (a /\/+$/ regex backtracks: quadratic on "////…x"). */
+function trimSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 47) end--;
+  return end === path.length ? path : path.slice(0, end);
+}
 
 export interface ApiRequest {
   method: string;
@@ -137,7 +146,8 @@ export function createPublicApi(services: Services): PublicApi {
 
   return async function handle(request: ApiRequest): Promise<ApiResponse> {
     if (request.headerBytes > MAX_HEADER_BYTES) return errorResponse(431, "HEADERS_TOO_LARGE", `Request headers exceed ${MAX_HEADER_BYTES} bytes.`);
-    const path = request.path.length > 1 ? request.path.replace(/\/+$/, "") : request.path;
+    if (request.path.length > MAX_PATH_BYTES) return errorResponse(414, "URI_TOO_LONG", `The path is longer than ${MAX_PATH_BYTES} bytes.`);
+    const path = trimSlashes(request.path);
     const method = request.method;
     if (path === "/api/v1/echo") {
       if (method !== "GET" && method !== "POST") return errorResponse(405, "METHOD_NOT_ALLOWED", "Use GET or POST.", { allow: "GET, POST" });
