@@ -48,7 +48,9 @@ export default defineConfig({
     {
       command: `pnpm --filter @keyway/portal start --port ${port}`,
       url: `${baseURL}/api/health`,
-      env: { ...(process.env as Record<string, string>), ...oidc },
+      // The browsers send a made-up X-Forwarded-For (e2e/fixtures.ts), as if behind one proxy:
+      // each test is its own visitor for the per-address throttles.
+      env: { ...(process.env as Record<string, string>), ...oidc, TRUSTED_PROXY_HOPS: "1" },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",

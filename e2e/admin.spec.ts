@@ -1,4 +1,4 @@
-import { createKey, demo, echo, expect, signIn, signUp, test, unique } from "./fixtures.ts";
+import { createKey, demo, echo, expect, signInAdmin, signUp, test, unique } from "./fixtures.ts";
 
 test("the admin moves a developer to pro, edits the tier, disables the developer, and reads it all in the audit log", async ({ browser }) => {
   // A developer with a key on the free tier.
@@ -19,7 +19,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
 
   const adminContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.202" } });
   const page = await adminContext.newPage();
-  await signIn(page, demo.admin);
+  await signInAdmin(page);
   await page.getByRole("link", { name: "Admin" }).click();
   await expect(page.getByRole("heading", { name: "Platform overview" })).toBeVisible();
 

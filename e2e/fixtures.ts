@@ -1,7 +1,10 @@
 // Shared steps of the browser tests. Each test browses from its own made-up client address (the
 // portal takes the nearest X-Forwarded-For entry), so the per-address sign-in and sign-up
 // throttles count one visitor per test, as in real use, instead of the whole suite.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { expect, test as base, type Page } from "@playwright/test";
+import { generate } from "otplib";
+import { latestMail, linkIn } from "../test/mailbox.ts";
 
 let visitor = 0;
 export const test = base.extend({
@@ -14,18 +17,74 @@ export { expect };
 
 export const password = "correct-horse-battery";
 export const unique = (what = "dev") => `${what}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}@example.test`;
+/** The demo accounts the test command's seed created, with this installation's random passwords (.keyway/dev.env). */
 export const demo = {
-  developer: { email: "dev@keyway.local", password: "keyway-dev-pass" },
-  admin: { email: "admin@keyway.local", password: "keyway-admin-pass" },
+  developer: { email: "dev@keyway.local", password: process.env.KEYWAY_DEMO_DEVELOPER_PASSWORD! },
+  admin: { email: "admin@keyway.local", password: process.env.KEYWAY_DEMO_ADMIN_PASSWORD! },
 };
+/** The run's mail catcher (maildev): its REST API lists every mail the portal sent. */
+export const mailApi = process.env.KEYWAY_MAIL_API!;
 
-export async function signUp(page: Page, email: string, name: string) {
+/** Signs up; unless `verify` is false, opens the mailed link as the person would, and goes to the keys page. */
+export async function signUp(page: Page, email: string, name: string, verify = true) {
   await page.goto("/sign-up");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/keys$/);
+  if (!verify) return;
+  await page.goto(linkIn(await latestMail(mailApi, email, /Verify your email/), "/verify-email"));
+  await expect(page.getByRole("status")).toContainText("is verified");
+  await page.goto("/keys");
+}
+
+/** A TOTP code for `secret` that has not been used yet: Keyway refuses a code's time step twice. */
+const usedSteps = new Map<string, number>();
+export async function freshCode(secret: string): Promise<string> {
+  let step = Math.floor(Date.now() / 30_000);
+  if ((usedSteps.get(secret) ?? -1) >= step) {
+    await new Promise((r) => setTimeout(r, (step + 1) * 30_000 - Date.now() + 200));
+    step = Math.floor(Date.now() / 30_000);
+  }
+  usedSteps.set(secret, step);
+  return generate({ secret });
+}
+
+/** The demo admin's TOTP secret, kept for the run once a test enrolled it. */
+const adminSecretFile = `test-results/e2e-admin-totp-${new URL(process.env.DATABASE_URL ?? "postgresql://x/run").pathname.slice(1)}.txt`;
+export const adminSecret = () => (existsSync(adminSecretFile) ? readFileSync(adminSecretFile, "utf8").trim() : null);
+
+/** Enrols the signed-in user in two-factor sign-in on the settings page; returns the secret and the recovery codes. */
+export async function enrolTotp(page: Page): Promise<{ secret: string; codes: string[] }> {
+  await page.goto("/settings#two-factor");
+  await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  await page.getByLabel("Code from the app").fill(await freshCode(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  const codes = (await page.getByTestId("recovery-codes").locator("li").allTextContents()).map((c) => c.trim());
+  expect(codes).toHaveLength(10);
+  await page.getByRole("button", { name: "I saved them" }).click();
+  return { secret, codes };
+}
+
+/** Signs the demo admin in, enrolling its second factor the first time (admins must have one). */
+export async function signInAdmin(page: Page) {
+  const secret = adminSecret();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(demo.admin.email);
+  await page.getByLabel("Password").fill(demo.admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (secret) {
+    await page.getByLabel("Two-factor code").fill(await freshCode(secret));
+    await page.getByRole("button", { name: "Verify and sign in" }).click();
+  }
+  await expect(page).toHaveURL(/\/$/);
+  if (!secret) {
+    const { secret: made } = await enrolTotp(page);
+    mkdirSync("test-results", { recursive: true });
+    writeFileSync(adminSecretFile, made);
+  }
 }
 
 export async function signIn(page: Page, who: { email: string; password: string }) {

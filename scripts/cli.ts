@@ -8,7 +8,8 @@ import { loadEnvFile } from "./lib/dotenv.ts";
 import { root } from "./lib/services.ts";
 
 const USAGE = `usage: pnpm --silent cli <command>
-  users:create --email E [--name N] [--role developer|admin] [--tier T] [--password P]
+  users:create --email E [--name N] [--role developer|admin] [--tier T] [--password P]   (refuses an existing email)
+  users:promote --email E   (makes an admin; ends that user's sessions)
   keys:create  --email E --name N [--expires-in-days D]
   keys:list    --email E
   keys:revoke  --id ID
@@ -83,12 +84,13 @@ try {
       if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new UsageError("--email is not an email address");
       const existing = await s.db.tier.findUnique({ where: { name: tier } });
       if (!existing) throw new DomainError("INVALID_TIER", `there is no tier named ${tier}`);
-      const user = password
-        ? await s.users.createWithPassword({ email, name: flags.name ?? email, password, role, tier })
-        : await s.db.user.upsert({ where: { email: email.toLowerCase() }, create: { email: email.toLowerCase(), name: flags.name ?? null, role, tierName: tier }, update: { role, tierName: tier, ...(flags.name ? { name: flags.name } : {}) }, select: { id: true, email: true } });
+      const user = await s.users.createWithPassword({ email, name: flags.name ?? null, password: password ?? null, role, tier });
       out = { id: user.id, email: user.email, role, tier };
       break;
     }
+    case "users:promote":
+      out = await s.users.promote(actor, need(flags, "email"));
+      break;
     case "keys:create": {
       const userId = await userByEmail(need(flags, "email"));
       const name = need(flags, "name").trim();

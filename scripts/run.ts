@@ -11,6 +11,7 @@ import { describeDbError } from "@keyway/db";
 import { ensureDevSecrets, loadEnvFile } from "./lib/dotenv.ts";
 import { reachable, resolvePostgres, resolveRedis, root, ServiceMissingError, type Started } from "./lib/services.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "./lib/cleanup.ts";
+import { startMailCatcher } from "./lib/mail-catcher.ts";
 import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
 
 const command = process.argv[2] ?? "start";
@@ -44,19 +45,38 @@ async function services(database: string) {
     started.push(pg);
     const redis = await resolveRedis(env);
     started.push(redis);
+    // Mail really leaves: to SMTP_URL, else to a local catcher (maildev) whose web UI shows it.
+    let mailOrigin = "SMTP_URL";
+    let mailWeb: string | null = null;
+    if (!env.SMTP_URL) {
+      const catcher = command === "test" ? await startMailCatcher() : await localMailCatcher();
+      started.push(catcher);
+      env.SMTP_URL = catcher.url;
+      env.KEYWAY_MAIL_API = catcher.webUrl;
+      mailOrigin = catcher.origin;
+      mailWeb = catcher.webUrl.replace("127.0.0.1", "localhost");
+    }
     env.DATABASE_URL = pg.url;
     env.REDIS_URL = redis.url;
     // The CLI finds the servers this run uses (they may be on ports chosen now).
     if (command !== "test") writeFileSync(path.join(root, ".keyway", "runtime.env"), `DATABASE_URL=${pg.url}\nREDIS_URL=${redis.url}\n`);
     const config = loadConfig(env);
     await deployMigrations(config.DATABASE_URL);
-    return { pg, redis, config, secretsFile };
+    return { pg, redis, config, secretsFile, mail: { origin: mailOrigin, web: mailWeb } };
   } catch (error) {
     await stopAll();
     if (error instanceof ConfigError) fail(error.message);
     if (error instanceof ServiceMissingError) fail(error.message);
     fail(`database: ${describeDbError(error)}`);
   }
+}
+
+/** The start command's catcher on its usual ports (1025, web 1080), or the one already running there. */
+async function localMailCatcher() {
+  if ((await reachable("127.0.0.1", 1025)) && (await reachable("127.0.0.1", 1080))) {
+    return { url: "smtp://127.0.0.1:1025", webUrl: "http://127.0.0.1:1080", origin: "the mail catcher already on 127.0.0.1:1025", stop: async () => {} };
+  }
+  return startMailCatcher({ smtp: 1025, web: 1080 });
 }
 
 function ensureChromium(): void {
@@ -73,47 +93,50 @@ async function start(dev: boolean) {
   if (await reachable("127.0.0.1", Number(port))) fail(`port ${port} is already in use: stop what runs there, or set PORT`);
   const apiPort = env.API_PORT ?? "3001";
   if (await reachable("127.0.0.1", Number(apiPort))) fail(`port ${apiPort} is already in use: stop what runs there, or set API_PORT`);
-  const { pg, redis, secretsFile } = await services("keyway");
-  env.NEXTAUTH_URL = env.PUBLIC_URL;
-  step(bin("tsx"), ["prisma/seed.ts"]);
+  const { pg, redis, secretsFile, mail } = await services("keyway");
+  env.HOST ??= "127.0.0.1";
+  const seeded = spawnSync(bin("tsx"), ["prisma/seed.ts"], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (seeded.status !== 0) fail("the demo data could not be written (see above)");
+  const demo = (JSON.parse(seeded.stdout.trim().split("\n").at(-1) ?? "{}") as { demoUsers?: { email: string; password: string; role: string }[] | string }).demoUsers;
   if (!dev) step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--output-logs=errors-only"]);
-  const portal = spawn(pnpm, ["--filter", "@keyway/portal", dev ? "dev" : "start", "--port", port], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env,
-  });
-  // The public API without Next.js in the path (same handler as the portal's /api/v1).
-  const api = spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...env, API_PORT: apiPort },
-  });
+  const children = [
+    spawn(pnpm, ["--filter", "@keyway/portal", dev ? "dev" : "start", "--port", port], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env, detached: false }),
+    // The public API without Next.js in the path (same handler as the portal's /api/v1).
+    spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")], {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...env, API_PORT: apiPort },
+    }),
+  ];
+  const secrets = path.relative(root, secretsFile);
   console.log(
     [
       "",
-      `Keyway is starting on ${env.PUBLIC_URL}`,
+      `Keyway is starting on ${env.PUBLIC_URL} (listening on ${env.HOST})`,
       `  PostgreSQL: ${pg.origin}`,
       `  Redis:      ${redis.origin}`,
-      `  Sign in as the demo developer: dev@keyway.local / keyway-dev-pass`,
-      `          or the demo admin:     admin@keyway.local / keyway-admin-pass`,
-      `  Service token for /api/v1/keys/verify: KEYWAY_SERVICE_TOKEN in ${path.relative(root, secretsFile)}`,
+      `  Mail:       ${mail.origin}${mail.web ? ` — read it at ${mail.web}` : ""}`,
+      ...(Array.isArray(demo) && demo.length > 0
+        ? ["  Demo accounts, created now (the passwords are kept in " + secrets + "):", ...demo.map((u) => `    ${u.role.padEnd(9)} ${u.email} / ${u.password}`)]
+        : [`  Demo accounts: dev@keyway.local and admin@keyway.local if this database began with them (passwords in ${secrets})`]),
+      `  Service token for /api/v1/keys/verify: KEYWAY_SERVICE_TOKEN in ${secrets}`,
       `  Health: ${env.PUBLIC_URL}/api/health`,
-      `  Public API server: http://localhost:${apiPort}/api/v1/echo (metrics: /metrics)`,
+      `  Public API server: http://localhost:${apiPort}/api/v1/echo (metrics: http://127.0.0.1:${env.METRICS_PORT ?? 9464}/metrics)`,
       "",
     ].join("\n"),
   );
+  // SIGINT or SIGTERM to this process stops everything it started, then the services it started.
   const shutdown = () => {
-    portal.kill("SIGTERM");
-    api.kill("SIGTERM");
+    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
   // Either one stopping stops both.
   const code = await new Promise<number>((resolve) => {
-    portal.on("exit", (c) => resolve(c ?? 0));
-    api.on("exit", (c) => resolve(c ?? 0));
+    for (const child of children) child.on("exit", (c) => resolve(c ?? 0));
   });
   shutdown();
+  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once("exit", r)) : null)));
   await stopAll();
   process.exit(code);
 }
@@ -135,7 +158,6 @@ async function test() {
   env.NODE_ENV = "test";
   env.PORT = "3107";
   env.PUBLIC_URL = `http://localhost:${env.PORT}`;
-  env.NEXTAUTH_URL = env.PUBLIC_URL;
   // Tests never touch the developer's own database, whatever DATABASE_URL says.
   const devUrl = env.DATABASE_URL;
   if (devUrl) env.DATABASE_URL = Object.assign(new URL(devUrl), { pathname: `/${database}` }).toString();

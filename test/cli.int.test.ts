@@ -49,6 +49,16 @@ describe("pnpm cli", () => {
     expect(JSON.parse((await cli("tier:set", "--email", email, "--tier", "free")).stdout)).toMatchObject({ tierName: "free" });
   });
 
+  it("refuses an existing email, and promotes with users:promote (audited)", async () => {
+    const email = uniqueEmail("cli-promote");
+    expect((await cli("users:create", "--email", email)).code).toBe(0);
+    const again = await cli("users:create", "--email", email, "--role", "admin");
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`an account with email ${email} already exists`);
+    const promoted = await cli("users:promote", "--email", email);
+    expect(JSON.parse(promoted.stdout)).toMatchObject({ email, role: "admin", endedSessions: 0 });
+  });
+
   it.each([
     [["keys:revoke", "--id", "0123456789abcdef"], "keyway: No such key."],
     [["tier:set", "--email", "nobody@example.test", "--tier", "pro"], "keyway: no user with email nobody@example.test"],

@@ -19,7 +19,9 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", databaseUrl);
   project.provide("redisUrl", redisUrl);
   project.provide("redisPrefix", redisPrefix);
-  const mail = await startMailCatcher();
+  // The test command's catcher when it started one, else one of this run's own.
+  const given = process.env.SMTP_URL && process.env.KEYWAY_MAIL_API ? { url: process.env.SMTP_URL, webUrl: process.env.KEYWAY_MAIL_API, stop: async () => {} } : null;
+  const mail = given ?? (await startMailCatcher());
   project.provide("smtpUrl", mail.url);
   project.provide("mailApiUrl", mail.webUrl);
   return async () => {

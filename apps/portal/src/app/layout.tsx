@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import { Providers } from "~/trpc/client";
 import "./globals.css";
 
@@ -8,7 +9,12 @@ export const metadata: Metadata = {
   description: "API keys, rate limits and usage for your platform",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page renders per request: the proxy's CSP nonce (read here, and by Next for its own
+ * scripts) is new each time, and a prerendered page would carry none.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -1,7 +1,8 @@
 // Auth.js (next-auth 4) configuration: the one place sign-in is decided.
 // The cookie is a signed JWT that carries only a server-side session id ("sid"); every request
 // resolves it against PostgreSQL, so sign-out, disabling and role changes take effect at once.
-import type { NextAuthOptions } from "next-auth";
+import NextAuth, { type NextAuthOptions } from "next-auth";
+import { decode } from "next-auth/jwt";
 import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
@@ -218,4 +219,18 @@ export function buildAuthOptions(services: Services): NextAuthOptions {
       },
     },
   };
+}
+
+/** The portal's /api/auth/[...nextauth] route handler (next-auth is this package's dependency, not the portal's). */
+export function authRouteHandler(services: Services) {
+  const options = buildAuthOptions(services);
+  return (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) =>
+    ctx.params.then((params) => NextAuth(req as never, { params } as never, options) as Promise<Response>);
+}
+
+/** The signed-in user behind a session cookie's value; null when it is not one of ours or the session ended. */
+export async function viewerFromCookie(services: Services, cookie: string | undefined): Promise<Viewer | null> {
+  if (!cookie) return null;
+  const jwt = await decode({ token: cookie, secret: services.config.AUTH_SECRET }).catch(() => null);
+  return services.sessions.resolve(jwt?.sid);
 }

@@ -41,7 +41,7 @@ export interface ApiResponse {
 }
 
 type ErrorCode =
-  | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "HEADERS_TOO_LARGE" | "BODY_TOO_LARGE" | "INVALID_BODY"
+  | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "HEADERS_TOO_LARGE" | "URI_TOO_LONG" | "BODY_TOO_LARGE" | "INVALID_BODY"
   | "UNAUTHORIZED_SERVICE" | "KEY_NOT_FOUND" | "SERVICE_UNAVAILABLE";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {

@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { redirect } from "next/navigation";
+import { getServices } from "@keyway/api/server";
 import { getViewer } from "~/server/auth";
 import { AdminNav } from "./admin-nav";
 
@@ -15,6 +17,8 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       </section>
     );
   }
+  // An admin without a second factor enrols first (every admin procedure refuses them too).
+  if (getServices().config.ADMIN_REQUIRE_2FA === "true" && !viewer.twoFactor) redirect("/settings?enrol=admin#two-factor");
   return (
     <div className="space-y-6">
       <AdminNav />

@@ -1,7 +1,7 @@
-import NextAuth from "next-auth";
-import { authOptions } from "~/server/auth";
+import { authRouteHandler } from "@keyway/api/auth";
+import { getServices } from "@keyway/api/server";
 
-const handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) =>
-  ctx.params.then((params) => NextAuth(req as never, { params } as never, authOptions()));
+let handler: ReturnType<typeof authRouteHandler> | undefined;
+const route = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => (handler ??= authRouteHandler(getServices()))(req, ctx);
 
-export { handler as GET, handler as POST };
+export { route as GET, route as POST };
