@@ -63,6 +63,7 @@ test("two-factor: enrol, sign out, sign in with a code, then with a recovery cod
   const email = unique("totp");
   await signUp(page, email, "Toni Totp");
   const { secret, codes } = await enrolTotp(page);
+  await page.getByRole("button", { name: "I saved them" }).click();
   await expect(page.locator("#two-factor")).toContainText("10 of 10 recovery codes left");
   await page.screenshot({ path: "test-results/screenshots/settings.png", fullPage: true });
   const signInWith = async (code: string) => {
@@ -90,7 +91,7 @@ test("two-factor: enrol, sign out, sign in with a code, then with a recovery cod
 });
 
 test("an admin without a second factor is sent to enrol before any admin page", async ({ page }) => {
-  await signInAdmin(page); // enrols on first sign-in (the fixture), as the redirect below asks
+  await signInAdmin(page); // the first time, asserts the redirect to enrolment and enrols (e2e/fixtures.ts)
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Platform overview" })).toBeVisible();
 });

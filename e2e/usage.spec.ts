@@ -1,4 +1,5 @@
-import { expect, test } from "./fixtures.ts";
+import { expect, mailApi, test } from "./fixtures.ts";
+import { latestMail, linkIn } from "../test/mailbox.ts";
 
 test("requests made through the API appear in the usage chart and the quota, without a reload", async ({ page }) => {
   const email = `usage-${Date.now().toString(36)}@example.test`;
@@ -8,6 +9,9 @@ test("requests made through the API appear in the usage chart and the quota, wit
   await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/keys$/);
+  await page.goto(linkIn(await latestMail(mailApi, email, /Verify your email/), "/verify-email"));
+  await expect(page.getByRole("status")).toContainText("is verified");
+  await page.goto("/keys");
   // A new account's overview walks through the first steps.
   await page.getByRole("link", { name: "Overview" }).click();
   await expect(page.getByRole("heading", { name: "Get started" })).toBeVisible();

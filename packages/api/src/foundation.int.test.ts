@@ -39,9 +39,9 @@ describe("sessions and the protected procedure", () => {
   it("resolves a session to its user, and stops after sign-out or when the user is disabled", async () => {
     const email = uniqueEmail();
     const user = await services.users.createWithPassword({ email, name: "Sam", password: "long-enough-pass", role: "developer", tier: "pro" });
-    expect(await services.users.checkPassword(email, "long-enough-pass")).toBe(user.id);
-    expect(await services.users.checkPassword(email, "wrong-password!")).toBeNull();
-    expect(await services.users.checkPassword(uniqueEmail(), "long-enough-pass")).toBeNull();
+    expect(await services.users.checkPassword(email, "long-enough-pass")).toEqual({ ok: true, userId: user.id, twoFactor: false });
+    expect(await services.users.checkPassword(email, "wrong-password!")).toEqual({ ok: false, userId: user.id });
+    expect(await services.users.checkPassword(uniqueEmail(), "long-enough-pass")).toEqual({ ok: false, userId: null });
 
     const sid = await services.sessions.open(user.id);
     const viewer = await services.sessions.resolve(sid);
@@ -57,6 +57,6 @@ describe("sessions and the protected procedure", () => {
     const second = await services.sessions.open(user.id);
     await services.db.user.update({ where: { id: user.id }, data: { disabled: true } });
     expect(await services.sessions.resolve(second)).toBeNull();
-    expect(await services.users.checkPassword(email, "long-enough-pass")).toBeNull();
+    expect(await services.users.checkPassword(email, "long-enough-pass")).toEqual({ ok: false, userId: user.id });
   });
 });

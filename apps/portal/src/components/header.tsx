@@ -33,15 +33,13 @@ export function Header({ email, role }: { email: string; role: string }) {
           </nav>
         </div>
         <div className="flex items-center gap-3 text-sm">
+          <span className="hidden text-slate-600 sm:inline" data-testid="viewer-email">{email}</span>
           <Link
             href="/settings"
             aria-current={path === "/settings" ? "page" : undefined}
             className="rounded-md px-2 py-1.5 font-medium text-slate-600 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:text-slate-900"
           >
-            <span className="hidden sm:inline">
-              <span data-testid="viewer-email">{email}</span> <span className="text-slate-400">· Settings</span>
-            </span>
-            <span className="sm:hidden">Settings</span>
+            Settings
           </Link>
           {role === "admin" && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">admin</span>}
           <button

@@ -55,10 +55,7 @@ export function SignInForm({ next }: { next: string }) {
         <input name="email" type="email" autoComplete="email" required autoFocus readOnly={needsCode} className={field} />
       </label>
       <label className="block">
-        <span className="mb-1 flex items-baseline justify-between text-sm font-medium text-slate-700">
-          Password
-          <a href="/forgot-password" className="text-xs font-medium text-indigo-700 hover:underline">Forgot password?</a>
-        </span>
+        <span className="mb-1 block text-sm font-medium text-slate-700">Password</span>
         <input name="password" type="password" autoComplete="current-password" required readOnly={needsCode} className={field} />
       </label>
       {needsCode && (
@@ -73,6 +70,9 @@ export function SignInForm({ next }: { next: string }) {
         className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
         {pending ? "Signing in…" : needsCode ? "Verify and sign in" : "Sign in"}
       </button>
+      <p className="text-center text-sm">
+        <a href="/forgot-password" className="font-medium text-indigo-700 hover:underline">Forgot password?</a>
+      </p>
     </form>
   );
 }
