@@ -106,6 +106,10 @@ describe("sign-in with GitHub or OIDC", () => {
     await services.users.createWithPassword({ email: taken, name: "P", password: "long-enough-pass", role: "developer", tier: "free" });
     expect(await services.users.signInWithProvider({ provider: "github", providerAccountId: randomUUID(), email: taken, emailVerified: true, name: "Mallory" })).toEqual({ ok: false, reason: "email_in_use" });
     expect(await services.users.signInWithProvider({ provider: "github", providerAccountId: randomUUID(), email: null, emailVerified: true, name: "X" })).toEqual({ ok: false, reason: "no_email" });
+    // An address the provider has not verified is never taken (it could be anyone's).
+    const unverified = uniqueEmail();
+    expect(await services.users.signInWithProvider({ provider: "oidc", providerAccountId: randomUUID(), email: unverified, emailVerified: false, name: "U" })).toEqual({ ok: false, reason: "email_unverified" });
+    expect(await services.db.user.count({ where: { email: unverified } })).toBe(0);
 
     await services.db.user.update({ where: { email }, data: { disabled: true } });
     expect(await services.users.signInWithProvider({ provider: "oidc", providerAccountId: subject, email, emailVerified: true, name: null })).toEqual({ ok: false, reason: "disabled" });

@@ -61,11 +61,12 @@ export function SignInForm({ next }: { next: string }) {
       {needsCode && (
         <label className="block">
           <span className="mb-1 block text-sm font-medium text-slate-700">Two-factor code</span>
-          <input ref={codeRef} name="code" inputMode="numeric" autoComplete="one-time-code" required aria-describedby="code-hint" className={field} />
+          <input ref={codeRef} name="code" inputMode="numeric" autoComplete="one-time-code" required aria-invalid={Boolean(error)}
+            aria-describedby={error ? "code-hint sign-in-error" : "code-hint"} className={field} />
           <span id="code-hint" className="mt-1 block text-xs text-slate-500">The 6-digit code from your authenticator app, or a recovery code.</span>
         </label>
       )}
-      {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+      {error && <p id="sign-in-error" role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <button type="submit" disabled={pending}
         className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
         {pending ? "Signing in…" : needsCode ? "Verify and sign in" : "Sign in"}

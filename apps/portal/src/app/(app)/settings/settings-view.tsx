@@ -145,10 +145,15 @@ function TwoFactor({ settings }: { settings: Settings }) {
   const trpc = useTRPC();
   const invalidate = useInvalidate();
   const begin = useMutation(trpc.settings.twoFactor.begin.mutationOptions());
-  const confirm = useMutation(trpc.settings.twoFactor.confirm.mutationOptions({ onSuccess: invalidate }));
-  const disable = useMutation(trpc.settings.twoFactor.disable.mutationOptions({ onSuccess: invalidate }));
-  const regenerate = useMutation(trpc.settings.twoFactor.regenerateCodes.mutationOptions({ onSuccess: invalidate }));
   const [code, setCode] = useState("");
+  // A code is good for one change: the field empties once it was used.
+  const done = () => {
+    setCode("");
+    void invalidate();
+  };
+  const confirm = useMutation(trpc.settings.twoFactor.confirm.mutationOptions({ onSuccess: done }));
+  const disable = useMutation(trpc.settings.twoFactor.disable.mutationOptions({ onSuccess: done }));
+  const regenerate = useMutation(trpc.settings.twoFactor.regenerateCodes.mutationOptions({ onSuccess: done }));
   const [turningOff, setTurningOff] = useState(false);
 
   if (confirm.data || regenerate.data) {

@@ -1,0 +1,107 @@
+// Hostile input against every tRPC procedure that takes text or numbers, through tRPC's own fetch
+// adapter (the portal's route adds the body and batch caps, tested in e2e/accounts.spec.ts): each
+// gets a 4xx with a one-line message and changes nothing; no answer is a 500, and no answer or
+// log line holds a password, token, hash or stack trace.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import superjson from "superjson";
+import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
+import { appRouter } from "./root.ts";
+import type { Viewer } from "./services/sessions.ts";
+
+const logLines: string[] = [];
+const services = testServices({ LOG_LEVEL: "debug" }, {
+  logDestination: new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString("utf8"));
+      done();
+    },
+  }),
+});
+afterAll(() => services.close());
+const answers: { status: number; body: string }[] = [];
+const secrets: string[] = [];
+
+let developer: Viewer;
+let admin: Viewer;
+let keyId = "";
+beforeAll(async () => {
+  const password = "hostile-password-1";
+  secrets.push(password);
+  const dev = await services.users.createWithPassword({ email: uniqueEmail("hostile-dev"), name: null, password, role: "developer", tier: "free" });
+  const adm = await services.users.createWithPassword({ email: uniqueEmail("hostile-admin"), name: null, password, role: "admin", tier: "free" });
+  await services.db.user.update({ where: { id: adm.id }, data: { totpEnabledAt: new Date() } });
+  developer = viewerOf(dev);
+  admin = viewerOf(adm, { role: "admin", twoFactor: true });
+  const created = await services.keys.create({ id: dev.id, role: "developer" }, { userId: dev.id, name: "target" });
+  keyId = created.record.id;
+  secrets.push(created.key, (await services.db.user.findUniqueOrThrow({ where: { id: dev.id } })).passwordHash!);
+});
+
+/** One call as the portal's client sends it (superjson), answered by tRPC's fetch adapter. */
+async function call(viewer: Viewer | null, path: string, input: unknown, method: "GET" | "POST" = "POST") {
+  const json = JSON.stringify(superjson.serialize(input));
+  const url = `http://localhost/api/trpc/${path}${method === "GET" ? `?input=${encodeURIComponent(json)}` : ""}`;
+  const req = new Request(url, { method, headers: { "content-type": "application/json" }, body: method === "POST" ? json : undefined });
+  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ services, viewer, client: { ip: "203.0.113.66", userAgent: "hostile" } }) });
+  const body = await res.text();
+  answers.push({ status: res.status, body });
+  const error = (JSON.parse(body) as { error?: { json: { message: string; data: { httpStatus: number } } } }).error?.json;
+  return { status: res.status, message: error?.message ?? null };
+}
+
+const NUL = "\u0000";
+describe("control characters and out-of-range numbers", () => {
+  it.each([
+    ["key name", () => call(developer, "keys.create", { name: `a${NUL}b` }), "name"],
+    ["rename", () => call(developer, "keys.rename", { id: keyId, name: `a${NUL}` }), "name"],
+    ["key metadata key", () => call(developer, "keys.create", { name: "m", metadata: { [`k${NUL}`]: "v" } }), "metadata.(a key)"],
+    ["key metadata value", () => call(developer, "keys.create", { name: "m", metadata: { k: `v${NUL}` } }), "metadata.k"],
+    ["user search", () => call(admin, "admin.users.list", { q: `x${NUL}` }, "GET"), "q"],
+    ["audit actor filter", () => call(admin, "admin.audit.list", { actor: `x${NUL}` }, "GET"), "actor"],
+    ["audit action filter", () => call(admin, "admin.audit.list", { action: `key.create${NUL}` }, "GET"), "action"],
+    ["tier description", () => call(admin, "admin.tiers.create", { name: "hostile", description: `d${NUL}`, limits: { minute: 1, hour: 2, day: 3, month: 4 } }), "description"],
+    ["sign-up name", () => call(null, "account.signUp", { email: uniqueEmail(), name: "Eve\u001b[31m", password: "long-enough-pass" }), "name"],
+    ["a password", () => call(developer, "settings.changePassword", { current: `x${NUL}`, next: "long-enough-pass" }), "current"],
+    ["a two-factor code", () => call(developer, "settings.twoFactor.confirm", { code: `12345${NUL}` }), "code"],
+    ["a mailed link's token", () => call(null, "account.verifyEmail", { token: `t${NUL}`.repeat(20) }), "token"],
+  ])("%s: 400 naming the field", async (_what, run, field) => {
+    const res = await run();
+    expect(res.status).toBe(400);
+    expect(res.message).toBe(`${field}: control characters are not allowed.`);
+  });
+
+  it("allows newlines where text is multi-line (a tier description), nowhere else", async () => {
+    const ok = await call(admin, "admin.tiers.create", { name: `ml${Date.now().toString(36).slice(-6)}`, description: "line one\nline two", limits: { minute: 1, hour: 2, day: 3, month: 4 } });
+    expect(ok.status).toBe(200);
+    expect((await call(developer, "keys.create", { name: "two\nlines" })).status).toBe(400);
+  });
+
+  it("refuses an audit cursor past the bigint column with 400, not 500", async () => {
+    const res = await call(admin, "admin.audit.list", { cursor: "9999999999999999999" }, "GET");
+    expect([res.status, res.message]).toEqual([400, "cursor: Not a cursor."]);
+    expect((await call(admin, "admin.audit.list", { cursor: "9223372036854775807" }, "GET")).status).toBe(200);
+  });
+
+  it("refuses numbers beyond their columns", async () => {
+    expect((await call(admin, "admin.keys.setLimits", { keyId, limits: { minute: 2 ** 31, hour: null, day: null, month: null } })).status).toBe(400);
+    expect((await call(admin, "admin.users.list", { page: 1e12 }, "GET")).status).toBe(400);
+    expect((await call(developer, "keys.create", { name: "x", expiresInDays: 1e9 })).status).toBe(400);
+    expect((await call(developer, "keys.roll", { id: keyId, graceSeconds: -1 })).status).toBe(400);
+  });
+
+  it("changed nothing: the key keeps its name, no tier or user was made by the refused calls", async () => {
+    expect((await services.keys.get(keyId, null)).name).toBe("target");
+    expect(await services.db.tier.findUnique({ where: { name: "hostile" } })).toBeNull();
+    expect(await services.db.apiKey.count({ where: { userId: developer.id } })).toBe(1);
+  });
+
+  it("no answer was a 500, and no answer or log line holds a secret or a stack trace", () => {
+    expect(answers.length).toBeGreaterThan(15);
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    const everything = [...answers.map((a) => a.body), ...logLines].join("\n");
+    for (const s of secrets) expect(everything.includes(s)).toBe(false);
+    expect(everything).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
