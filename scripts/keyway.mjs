@@ -2,7 +2,7 @@
 // Entry point of the README's commands (`npm start`, `npm test`). Needs only Node and npm:
 // it installs the pinned pnpm when missing, installs dependencies, then hands over to
 // scripts/run.ts, which brings up PostgreSQL and Redis, migrates, seeds and starts or tests.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,7 +42,12 @@ const install = run(pnpm, ["install", "--frozen-lockfile", "--reporter=append-on
 if (install !== 0) process.exit(install);
 
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
-const status = run(tsx, [path.join(root, "scripts", "run.ts"), command, ...process.argv.slice(3)], {
+const child = spawn(tsx, [path.join(root, "scripts", "run.ts"), command, ...process.argv.slice(3)], {
+  cwd: root,
+  stdio: "inherit",
   env: { ...process.env, KEYWAY_PNPM: pnpm },
 });
-process.exit(status);
+// SIGTERM or SIGINT to this process reaches run.ts, which stops what it started (tsx passes
+// signals on to the script it runs).
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

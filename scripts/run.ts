@@ -100,7 +100,12 @@ async function start(dev: boolean) {
   const demo = (JSON.parse(seeded.stdout.trim().split("\n").at(-1) ?? "{}") as { demoUsers?: { email: string; password: string; role: string }[] | string }).demoUsers;
   if (!dev) step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--output-logs=errors-only"]);
   const children = [
-    spawn(pnpm, ["--filter", "@keyway/portal", dev ? "dev" : "start", "--port", port], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env, detached: false }),
+    // Started directly (not through pnpm), so the signals below reach the server itself.
+    spawn(process.execPath, ["server.mjs", ...(dev ? ["--dev"] : []), "--port", port], {
+      cwd: path.join(root, "apps", "portal"),
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...env, NODE_ENV: dev ? "development" : "production" },
+    }),
     // The public API without Next.js in the path (same handler as the portal's /api/v1).
     spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")], {
       cwd: root,
