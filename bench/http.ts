@@ -98,7 +98,7 @@ function verifyQuantiles(before: string, after: string): string {
 
 /** Pauses per GC kind between two scrapes: count and total seconds. */
 function gcDelta(before: string, after: string): string {
-  const read = (text: string) => new Map([...text.matchAll(/^keyway_process_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/gm)].map((m) => [`${m[2]} ${m[1]}`, Number(m[3])]));
+  const read = (text: string) => new Map([...text.matchAll(/^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/gm)].map((m) => [`${m[2]} ${m[1]}`, Number(m[3])]));
   const a = read(before);
   const b = read(after);
   return ["minor", "major", "incremental"].map((kind) => {

@@ -79,12 +79,13 @@ async function localMailCatcher() {
   return startMailCatcher({ smtp: 1025, web: 1080 });
 }
 
-function ensureChromium(): void {
-  if (existsSync("/usr/bin/chromium")) return;
-  if (process.getuid?.() !== 0) fail("browser tests need Chromium: run `sudo apt-get install -y chromium`");
-  console.log("keyway: installing Debian's chromium for the browser tests (one time)");
+/** A Debian package the tests need (Chromium for the browser tests, prometheus for promtool), installed when missing. */
+function ensureDebianTool(file: string, pkg: string, why: string): void {
+  if (existsSync(file)) return;
+  if (process.getuid?.() !== 0) fail(`${why} need ${file}: run \`sudo apt-get install -y ${pkg}\``);
+  console.log(`keyway: installing Debian's ${pkg} for ${why} (one time)`);
   step("apt-get", ["update", "-qq"]);
-  step("apt-get", ["install", "-y", "-qq", "chromium"], { DEBIAN_FRONTEND: "noninteractive" });
+  step("apt-get", ["install", "-y", "-qq", "--no-install-recommends", pkg], { DEBIAN_FRONTEND: "noninteractive" });
 }
 
 async function start(dev: boolean) {
@@ -166,6 +167,9 @@ async function test() {
   // Tests never touch the developer's own database, whatever DATABASE_URL says.
   const devUrl = env.DATABASE_URL;
   if (devUrl) env.DATABASE_URL = Object.assign(new URL(devUrl), { pathname: `/${database}` }).toString();
+  if (only !== "e2e") ensureDebianTool("/usr/bin/promtool", "prometheus", "the metrics test");
+  // The test build goes to its own folder: a running `npm start` keeps serving its own .next.
+  env.KEYWAY_NEXT_DIST_DIR = ".next-test";
   const { config } = await services(database);
   let failed = false;
   try {
@@ -179,7 +183,7 @@ async function test() {
       }
     }
     if (only !== "vitest") {
-      ensureChromium();
+      ensureDebianTool("/usr/bin/chromium", "chromium", "the browser tests");
       step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--output-logs=errors-only"]);
       step(bin("playwright"), ["test", ...extra]);
     }

@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
+  // The test command builds and serves its own copy, so a running `npm start` is left alone.
+  distDir: process.env.KEYWAY_NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages are TypeScript source, compiled by Next.

@@ -3,7 +3,7 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import type { Services } from "../services/index.ts";
-import { createPublicApi, MAX_HEADER_BYTES, type ApiRequest, type ApiResponse } from "./public-api.ts";
+import { createPublicApi, MAX_HEADER_BYTES, trimSlashes, type ApiRequest, type ApiResponse } from "./public-api.ts";
 
 /** Like Fetch's Headers.get: every value of a repeated header, joined with ", ". */
 function headerOf(raw: string[], name: string): string | null {
@@ -58,6 +58,13 @@ class NodeApiRequest implements ApiRequest {
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
+const ROUTES = new Set(["/api/v1/echo", "/api/v1/keys/verify", "/api/v1/usage"]);
+/** The metrics label of a path: a known route (trailing slashes aside), else "other". */
+function routeOf(path: string): string {
+  const route = trimSlashes(path);
+  return ROUTES.has(route) ? route : "other";
+}
+
 /**
  * The lightweight public API server: /api/v1/*. Every response carries an X-Request-Id (the
  * caller's when it sent a sane one), and so does its log line (warn for 5xx, debug otherwise).
@@ -70,8 +77,23 @@ export function createPublicServer(services: Services): http.Server {
     const started = performance.now();
     const given = req.headers["x-request-id"];
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    if (req.url === "/livez" || req.url === "/readyz") {
+      void probe(req.url, res, requestId);
+      return;
+    }
     void respond(new NodeApiRequest(req), res, requestId, started);
   });
+
+  /**
+   * /livez: the process answers (restart it when this fails). /readyz: it can serve (send it
+   * traffic): PostgreSQL reachable, and Redis reachable or the declared degraded mode in force.
+   */
+  async function probe(url: "/livez" | "/readyz", res: http.ServerResponse, requestId: string): Promise<void> {
+    const body = url === "/livez" ? { live: true } : await services.readiness().catch(() => ({ ready: false, database: "down", redis: "down" }));
+    const ok = "live" in body || body.ready;
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store", "x-request-id": requestId });
+    res.end(JSON.stringify(body));
+  }
 
   async function respond(request: ApiRequest, res: http.ServerResponse, requestId: string, started: number): Promise<void> {
     let r: ApiResponse;
@@ -87,6 +109,7 @@ export function createPublicServer(services: Services): http.Server {
     r.headers["x-request-id"] = requestId;
     res.writeHead(r.status, r.headers);
     res.end(r.body);
+    services.metrics.httpRequest(routeOf(request.path), r.status, (performance.now() - started) / 1000);
     // 5xx means something is wrong on our side; refusals are normal traffic (and a flood of them
     // must not become a flood of log lines), so they are debug like successes.
     if (r.status < 500 && !log.isLevelEnabled("debug")) return;

@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_PATH_BYTES = 2 * 1024;
 
 /** The path without its trailing slashes, in one linear pass (a /\/+$/ regex backtracks: quadratic on "////…x"). */
-function trimSlashes(path: string): string {
+export function trimSlashes(path: string): string {
   let end = path.length;
   while (end > 1 && path.charCodeAt(end - 1) === 47) end--;
   return end === path.length ? path : path.slice(0, end);

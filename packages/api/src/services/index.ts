@@ -19,6 +19,17 @@ export interface Health {
   redis: "up" | "down";
 }
 
+/**
+ * Whether this instance should get traffic: PostgreSQL reachable, and Redis reachable or the
+ * declared degraded mode in force (RATE_LIMIT_FAILURE_POLICY=local keeps answering without it;
+ * taking every instance out of a load balancer then would turn a Redis outage into a full one).
+ */
+export interface Readiness {
+  ready: boolean;
+  database: "up" | "down";
+  redis: "up" | "degraded" | "down";
+}
+
 export interface ServiceOptions {
   /** Test seam: the clock for expiry checks, and the time the Redis scripts use. */
   clock?: () => number;
@@ -109,6 +120,11 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     /** Resolves once Redis is connected (or after `timeoutMs`, leaving the failure policy to act). */
     async ready(timeoutMs = 2_000): Promise<void> {
       await waitForReady(redis, timeoutMs).catch(() => log.warn("redis not reachable at start-up"));
+    },
+    async readiness(): Promise<Readiness> {
+      const { database, redis: cache } = await this.health();
+      const redisState = cache === "up" ? "up" : config.RATE_LIMIT_FAILURE_POLICY === "local" ? "degraded" : "down";
+      return { ready: database === "up" && redisState !== "down", database, redis: redisState };
     },
     async health(): Promise<Health> {
       const [database, cache] = await Promise.all([pingDb(db), pingRedis(redis)]);

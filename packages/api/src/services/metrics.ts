@@ -3,7 +3,19 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 
 export function createMetrics(sources: { cacheStats: () => { hits: number; misses: number; size: number } }) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "keyway_process_" });
+  // Under their standard names (process_*, nodejs_*), so stock Node.js dashboards work.
+  collectDefaultMetrics({ register: registry });
+  // prom-client also exports these totals as gauges named *_total, which the exposition format
+  // reserves for counters (promtool refuses them); the same counts stay in nodejs_active_*{type}.
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) registry.removeSingleMetric(name);
+
+  const httpDuration = new Histogram({
+    name: "keyway_http_request_duration_seconds",
+    help: "Public API requests from the first byte read to the response written, by route and status",
+    labelNames: ["route", "status"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
 
   const verifyDuration = new Histogram({
     name: "keyway_verify_duration_seconds",
@@ -75,6 +87,10 @@ export function createMetrics(sources: { cacheStats: () => { hits: number; misse
 
   return {
     registry,
+    /** `route` is one of the server's own route names, never the raw path (unbounded label values). */
+    httpRequest(route: string, status: number, seconds: number) {
+      httpDuration.observe({ route, status: String(status) }, seconds);
+    },
     verified(code: string, seconds: number) {
       verifyOutcomes.inc({ code });
       verifyDuration.observe(seconds);
