@@ -3,4 +3,4 @@ export { RedisLimiter, type RedisLimiterOptions, type FailurePolicy, type Limite
 export { keysOf, withScripts, LIMIT_SCRIPT, RECORD_SCRIPT, type RedisLike } from "./scripts.ts";
 export type { Redis, Cluster } from "ioredis";
 export { invalidationBus, type InvalidationBus, type InvalidationTarget } from "./invalidation.ts";
-export { UsageRecorder, parseUsageHash, takeUsage, takeUsageChunks, deleteTaken, openUsage, type UsageField, type UsageCounts, type TakenUsage } from "./usage.ts";
+export { UsageRecorder, USAGE_FIELD, parseUsageHash, takeUsage, takeUsageChunks, deleteTaken, openUsage, type UsageField, type UsageCounts, type TakenUsage } from "./usage.ts";

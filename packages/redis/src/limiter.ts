@@ -1,18 +1,10 @@
 // The Redis limiter: one script call decides all four windows for every request of an event-loop
 // turn (on a single Redis; one call per request on a cluster), an in-process negative cache for
 // keys known to be blocked, and a circuit breaker with a declared failure policy.
-import {
-  LimiterUnavailableError,
-  LocalLimiter,
-  WINDOWS,
-  type LimitDecision,
-  type Limiter,
-  type Limits,
-  type Window,
-  type WindowState,
-} from "@keyway/core";
+import { LimiterUnavailableError, LocalLimiter, type LimitDecision, type Limiter, type Limits } from "@keyway/core";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
-import { UsageRecorder } from "./usage.ts";
+import { decodeDecision, MODE, parseReply, recordAt, type Mode } from "./limit-reply.ts";
+import { USAGE_FIELD, UsageRecorder } from "./usage.ts";
 
 export type FailurePolicy = "local" | "closed";
 
@@ -46,12 +38,10 @@ const WEEK = 7 * 24 * 3600 * 1000;
 /** Requests per script call on a single Redis. */
 const MAX_BATCH = 128;
 
-/** What the script does with a request: decide and count, only look, or write back (see limit.ts). */
-type Mode = "0" | "1" | "2";
 /** Limits any write-back fits: it only adds what was already admitted. */
 const NO_LIMITS: Limits = { minute: 1e15, hour: 1e15, day: 1e15, month: 1e15 };
 
-/** A request's answer: the script's reply (its numbers) and where this request's eight begin. */
+/** A request's answer: the script's reply (its numbers) and where this request's record begins. */
 interface Answer {
   reply: number[];
   at: number;
@@ -104,7 +94,7 @@ export class RedisLimiter implements Limiter {
     if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
     let answer: Answer;
     try {
-      answer = await this.ask(keyId, limits, cost, "0");
+      answer = await this.ask(keyId, limits, cost, MODE.decide);
     } catch (error) {
       if (error instanceof Error && error.name === "ReplyError") {
         this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
@@ -114,7 +104,7 @@ export class RedisLimiter implements Limiter {
       return this.fallback(keyId, limits, cost);
     }
     if (this.failures > 0) this.recordSuccess();
-    const decision = toDecision(answer.reply, answer.at, limits);
+    const decision = decodeDecision(answer.reply, answer.at, limits);
     this.local.observe(keyId, decision); // where the fallback would start this key
     if (!decision.allowed && decision.retryAfterMs > 0) this.remember(keyId, decision);
     return decision;
@@ -129,7 +119,7 @@ export class RedisLimiter implements Limiter {
       this.blocked.delete(keyId);
       return null;
     }
-    this.recorder.record(keyId, "l");
+    this.recorder.record(keyId, USAGE_FIELD.rateLimited);
     this.o.onEvent?.({ type: "negative_cache_hit" });
     return { ...entry.decision, now, retryAfterMs: entry.until - now };
   }
@@ -149,8 +139,8 @@ export class RedisLimiter implements Limiter {
    * are what they are now (remaining as if one more request came would leave), resets as usual.
    */
   async peek(keyId: string, limits: Limits): Promise<LimitDecision> {
-    const { reply, at } = await this.ask(keyId, limits, 0, "1");
-    return toDecision(reply, at, limits);
+    const { reply, at } = await this.ask(keyId, limits, 0, MODE.peek);
+    return decodeDecision(reply, at, limits);
   }
 
   /**
@@ -180,8 +170,8 @@ export class RedisLimiter implements Limiter {
       }
       this.redis.keywayLimit(keys.length, ...keys, ...args).then(
         (text) => {
-          const reply = text.split(",").map(Number);
-          part.forEach((q, n) => q.resolve({ reply, at: 3 + n * 8 }));
+          const reply = parseReply(text);
+          part.forEach((q, n) => q.resolve({ reply, at: recordAt(n) }));
         },
         (error: unknown) => part.forEach((q) => q.reject(error)),
       );
@@ -200,7 +190,7 @@ export class RedisLimiter implements Limiter {
     if (this.o.failurePolicy === "closed") throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
     const decision = this.local.check(keyId, limits, cost);
     // counted for the charts as the script would have (the recorder keeps it until Redis is back)
-    this.recorder.record(keyId, decision.allowed ? "a" : "l");
+    this.recorder.record(keyId, decision.allowed ? USAGE_FIELD.allowed : USAGE_FIELD.rateLimited);
     return decision;
   }
 
@@ -219,33 +209,10 @@ export class RedisLimiter implements Limiter {
     this.openUntil = 0;
     // What the local fallback admitted goes to Redis, so the shared windows count it: without
     // this, a failover of a few seconds let a key have its limit again on top of those admissions.
-    for (const [keyId, cost] of this.local.drain()) this.ask(keyId, NO_LIMITS, cost, "2").catch(() => {});
+    for (const [keyId, cost] of this.local.drain()) this.ask(keyId, NO_LIMITS, cost, MODE.writeBack).catch(() => {});
   }
 
   async close(): Promise<void> {
     await this.recorder.close().catch(() => {});
   }
-}
-
-/**
- * One request's decision from the script's reply (see limit.ts): now and the day's and month's
- * resets, then eight numbers a request from `at`.
- */
-function toDecision(reply: number[], at: number, limits: Limits): LimitDecision {
-  const blockedIndex = reply[at]!;
-  const now = reply[0]!;
-  const resets = [reply[at + 6]!, reply[at + 7]!, reply[1]!, reply[2]!];
-  const windows = {} as Record<Window, WindowState>;
-  WINDOWS.forEach((w, i) => {
-    const used = reply[at + 2 + i]!;
-    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: resets[i]! };
-  });
-  return {
-    allowed: blockedIndex === 0,
-    blockedBy: blockedIndex > 0 ? WINDOWS[blockedIndex - 1]! : null,
-    retryAfterMs: blockedIndex === 0 ? 0 : reply[at + 1]!,
-    windows,
-    now,
-    degraded: false,
-  };
 }

@@ -11,7 +11,9 @@ import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type Redis
  */
 const RECORD_BATCH = 64;
 
-export type UsageField = "a" | "s" | "f" | "l";
+/** The usage hash's fields "<minute>:<field>": one letter each, as the limit script writes them. */
+export const USAGE_FIELD = { allowed: "a", rateLimited: "l", successful: "s", failed: "f" } as const;
+export type UsageField = (typeof USAGE_FIELD)[keyof typeof USAGE_FIELD];
 
 export interface UsageRecorderOptions {
   flushIntervalMs?: number;
@@ -119,13 +121,13 @@ export function parseUsageHash(hash: Record<string, string> | string[]): { minut
     const minute = Number(m);
     if (!Number.isFinite(minute)) continue;
     // last use, to the minute: the latest minute with any request
-    if ((kind === "a" || kind === "l") && (lastUsedAt === null || minute * 60_000 > lastUsedAt)) lastUsedAt = minute * 60_000;
+    if ((kind === USAGE_FIELD.allowed || kind === USAGE_FIELD.rateLimited) && (lastUsedAt === null || minute * 60_000 > lastUsedAt)) lastUsedAt = minute * 60_000;
     const c = minutes.get(minute) ?? { allowed: 0, rateLimited: 0, successful: 0, failed: 0 };
     const n = Number(value);
-    if (kind === "a") c.allowed += n;
-    else if (kind === "l") c.rateLimited += n;
-    else if (kind === "s") c.successful += n;
-    else if (kind === "f") c.failed += n;
+    if (kind === USAGE_FIELD.allowed) c.allowed += n;
+    else if (kind === USAGE_FIELD.rateLimited) c.rateLimited += n;
+    else if (kind === USAGE_FIELD.successful) c.successful += n;
+    else if (kind === USAGE_FIELD.failed) c.failed += n;
     minutes.set(minute, c);
   }
   return { minutes, lastUsedAt };

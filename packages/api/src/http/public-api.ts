@@ -6,6 +6,7 @@
 //   POST     /api/v1/usage         records a request's outcome (service token)
 import { createHash, timingSafeEqual } from "node:crypto";
 import { KEY_ID_LENGTH, isLimiterUnavailable } from "@keyway/core";
+import { USAGE_FIELD } from "@keyway/redis";
 import { guard, type Keyway, type VerifyResponse } from "@keyway/sdk";
 import type { Services } from "../services/index.ts";
 import { toWire, unavailable } from "./wire.ts";
@@ -71,7 +72,7 @@ export function localKeyway(services: Services): Keyway {
       return response;
     },
     record(keyId, success) {
-      services.recorder.record(keyId, success ? "s" : "f");
+      services.recorder.record(keyId, success ? USAGE_FIELD.successful : USAGE_FIELD.failed);
     },
   };
 }

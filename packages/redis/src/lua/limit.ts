@@ -29,12 +29,12 @@ sub-bucket and the SUB before it, so every true sliding window of the period is 
 The limiter never admits more than the limit in any window of that length (it may refuse up to one
 sub-bucket early) and there is no 2x burst at a boundary. Day and month are calendar-aligned UTC
 quotas. A refused request writes nothing to the limits. The state expires at the end of the month,
-its longest window. (Earlier versions kept the state in a hash of the same name: read once, then
-replaced.)
+its longest window.
 
 Returns one string, numbers joined by ",": now, the day's reset, the month's reset, then eight
 per request: blocked window index (0 = allowed), retry-after ms, used1, used2, used3, used4,
-reset1, reset2 (the calendar windows' resets are the day's and the month's)
+reset1, reset2 (the calendar windows' resets are the day's and the month's). limit-reply.ts names
+these positions and the modes for the TypeScript side; change both together.
 ]]
 local call, floor, ceil, tonumber = redis.call, math.floor, math.ceil, tonumber
 local pack, unpack_state = struct.pack, struct.unpack
@@ -83,38 +83,12 @@ local function blank()
   return s
 end
 
--- A state kept by an earlier version, a hash: m:<n> and h:<n> sub-bucket counts, dp/dc, mp/mc.
-local function from_hash(lkey)
-  local s = blank()
-  local all = call('HGETALL', lkey)
-  for i = 1, #all, 2 do
-    local f, n = all[i], tonumber(all[i + 1])
-    local kind = f:sub(1, 2)
-    if kind == 'm:' or kind == 'h:' then
-      local w = kind == 'm:' and 1 or 2
-      local b, h = tonumber(f:sub(3)), HEAD[w]
-      if b > cur[w] - SLOTS and b <= cur[w] then
-        local slot = h + 2 + b % SLOTS
-        s[slot], s[h + 1] = s[slot] + n, s[h + 1] + n
-      end
-    elseif f == 'dp' then s[DP] = n
-    elseif f == 'dc' then s[DC] = n
-    elseif f == 'mp' then s[MP] = n
-    elseif f == 'mc' then s[MC] = n
-    end
-  end
-  s[HEAD[1]], s[HEAD[2]] = cur[1], cur[2]
-  return s
-end
-
 -- The key's state with both sliding windows moved on to the current sub-bucket: each sub-bucket
 -- that has left the window leaves the sum and its slot is emptied for reuse.
 local function load(lkey)
+  -- (anything but a string there, e.g. a state from a long-gone format, starts afresh)
   local v = redis.pcall('GET', lkey)
-  local s
-  if type(v) == 'string' then s = { unpack_state(FMT, v) }
-  elseif v and v.err then s = from_hash(lkey)
-  else s = blank() end
+  local s = type(v) == 'string' and { unpack_state(FMT, v) } or blank()
   for w = 1, 2 do
     local h, c = HEAD[w], cur[w]
     local head = s[h]
