@@ -6,7 +6,7 @@ import { RedisLimiter } from "./limiter.ts";
 import { keysOf } from "./scripts.ts";
 import { UsageRecorder } from "./usage.ts";
 import { testConfig } from "../../../test/env.ts";
-import { WINDOWS, type Limits } from "@keyway/core";
+import type { Limits } from "@keyway/core";
 
 const config = testConfig();
 const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: 1_000 });
