@@ -4,16 +4,14 @@ import { useMemo, useState, type FormEvent } from "react";
 import { ConfirmDialog, CopyButton, Dialog, DialogFooter } from "~/components/dialog";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
+import type { RouterOutputs } from "~/trpc/types";
 import { dateTime as fmt, lastUsedAgo } from "~/lib/format";
 import { primary, secondary } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 
 const PAGE = 50;
 
-type Key = {
-  id: string; name: string; prefix: string; tierAtCreation: string; status: "active" | "revoked";
-  createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null;
-};
+type Key = RouterOutputs["keys"]["list"][number];
 /** The full key, shown once, with a ready-to-paste request against the sample API. */
 function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
   const curl = `curl ${typeof window === "undefined" ? "" : window.location.origin}/api/v1/echo -H "Authorization: Bearer ${secret}"`;
@@ -64,7 +62,7 @@ export function KeysView() {
   const roll = useMutation(trpc.keys.roll.mutationOptions({ onSuccess: refresh }));
 
   const sorted = useMemo(() => {
-    const list = [...((keys.data ?? []) as Key[])];
+    const list = [...(keys.data ?? [])];
     const value = (k: Key) => (sort.by === "name" ? k.name.toLowerCase() : new Date(k[sort.by] ?? 0).getTime());
     list.sort((a, b) => {
       const av = value(a);

@@ -1,16 +1,15 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
 import { signOut } from "next-auth/react";
 import { useState, type FormEvent, type ReactNode } from "react";
-import type { AppRouter } from "@keyway/api";
 import { useTRPC } from "~/trpc/client";
+import type { RouterOutputs } from "~/trpc/types";
 import { errorText } from "~/trpc/errors";
 import { card, danger, input, primary, secondary } from "~/components/ui";
 import { ConfirmDialog, CopyButton, Dialog } from "~/components/dialog";
 import { ago, dateTime } from "~/lib/format";
 
-type Settings = inferRouterOutputs<AppRouter>["settings"]["get"];
+type Settings = RouterOutputs["settings"]["get"];
 
 function Section({ id, title, description, children }: { id: string; title: string; description?: ReactNode; children: ReactNode }) {
   return (

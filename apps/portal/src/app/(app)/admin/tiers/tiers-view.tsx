@@ -6,9 +6,10 @@ import { card, input, primary, secondary } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
+import type { RouterOutputs } from "~/trpc/types";
 
 const WINDOWS = ["minute", "hour", "day", "month"] as const;
-type Tier = { name: string; description: string; limits: Record<(typeof WINDOWS)[number], number>; users: number; updatedAt: Date };
+type Tier = RouterOutputs["admin"]["tiers"]["list"][number];
 
 /** A whole number typed with or without thousands separators; anything else is sent as is for the server to refuse clearly. */
 const parseLimit = (raw: FormDataEntryValue | null) => {
@@ -78,7 +79,7 @@ export function TiersView() {
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {(tiers.data as Tier[]).map((t) => (
+              {tiers.data.map((t) => (
                 <tr key={t.name} data-testid={`tier-${t.name}`}>
                   <td className="px-3 py-2"><span className="font-medium capitalize">{t.name}</span><br /><span className="text-xs text-slate-500">{t.description}</span></td>
                   {WINDOWS.map((w) => <td key={w} className="px-3 py-2 text-right tabular-nums">{fmt.format(t.limits[w])}</td>)}

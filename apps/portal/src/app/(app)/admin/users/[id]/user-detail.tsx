@@ -9,13 +9,11 @@ import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage
 import { dateTime, lastUsedAgo, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
+import type { RouterOutputs } from "~/trpc/types";
 
 const WINDOWS = ["minute", "hour", "day", "month"] as const;
 type Window = (typeof WINDOWS)[number];
-type Key = {
-  id: string; name: string; prefix: string; status: "active" | "revoked"; expiresAt: Date | null; lastUsedAt: Date | null;
-  limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
-};
+type Key = RouterOutputs["admin"]["users"]["get"]["keys"][number];
 const overrideOf = (k: Key): Record<Window, number | null> => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
 
 function KeyQuota({ keyId }: { keyId: string }) {
@@ -56,7 +54,7 @@ export function UserDetail({ userId }: { userId: string }) {
     return <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">{user.error.message} <Link className="underline" href="/admin/users">Back to users</Link></p>;
   }
   const u = user.data;
-  const keys = u.keys as Key[];
+  const keys = u.keys;
   const tier = tiers.data?.find((t) => t.name === u.tierName);
 
   function onTier(event: FormEvent<HTMLFormElement>) {
