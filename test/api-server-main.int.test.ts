@@ -1,8 +1,9 @@
-// The public API server as `npm start` runs it (apps/api/src/main.ts), in its own process: a
-// request through it is counted, the flusher on its worker thread moves the count to PostgreSQL,
-// /metrics reports the flush, and SIGTERM stops the process cleanly.
+// The public API server as `npm start` and the container run it: compiled to JavaScript
+// (apps/api/build.mjs) and started with plain `node`, no TypeScript loader. A request through it
+// is counted, the flusher on its worker thread moves the count to PostgreSQL, /metrics reports
+// the flush, and SIGTERM stops the process cleanly.
 import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { freePort } from "../scripts/lib/services.ts";
@@ -13,14 +14,16 @@ const config = testConfig();
 const services = testServices({ REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
 afterAll(() => services.close());
 
-it("serves, counts, flushes from its worker thread, reports it in /metrics and stops on SIGTERM", async () => {
+it("compiled, on plain node: serves, counts, flushes from its worker thread, reports it in /metrics and stops on SIGTERM", async () => {
+  const built = spawnSync(process.execPath, [path.join(root, "apps/api/build.mjs")], { cwd: root, encoding: "utf8" });
+  expect(built.status, built.stderr).toBe(0);
   const user = await services.users.createWithPassword({ email: uniqueEmail("main"), name: "M", password: "long-enough-pass", role: "developer", tier: "free" });
   const { key, record } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "main" });
 
   const port = await freePort();
   const metricsPort = await freePort();
   const env = { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), API_PORT: String(port), METRICS_PORT: String(metricsPort), USAGE_FLUSH_INTERVAL_MS: "300", LOG_LEVEL: "info" };
-  const child = spawn(process.execPath, [...API_NODE_FLAGS, "--import", "tsx", path.join(root, "apps/api/src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, path.join(root, "apps/api/dist/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -32,6 +35,7 @@ it("serves, counts, flushes from its worker thread, reports it in /metrics and s
   const res = await fetch(`${base}/api/v1/echo`, { headers: { authorization: `Bearer ${key}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get("x-ratelimit-limit")).toBe("10");
+  expect(await (await fetch(`${base}/livez`)).json()).toEqual({ live: true });
 
   // The count reaches PostgreSQL through the flusher thread (every 300 ms here).
   let rows = 0;

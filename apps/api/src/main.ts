@@ -38,14 +38,16 @@ metrics?.listen(config.METRICS_PORT, config.METRICS_HOST, () => {
  * once the first thread runs, to a function that stops it.
  */
 async function startFlusher(): Promise<() => Promise<void>> {
-  // The entry is TypeScript: tsx registers itself in the thread first (the loader the main thread
-  // got with --import does not reach worker threads in Node 20).
-  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const entry = JSON.stringify(new URL("./flusher.ts", import.meta.url).href);
+  // Compiled (dist/main.js) the thread runs dist/flusher.js. From source, tsx registers itself in
+  // the thread first (the loader the main thread got with --import does not reach worker threads
+  // in Node 20).
+  const compiled = import.meta.url.endsWith(".js");
+  const entry = JSON.stringify(new URL(compiled ? "./flusher.js" : "./flusher.ts", import.meta.url).href);
+  const code = compiled ? `import(${entry})` : `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((t) => { t.register(); return import(${entry}); })`;
   let ready!: () => void;
   const first = new Promise<void>((resolve) => (ready = resolve));
   const spawn = () => {
-    const worker = new Worker(`import(${tsx}).then((t) => { t.register(); return import(${entry}); })`, { eval: true, workerData: config });
+    const worker = new Worker(code, { eval: true, workerData: config });
     worker.on("message", (m: { type: "ready" } | { type: "flushed"; seconds: number } | { type: "failed" }) => {
       if (m.type === "ready") ready();
       else if (m.type === "flushed") services.metrics.flushed(m.seconds);
