@@ -6,13 +6,15 @@
 //             are rejected offline, before any database or Redis call (as GitHub tokens do).
 // Every segment is base62, so "_" only ever separates segments.
 import { createHmac, hash, randomInt, timingSafeEqual } from "node:crypto";
+import { MAX_KEY_LENGTH } from "@keyway/protocol";
+
+export { MAX_KEY_LENGTH };
 import { crc32 } from "node:zlib";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const KEY_ID_LENGTH = 16;
 export const KEY_SECRET_LENGTH = 33;
 export const KEY_CHECKSUM_LENGTH = 6;
-export const MAX_KEY_LENGTH = 512;
 export const TIER_NAME = /^[a-z0-9]{1,20}$/;
 
 /** For secret scanners (also in the README). */

@@ -24,6 +24,17 @@ export interface LimitDecision {
 }
 
 /** The rate limiter port: every window checked and, if all allow, counted — atomically. */
+/** Requests of one key in one period, by outcome (Redis's live counts and PostgreSQL's buckets alike). */
+export interface UsageCounts {
+  allowed: number;
+  rateLimited: number;
+  successful: number;
+  failed: number;
+}
+
+/** The highest limit a tier or a key may have in any window (it fits the database's int columns). */
+export const MAX_LIMIT = 1_000_000_000;
+
 export interface Limiter {
   check(keyId: string, limits: Limits, cost?: number): Promise<LimitDecision>;
   /** Drop anything cached for these keys (after a limit change). */

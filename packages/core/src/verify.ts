@@ -1,6 +1,7 @@
 // verify(): the hot path. Parse and checksum (no I/O) -> key record from the in-process cache
 // (miss: the store) -> constant-time hash compare -> status, expiry, owner -> the limiter's one
 // Redis round trip. Nothing here writes to PostgreSQL.
+import type { VerifyCode } from "@keyway/protocol";
 import { TtlLru } from "./cache.ts";
 import { hashKey, parseKey, sameHash } from "./keys.ts";
 import type { LimitDecision, Limiter } from "./limits.ts";
@@ -28,10 +29,15 @@ export interface KeyStore {
   rehash?(id: string, from: string, to: string): Promise<void>;
 }
 
-export type InvalidCode = "MISSING_KEY" | "MALFORMED" | "INVALID_KEY" | "REVOKED" | "EXPIRED" | "DISABLED_USER";
-export type VerifyCode = InvalidCode | "RATE_LIMITED";
+/** The refusal codes of the wire contract; the ones that refuse the key itself. */
+export type { VerifyCode };
+export type InvalidCode = Exclude<VerifyCode, "RATE_LIMITED">;
 
-export interface VerifiedKey {
+/** What a change affects: one key, every key of a user, or everything (a tier's limits). */
+export type InvalidationTarget = { keyId: string } | { userId: string } | "all";
+
+/** A genuine, usable key and its rate-limit decision (allowed or not). */
+export interface KeyDecision {
   keyId: string;
   ownerId: string;
   prefix: string;
@@ -41,8 +47,8 @@ export interface VerifiedKey {
 }
 
 export type VerifyResult =
-  | ({ valid: true } & VerifiedKey)
-  | ({ valid: false; code: "RATE_LIMITED" } & VerifiedKey)
+  | ({ valid: true } & KeyDecision)
+  | ({ valid: false; code: "RATE_LIMITED" } & KeyDecision)
   | { valid: false; code: InvalidCode; prefix?: string };
 
 export interface VerifierOptions {
@@ -184,7 +190,7 @@ export function createVerifier(options: VerifierOptions) {
     if (rec.expiresAt !== null && clock() >= rec.expiresAt) return { valid: false, code: "EXPIRED", prefix: rec.prefix };
     if (rec.userDisabled) return { valid: false, code: "DISABLED_USER", prefix: rec.prefix };
     const ratelimit = await options.limiter.check(rec.id, rec.limits, cost);
-    const key: VerifiedKey = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, limits: rec.limits, ratelimit };
+    const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, limits: rec.limits, ratelimit };
     return ratelimit.allowed ? { valid: true, ...key } : { valid: false, code: "RATE_LIMITED", ...key };
   }
 
@@ -195,7 +201,7 @@ export function createVerifier(options: VerifierOptions) {
       return (await record(id)) !== null;
     },
     /** Drop cached records: one key, every key of a user, or everything. */
-    invalidate(target: { keyId: string } | { userId: string } | "all") {
+    invalidate(target: InvalidationTarget) {
       generation++;
       inflight.clear();
       if (target === "all") {

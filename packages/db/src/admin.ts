@@ -1,15 +1,12 @@
 // What admins change and read: tiers (plans), users (tier, role, disabled) and the audit log.
 // Like the key lifecycle, every change writes its audit row in the same transaction and then
 // announces itself so every process drops the cached key records it affects.
-import { TIER_NAME, WINDOWS, type Limits } from "@keyway/core";
+import { MAX_LIMIT, TIER_NAME, WINDOWS, type InvalidationTarget, type Limits } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
-import type { Invalidation } from "./keys.ts";
 import type { Prisma, Role } from "./generated/prisma/client.ts";
 
-/** The highest limit a tier or a key may have in any window. */
-export const MAX_LIMIT = 1_000_000_000;
 
 export interface TierInput {
   name: string;
@@ -56,8 +53,8 @@ export interface AuditFilter {
  */
 const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function adminService(db: Db, options: { publish: (target: Invalidation) => Promise<void>; clock?: () => number }) {
-  const publish = (target: Invalidation) => options.publish(target).catch(() => {});
+export function adminService(db: Db, options: { publish: (target: InvalidationTarget) => Promise<void>; clock?: () => number }) {
+  const publish = (target: InvalidationTarget) => options.publish(target).catch(() => {});
   const now = () => (options.clock ?? Date.now)();
 
   /** Locks the enabled admins, so two admins demoting each other cannot both succeed. */

@@ -1,13 +1,12 @@
 // API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
-import { generateKey, hashKey, effectiveLimits, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
+import { generateKey, hashKey, effectiveLimits, MAX_LIMIT, type InvalidationTarget, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
 
-export type Invalidation = { keyId: string } | { userId: string } | "all";
 
 /** Fields of a key that may leave the server. No hash, ever. */
 export const publicKeySelect = {
@@ -35,7 +34,7 @@ export interface KeyServiceOptions {
   pepper?: string;
   maxActiveKeys: number;
   /** Tells every process to drop cached records (Redis pub/sub); called after commit. */
-  publish: (target: Invalidation) => Promise<void>;
+  publish: (target: InvalidationTarget) => Promise<void>;
   clock?: () => number;
 }
 
@@ -90,7 +89,7 @@ export function keyStore(db: Db): KeyStore {
 
 export function keyService(db: Db, options: KeyServiceOptions) {
   const now = () => new Date((options.clock ?? Date.now)());
-  const publish = (target: Invalidation) => options.publish(target).catch(() => {});
+  const publish = (target: InvalidationTarget) => options.publish(target).catch(() => {});
 
   async function ownedKey(tx: Prisma.TransactionClient, keyId: string, ownerId: string | null) {
     const key = await tx.apiKey.findFirst({
@@ -227,8 +226,8 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     /** Per-key overrides; null clears one (the tier's value applies again). */
     async setLimits(actor: Actor, keyId: string, overrides: LimitOverrides) {
       for (const [w, v] of Object.entries(overrides)) {
-        if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 1 || v > 1_000_000_000)) {
-          throw new DomainError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to 1000000000.`);
+        if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_LIMIT)) {
+          throw new DomainError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to ${MAX_LIMIT.toLocaleString("en")}.`);
         }
       }
       const data = Object.fromEntries(

@@ -1,21 +1,16 @@
 // Usage in PostgreSQL: buckets per key per minute / hour / day / month (UTC), filled by the
 // flusher from Redis. A flush batch carries a token; the token is recorded in the same transaction
 // as the increments, so a batch that is applied, then retried after a crash, counts once.
+import type { UsageCounts } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { Prisma, type UsagePeriod } from "./generated/prisma/client.ts";
 
-export interface Counts {
-  allowed: number;
-  rateLimited: number;
-  successful: number;
-  failed: number;
-}
 
 export interface FlushBatch {
   token: string;
   keyId: string;
   /** minute number (ms / 60000) -> counts */
-  minutes: Map<number, Counts>;
+  minutes: Map<number, UsageCounts>;
 }
 
 export const PERIODS: UsagePeriod[] = ["minute", "hour", "day", "month"];
@@ -35,17 +30,17 @@ export function periodStart(period: UsagePeriod, ms: number): Date {
   }
 }
 
-export const addCounts = (a: Counts, b: Counts): Counts => ({
+export const addCounts = (a: UsageCounts, b: UsageCounts): UsageCounts => ({
   allowed: a.allowed + b.allowed,
   rateLimited: a.rateLimited + b.rateLimited,
   successful: a.successful + b.successful,
   failed: a.failed + b.failed,
 });
-export const zeroCounts = (): Counts => ({ allowed: 0, rateLimited: 0, successful: 0, failed: 0 });
+export const zeroCounts = (): UsageCounts => ({ allowed: 0, rateLimited: 0, successful: 0, failed: 0 });
 
 /** Rolls per-minute counts up into every period: "period|startMs" -> counts. */
-export function rollUp(minutes: Map<number, Counts>): Map<string, Counts> {
-  const out = new Map<string, Counts>();
+export function rollUp(minutes: Map<number, UsageCounts>): Map<string, UsageCounts> {
+  const out = new Map<string, UsageCounts>();
   for (const [minute, counts] of minutes) {
     for (const period of PERIODS) {
       const slot = `${period}|${periodStart(period, minute * 60_000).getTime()}`;

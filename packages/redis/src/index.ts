@@ -2,5 +2,5 @@ export { connectionOf, createRedis, createRedisCluster, pingRedis, waitForReady,
 export { RedisLimiter, type RedisLimiterOptions, type FailurePolicy, type LimiterEvent } from "./limiter.ts";
 export { keysOf, withScripts, LIMIT_SCRIPT, RECORD_SCRIPT, type RedisLike } from "./scripts.ts";
 export type { Redis, Cluster } from "ioredis";
-export { invalidationBus, type InvalidationBus, type InvalidationTarget } from "./invalidation.ts";
-export { UsageRecorder, USAGE_FIELD, parseUsageHash, takeUsage, takeUsageChunks, deleteTaken, openUsage, type UsageField, type UsageCounts, type TakenUsage } from "./usage.ts";
+export { invalidationBus, type InvalidationBus } from "./invalidation.ts";
+export { UsageRecorder, USAGE_FIELD, parseUsageHash, takeUsage, takeUsageChunks, deleteTaken, openUsage, type UsageField, type TakenUsage } from "./usage.ts";

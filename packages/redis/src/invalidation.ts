@@ -1,11 +1,12 @@
 // Cache invalidation over Redis pub/sub: a revoke, roll, tier or limit change is announced once and
 // every process drops its cached record at once. If the subscription drops (Redis restart, network),
 // the process clears its whole cache when it is back, since it may have missed messages.
+import type { InvalidationTarget } from "@keyway/core";
 import { Cluster, Redis } from "ioredis";
 import type { RedisLike } from "./scripts.ts";
 import { connectionOf, seedOf } from "./client.ts";
 
-export type InvalidationTarget = { keyId: string } | { userId: string } | "all";
+
 
 export interface InvalidationBus {
   publish(target: InvalidationTarget): Promise<void>;

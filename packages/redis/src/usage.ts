@@ -1,6 +1,7 @@
 // Usage counters in Redis. The limit script counts allowed and rate-limited requests; outcomes
 // (successful / failed) and refusals answered from the negative cache arrive here and are written
 // in batches, atomically (HINCRBY), so nothing is lost to read-modify-write races.
+import type { UsageCounts } from "@keyway/core";
 import { Cluster } from "ioredis";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 
@@ -99,12 +100,6 @@ export class UsageRecorder {
   }
 }
 
-export interface UsageCounts {
-  allowed: number;
-  rateLimited: number;
-  successful: number;
-  failed: number;
-}
 
 /**
  * Parses a usage hash (as HGETALL's object, or a script's flat field/value list) into per-minute

@@ -1,4 +1,5 @@
-// @keyway/sdk: protect an HTTP handler with a Keyway API key. No dependencies; uses the Fetch API.
+// @keyway/sdk: protect an HTTP handler with a Keyway API key. Uses the Fetch API; its only
+// dependency is the wire contract (@keyway/protocol), shared with the server.
 //
 //   const keyway = remoteKeyway({ baseUrl: "https://keys.example.com", serviceToken: process.env.KEYWAY_SERVICE_TOKEN });
 //   export const GET = withKeyway(keyway, async (request, key) => Response.json({ hello: key.keyId }));
@@ -7,77 +8,13 @@
 // Refusals come back as 401 / 429 / 503 with a stable error code; allowed responses carry the
 // rate-limit headers, and their outcome (status < 400 or not) is recorded for the usage charts.
 
-export type VerifyCode =
-  | "MISSING_KEY" | "MALFORMED" | "INVALID_KEY" | "REVOKED" | "EXPIRED" | "DISABLED_USER" | "RATE_LIMITED";
+import { guard, type Keyway, type VerifiedKey, type VerifyResponse } from "@keyway/protocol";
 
-export interface VerifiedKey {
-  keyId: string;
-  ownerId: string;
-  prefix: string;
-  tier: string;
-  limits: Record<"minute" | "hour" | "day" | "month", number>;
-}
-
-/** The JSON body of POST /api/v1/keys/verify. */
-export type VerifyResponse =
-  | ({ valid: true; headers: Record<string, string>; degraded: boolean } & VerifiedKey)
-  | ({ valid: false; code: "RATE_LIMITED"; message: string; period: string; headers: Record<string, string> } & VerifiedKey)
-  | { valid: false; code: Exclude<VerifyCode, "RATE_LIMITED"> | "SERVICE_UNAVAILABLE"; message: string; headers?: Record<string, string> };
-
-export interface Keyway {
-  verify(key: string | null): Promise<VerifyResponse>;
-  record(keyId: string, success: boolean): void;
-}
-
-export const MAX_KEY_LENGTH = 512;
-
-/** The key a request carries, or why it is unusable. Header names are case-insensitive. */
-export function keyFromHeaders(get: (name: string) => string | null | undefined):
-  | { key: string | null }
-  | { error: "AMBIGUOUS_KEY" | "KEY_TOO_LONG" } {
-  const auth = get("authorization");
-  const scheme = auth == null ? null : /^Bearer(?:\s+(.*))?$/i.exec(auth);
-  const bearer = auth == null ? null : scheme ? (scheme[1] ?? "") : auth;
-  const apiKey = get("x-api-key") ?? null;
-  if (bearer !== null && apiKey !== null && bearer !== apiKey) return { error: "AMBIGUOUS_KEY" };
-  const key = bearer ?? apiKey;
-  if (key !== null && key.length > MAX_KEY_LENGTH) return { error: "KEY_TOO_LONG" };
-  return { key };
-}
-
-const STATUS: Record<string, number> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
-
-/** Status, headers and JSON body for a refused request. */
-export function refusal(result: Extract<VerifyResponse, { valid: false }>): { status: number; headers: Record<string, string>; body: unknown } {
-  const error: Record<string, unknown> = { code: result.code, message: result.message };
-  if (result.code === "RATE_LIMITED") error.period = result.period;
-  return { status: STATUS[result.code] ?? 401, headers: result.headers ?? {}, body: { error } };
-}
-
-export function badRequest(code: "AMBIGUOUS_KEY" | "KEY_TOO_LONG") {
-  const message =
-    code === "AMBIGUOUS_KEY"
-      ? "Send the key once: Authorization and X-API-Key carry different values."
-      : `The key is longer than ${MAX_KEY_LENGTH} characters.`;
-  return { status: 400, headers: {}, body: { error: { code, message } } };
-}
+export { guard, keyFromHeaders, refusal, badRequest, MAX_KEY_LENGTH } from "@keyway/protocol";
+export type { Keyway, VerifiedKey, VerifyCode, VerifyResponse } from "@keyway/protocol";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
-}
-
-/**
- * The decision for one request, for any HTTP framework: the verified key (with the rate-limit
- * headers to send), or the refusal to send as is.
- */
-export async function guard(
-  keyway: Keyway,
-  header: (name: string) => string | null | undefined,
-): Promise<{ key: Extract<VerifyResponse, { valid: true }> } | { refused: { status: number; headers: Record<string, string>; body: unknown } }> {
-  const extracted = keyFromHeaders(header);
-  if ("error" in extracted) return { refused: badRequest(extracted.error) };
-  const result = await keyway.verify(extracted.key);
-  return result.valid ? { key: result } : { refused: refusal(result) };
 }
 
 /** Wraps a fetch-style handler: only requests with a valid key within its limits reach it. */

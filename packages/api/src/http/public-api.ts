@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { KEY_ID_LENGTH, isLimiterUnavailable } from "@keyway/core";
 import { USAGE_FIELD } from "@keyway/redis";
-import { guard, type Keyway, type VerifyResponse } from "@keyway/sdk";
+import { guard, MAX_KEY_LENGTH, type Keyway, type VerifyResponse } from "@keyway/protocol";
 import type { Services } from "../services/index.ts";
 import { toWire, unavailable } from "./wire.ts";
 
@@ -121,7 +121,7 @@ export function createPublicApi(services: Services): PublicApi {
     if (!("value" in body)) return body;
     const key = (body.value as { key?: unknown } | null)?.key;
     if (key !== undefined && key !== null && typeof key !== "string") return errorResponse(400, "INVALID_BODY", 'Send {"key": "<api key>"}.');
-    if (typeof key === "string" && key.length > 512) return errorResponse(400, "INVALID_BODY", "The key is longer than 512 characters.");
+    if (typeof key === "string" && key.length > MAX_KEY_LENGTH) return errorResponse(400, "INVALID_BODY", `The key is longer than ${MAX_KEY_LENGTH} characters.`);
     const result = await keyway.verify(key ?? null);
     return json(200, result, result.valid || result.code === "RATE_LIMITED" ? result.headers : {});
   }

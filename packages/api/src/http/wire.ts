@@ -1,7 +1,7 @@
 // Verify results as they travel over HTTP (the SDK's VerifyResponse): one place for codes,
 // messages and headers.
 import { rateLimitHeaders, type VerifyResult } from "@keyway/core";
-import type { VerifyResponse } from "@keyway/sdk";
+import type { VerifyResponse } from "@keyway/protocol";
 
 const MESSAGES = {
   MISSING_KEY: "Send an API key in the Authorization: Bearer header or in X-API-Key.",

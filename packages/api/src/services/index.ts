@@ -1,6 +1,6 @@
 // The composition root: one set of services per process, built from validated configuration.
-import { createVerifier, loadConfig, type Config } from "@keyway/core";
-import { adminService, createDb, keyService, keyStore, pingDb, type Db, type Invalidation } from "@keyway/db";
+import { createVerifier, loadConfig, type Config, type InvalidationTarget } from "@keyway/core";
+import { adminService, createDb, keyService, keyStore, pingDb, type Db } from "@keyway/db";
 import { createRedis, createRedisCluster, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type RedisLike } from "@keyway/redis";
 import type { DestinationStream } from "pino";
 import { createLogger } from "./logger.ts";
@@ -93,7 +93,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     clock: options.clock,
   });
   const bus = invalidationBus(redis, config.REDIS_URL, config.REDIS_KEY_PREFIX, (target) => verifier.invalidate(target));
-  const publish = (target: Invalidation) =>
+  const publish = (target: InvalidationTarget) =>
     bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation"));
   const keys = keyService(db, { pepper: config.KEY_PEPPER, maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_USER, publish, clock: options.clock });
   const mail = mailService(config);

@@ -4,7 +4,7 @@
 // fails across many accounts is refused, and an account that fails from many addresses is slowed
 // (a growing delay before each answer), never locked.
 import { createHash } from "node:crypto";
-import { WINDOWS, type LimitDecision, type Limits } from "@keyway/core";
+import { MAX_LIMIT, WINDOWS, type LimitDecision, type Limits } from "@keyway/core";
 
 /** Failed sign-ins per window before the pair (account, address) must wait. */
 export const SIGN_IN_FAILURES_PER_PAIR: Limits = { minute: 5, hour: 20, day: 100, month: 1_000 };
@@ -19,7 +19,7 @@ export const MAILS_PER_ADDRESS: Limits = { minute: 3, hour: 10, day: 20, month: 
 export const MAIL_REQUESTS_PER_IP: Limits = { minute: 5, hour: 30, day: 100, month: 1_000 };
 
 /** Counting, never refusing: the account's failures are only read to compute the delay. */
-const UNLIMITED: Limits = { minute: 1e9, hour: 1e9, day: 1e9, month: 1e9 };
+const UNLIMITED: Limits = { minute: MAX_LIMIT, hour: MAX_LIMIT, day: MAX_LIMIT, month: MAX_LIMIT };
 
 export class ThrottledError extends Error {
   override name = "ThrottledError";

@@ -2,7 +2,8 @@
 // the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
 import { randomBytes } from "node:crypto";
 import { WINDOWS, type KeyStore, type LimitDecision, type Limits } from "@keyway/core";
-import { addCounts, DomainError, periodStart, rollUp, usageStore, zeroCounts, type Counts, type Db, type UsagePeriod } from "@keyway/db";
+import { addCounts, DomainError, periodStart, rollUp, usageStore, zeroCounts, type Db, type UsagePeriod } from "@keyway/db";
+import type { UsageCounts } from "@keyway/core";
 import { deleteTaken, openUsage, takeUsageChunks, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
 
@@ -16,7 +17,7 @@ export const RANGES: Record<UsageRange, { period: UsagePeriod; points: number }>
   year: { period: "month", points: 12 },
 };
 
-export interface UsagePoint extends Counts {
+export interface UsagePoint extends UsageCounts {
   start: string;
 }
 
@@ -131,18 +132,18 @@ export function usageService(deps: UsageDeps) {
   }
 
   /**
-   * Counts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
+   * UsageCounts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
    * what Redis holds, so a request shows at once), or the whole platform (PostgreSQL: up to one
    * flush interval behind).
    */
-  async function series(scope: { keyIds: string[] } | { userId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: Counts }> {
+  async function series(scope: { keyIds: string[] } | { userId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: UsageCounts }> {
     const { period, points } = RANGES[range];
     const current = periodStart(period, now());
     const first = stepBack(period, current, points - 1);
     const keyIds = scope === "all" ? [] : "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope.userId);
-    const slots = new Map<number, Counts>();
+    const slots = new Map<number, UsageCounts>();
     for (let i = points - 1; i >= 0; i--) slots.set(stepBack(period, current, i).getTime(), zeroCounts());
-    const addTo = (start: number, c: Counts) => {
+    const addTo = (start: number, c: UsageCounts) => {
       const slot = slots.get(start);
       if (slot) slots.set(start, addCounts(slot, c));
     };
@@ -186,9 +187,9 @@ export function usageService(deps: UsageDeps) {
       deps.db.apiKey.findUnique({ where: { id: keyId }, select: { lastUsedAt: true } }),
       openUsage(deps.redis, [keyId]),
     ]);
-    const byMonth = new Map<string, Counts>();
-    const byDay = new Map<string, Counts>();
-    const bump = (m: Map<string, Counts>, k: string, c: Counts) => m.set(k, addCounts(m.get(k) ?? zeroCounts(), c));
+    const byMonth = new Map<string, UsageCounts>();
+    const byDay = new Map<string, UsageCounts>();
+    const bump = (m: Map<string, UsageCounts>, k: string, c: UsageCounts) => m.set(k, addCounts(m.get(k) ?? zeroCounts(), c));
     for (const b of monthly) bump(byMonth, b.start.toISOString().slice(0, 7), b);
     for (const b of daily) bump(byDay, b.start.toISOString().slice(0, 10), b);
     const live = open.get(keyId)!;
@@ -199,7 +200,7 @@ export function usageService(deps: UsageDeps) {
     }
     const totals = [...byMonth.values()].reduce(addCounts, zeroCounts());
     const last = Math.max(key?.lastUsedAt?.getTime() ?? 0, live.lastUsedAt ?? 0);
-    const requests = (c: Counts) => c.allowed + c.rateLimited;
+    const requests = (c: UsageCounts) => c.allowed + c.rateLimited;
     return {
       total: requests(totals),
       successful: totals.successful,

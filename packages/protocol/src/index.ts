@@ -1,0 +1,73 @@
+// The public API's wire contract, one definition for the server (packages/api/src/http) and the
+// SDK: the refusal codes, the verify result as it travels, where a request carries its key, and
+// the size limit of a key. No dependencies, no I/O.
+
+export type VerifyCode =
+  | "MISSING_KEY" | "MALFORMED" | "INVALID_KEY" | "REVOKED" | "EXPIRED" | "DISABLED_USER" | "RATE_LIMITED";
+
+export interface VerifiedKey {
+  keyId: string;
+  ownerId: string;
+  prefix: string;
+  tier: string;
+  limits: Record<"minute" | "hour" | "day" | "month", number>;
+}
+
+/** The JSON body of POST /api/v1/keys/verify. */
+export type VerifyResponse =
+  | ({ valid: true; headers: Record<string, string>; degraded: boolean } & VerifiedKey)
+  | ({ valid: false; code: "RATE_LIMITED"; message: string; period: string; headers: Record<string, string> } & VerifiedKey)
+  | { valid: false; code: Exclude<VerifyCode, "RATE_LIMITED"> | "SERVICE_UNAVAILABLE"; message: string; headers?: Record<string, string> };
+
+export interface Keyway {
+  verify(key: string | null): Promise<VerifyResponse>;
+  record(keyId: string, success: boolean): void;
+}
+
+/** Longer keys are refused before any lookup (a Keyway key is about 80 characters). */
+export const MAX_KEY_LENGTH = 512;
+
+/** The key a request carries, or why it is unusable. Header names are case-insensitive. */
+export function keyFromHeaders(get: (name: string) => string | null | undefined):
+  | { key: string | null }
+  | { error: "AMBIGUOUS_KEY" | "KEY_TOO_LONG" } {
+  const auth = get("authorization");
+  const scheme = auth == null ? null : /^Bearer(?:\s+(.*))?$/i.exec(auth);
+  const bearer = auth == null ? null : scheme ? (scheme[1] ?? "") : auth;
+  const apiKey = get("x-api-key") ?? null;
+  if (bearer !== null && apiKey !== null && bearer !== apiKey) return { error: "AMBIGUOUS_KEY" };
+  const key = bearer ?? apiKey;
+  if (key !== null && key.length > MAX_KEY_LENGTH) return { error: "KEY_TOO_LONG" };
+  return { key };
+}
+
+const STATUS: Record<string, number> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
+
+/** Status, headers and JSON body for a refused request. */
+export function refusal(result: Extract<VerifyResponse, { valid: false }>): { status: number; headers: Record<string, string>; body: unknown } {
+  const error: Record<string, unknown> = { code: result.code, message: result.message };
+  if (result.code === "RATE_LIMITED") error.period = result.period;
+  return { status: STATUS[result.code] ?? 401, headers: result.headers ?? {}, body: { error } };
+}
+
+export function badRequest(code: "AMBIGUOUS_KEY" | "KEY_TOO_LONG") {
+  const message =
+    code === "AMBIGUOUS_KEY"
+      ? "Send the key once: Authorization and X-API-Key carry different values."
+      : `The key is longer than ${MAX_KEY_LENGTH} characters.`;
+  return { status: 400, headers: {}, body: { error: { code, message } } };
+}
+
+/**
+ * The decision for one request, for any HTTP framework: the verified key (with the rate-limit
+ * headers to send), or the refusal to send as is.
+ */
+export async function guard(
+  keyway: Keyway,
+  header: (name: string) => string | null | undefined,
+): Promise<{ key: Extract<VerifyResponse, { valid: true }> } | { refused: { status: number; headers: Record<string, string>; body: unknown } }> {
+  const extracted = keyFromHeaders(header);
+  if ("error" in extracted) return { refused: badRequest(extracted.error) };
+  const result = await keyway.verify(extracted.key);
+  return result.valid ? { key: result } : { refused: refusal(result) };
+}
