@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Keyway in one image: the portal (Next.js behind apps/portal/server.mjs) and the gateway
-# (apps/api, compiled to one JavaScript file: no TypeScript loader at run time). The command picks
+# (apps/gateway, compiled to one JavaScript file: no TypeScript loader at run time). The command picks
 # which one runs; docker-compose.yml runs the whole product.
 
 FROM node:22-bookworm-slim AS build
@@ -9,9 +9,12 @@ ENV CI=true NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
 RUN npm install -g pnpm@12.4.2
 # Manifests first: the dependency layer is rebuilt only when they change.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml turbo.json tsconfig.base.json ./
-COPY apps/api/package.json apps/api/
+COPY apps/gateway/package.json apps/gateway/
 COPY apps/portal/package.json apps/portal/
 COPY packages/api/package.json packages/api/
+COPY packages/auth/package.json packages/auth/
+COPY packages/protocol/package.json packages/protocol/
+COPY packages/server/package.json packages/server/
 COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/redis/package.json packages/redis/
@@ -20,13 +23,13 @@ COPY prisma prisma
 COPY scripts/prisma-generate.mjs scripts/
 RUN pnpm install --frozen-lockfile --ignore-scripts
 COPY . .
-RUN pnpm db:generate && pnpm exec turbo run build --filter=@keyway/portal --filter=@keyway/api-server
+RUN pnpm db:generate && pnpm exec turbo run build --filter=@keyway/portal --filter=@keyway/gateway
 
 # The gateway needs nothing but its compiled file and Node.
 FROM node:22-bookworm-slim AS gateway
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0
-COPY --from=build /app/apps/api/dist ./dist
+COPY --from=build /app/apps/gateway/dist ./dist
 USER node
 EXPOSE 3001 9464
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3001/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -7,6 +7,7 @@ const baseURL = `http://localhost:${port}`;
 // A real OIDC provider (test/oidc-provider.ts) the portal is configured with, so "sign in with
 // single sign-on" runs end to end.
 const oidcPort = port + 1;
+const gatewayPort = port + 3;
 const oidc = {
   OIDC_ISSUER: `http://localhost:${oidcPort}`,
   OIDC_CLIENT_ID: "keyway-e2e",
@@ -46,11 +47,21 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      // The gateway: the portal forwards /api/v1 to it, and it hosts the usage flusher.
+      command: "node_modules/.bin/tsx apps/gateway/src/main.ts",
+      url: `http://127.0.0.1:${gatewayPort}/livez`,
+      env: { ...(process.env as Record<string, string>), API_PORT: String(gatewayPort), METRICS_PORT: "0" },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
       command: `pnpm --filter @keyway/portal start --port ${port}`,
       url: `${baseURL}/api/health`,
       // The browsers send a made-up X-Forwarded-For (e2e/fixtures.ts), as if behind one proxy:
       // each test is its own visitor for the per-address throttles.
-      env: { ...(process.env as Record<string, string>), ...oidc, TRUSTED_PROXY_HOPS: "1" },
+      env: { ...(process.env as Record<string, string>), ...oidc, TRUSTED_PROXY_HOPS: "1", GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",

@@ -6,14 +6,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/lib/**/*.test.ts", "apps/api/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/lib/**/*.test.ts", "apps/gateway/src/**/*.test.ts", "scripts/**/*.test.ts", "test/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
         },
       },
       {
         test: {
           name: "integration",
-          include: ["packages/*/src/**/*.int.test.ts", "test/**/*.int.test.ts"],
+          include: ["packages/*/src/**/*.int.test.ts", "apps/gateway/src/**/*.int.test.ts", "test/**/*.int.test.ts"],
           // Each run gets its own PostgreSQL database (migrated) and Redis key prefix, dropped after.
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 30_000,

@@ -3,7 +3,7 @@
 // first pass inserts the buckets, later ones update them, as on a busy platform every 15 s).
 // Per pass: wall time, and the CPU of the flusher (this process), PostgreSQL and Redis in ms.
 import { loadConfig } from "@keyway/core";
-import { createFlusher } from "@keyway/api/server";
+import { createFlusher } from "@keyway/server";
 import { createRedis, keysOf, waitForReady } from "@keyway/redis";
 import { seedKeys, servicePids } from "./fixtures.ts";
 import { benchEnv, cpuMeter } from "./lib.ts";

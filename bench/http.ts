@@ -1,6 +1,6 @@
 // pnpm bench:http — the HTTP path under load. One run on this machine:
 //   1. a bare node:http server answering a fixed JSON body (the ceiling for any endpoint here)
-//   2. Keyway's public API server (apps/api) serving the sample protected API, GET /api/v1/echo,
+//   2. Keyway's public API server (apps/gateway) serving the sample protected API, GET /api/v1/echo,
 //      with 10,000 distinct valid keys, at its peak and at half of that rate.
 // Each server runs in its own process and autocannon runs in a third. Results: docs/benchmarks.md.
 // Each row also gives the CPU (% of one core) the server, the generator, Redis and PostgreSQL used
@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedKeysFile, servicePids } from "./fixtures.ts";
 import { benchEnv, cpuMeter, runQueueMeter } from "./lib.ts";
-import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
+import { API_NODE_FLAGS } from "../apps/gateway/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 import { freePort } from "../scripts/lib/services.ts";
 import { startPrivateRedis } from "../test/redis-server.ts";
@@ -129,13 +129,13 @@ try {
 
   const apiPort = await freePort();
   const metricsPort = await freePort();
-  const api = await start(path.join(import.meta.dirname, "..", "apps", "api", "src", "main.ts"), {
+  const api = await start(path.join(import.meta.dirname, "..", "apps", "gateway", "src", "main.ts"), {
     API_PORT: String(apiPort),
     METRICS_PORT: String(metricsPort),
     // the default interval unless BENCH_FLUSH_MS says otherwise (0: no flusher in the server)
     ...(process.env.BENCH_FLUSH_MS ? { USAGE_FLUSH_INTERVAL_MS: process.env.BENCH_FLUSH_MS } : {}),
   },
-  // The server's own node flags (apps/api/src/node-flags.ts), then BENCH_NODE_FLAGS, then the
+  // The server's own node flags (apps/gateway/src/node-flags.ts), then BENCH_NODE_FLAGS, then the
   // preloaded hooks of BENCH_PROFILE (a V8 CPU profile: open it in Chrome DevTools) and
   // BENCH_LIMITER=fixed.
   [

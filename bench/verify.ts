@@ -2,7 +2,7 @@
 // lookup), one request at a time, on the real servers. Both include the limiter's Redis round trip.
 import { loadConfig } from "@keyway/core";
 import { deployMigrations } from "@keyway/db/migrate";
-import { createServices } from "@keyway/api/server";
+import { createServices } from "@keyway/server";
 import { benchEnv } from "./lib.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
 

@@ -3,7 +3,7 @@
 import path from "node:path";
 import { loadConfig, ConfigError, TIER_NAME } from "@keyway/core";
 import { DomainError, describeDbError, isDomainError } from "@keyway/db";
-import { createServices } from "@keyway/api/server";
+import { createServices } from "@keyway/server";
 import { loadEnvFile } from "./lib/dotenv.ts";
 import { root } from "./lib/services.ts";
 

@@ -12,7 +12,7 @@ import { ensureDevSecrets, loadEnvFile } from "./lib/dotenv.ts";
 import { reachable, resolvePostgres, resolveRedis, root, ServiceMissingError, type Started } from "./lib/services.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "./lib/cleanup.ts";
 import { startMailCatcher } from "./lib/mail-catcher.ts";
-import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
+import { API_NODE_FLAGS } from "../apps/gateway/src/node-flags.ts";
 
 const command = process.argv[2] ?? "start";
 const pnpm = process.env.KEYWAY_PNPM ?? "pnpm";
@@ -99,7 +99,7 @@ async function start(dev: boolean) {
   const seeded = spawnSync(bin("tsx"), ["prisma/seed.ts"], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (seeded.status !== 0) fail("the demo data could not be written (see above)");
   const demo = (JSON.parse(seeded.stdout.trim().split("\n").at(-1) ?? "{}") as { demoUsers?: { email: string; password: string; role: string }[] | string }).demoUsers;
-  if (!dev) step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--filter=@keyway/api-server", "--output-logs=errors-only"]);
+  if (!dev) step(pnpm, ["exec", "turbo", "run", "build", "--filter=@keyway/portal", "--filter=@keyway/gateway", "--output-logs=errors-only"]);
   const children = [
     // Started directly (not through pnpm), so the signals below reach the server itself.
     spawn(process.execPath, ["server.mjs", ...(dev ? ["--dev"] : []), "--port", port], {
@@ -109,7 +109,7 @@ async function start(dev: boolean) {
     }),
     // The public API without Next.js in the path (same handler as the portal's /api/v1): compiled
     // to JavaScript for a start, from source with tsx for the dev command.
-    spawn(process.execPath, [...API_NODE_FLAGS, ...(dev ? ["--import", "tsx", path.join(root, "apps", "api", "src", "main.ts")] : [path.join(root, "apps", "api", "dist", "main.js")])], {
+    spawn(process.execPath, [...API_NODE_FLAGS, ...(dev ? ["--import", "tsx", path.join(root, "apps", "gateway", "src", "main.ts")] : [path.join(root, "apps", "gateway", "dist", "main.js")])], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...env, API_PORT: apiPort },

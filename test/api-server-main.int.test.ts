@@ -1,8 +1,8 @@
 // The public API server as `npm start` and the container run it: compiled to JavaScript
-// (apps/api/build.mjs) and started with plain `node`, no TypeScript loader. A request through it
+// (apps/gateway/build.mjs) and started with plain `node`, no TypeScript loader. A request through it
 // is counted, the flusher on its worker thread moves the count to PostgreSQL, /metrics reports
 // the flush, and SIGTERM stops the process cleanly.
-import { API_NODE_FLAGS } from "../apps/api/src/node-flags.ts";
+import { API_NODE_FLAGS } from "../apps/gateway/src/node-flags.ts";
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -15,7 +15,7 @@ const services = testServices({ REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
 afterAll(() => services.close());
 
 it("compiled, on plain node: serves, counts, flushes from its worker thread, reports it in /metrics and stops on SIGTERM", async () => {
-  const built = spawnSync(process.execPath, [path.join(root, "apps/api/build.mjs")], { cwd: root, encoding: "utf8" });
+  const built = spawnSync(process.execPath, [path.join(root, "apps/gateway/build.mjs")], { cwd: root, encoding: "utf8" });
   expect(built.status, built.stderr).toBe(0);
   const user = await services.users.createWithPassword({ email: uniqueEmail("main"), name: "M", password: "long-enough-pass", role: "developer", tier: "free" });
   const { key, record } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "main" });
@@ -23,7 +23,7 @@ it("compiled, on plain node: serves, counts, flushes from its worker thread, rep
   const port = await freePort();
   const metricsPort = await freePort();
   const env = { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), API_PORT: String(port), METRICS_PORT: String(metricsPort), USAGE_FLUSH_INTERVAL_MS: "300", LOG_LEVEL: "info" };
-  const child = spawn(process.execPath, [...API_NODE_FLAGS, path.join(root, "apps/api/dist/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, path.join(root, "apps/gateway/dist/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));

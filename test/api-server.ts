@@ -1,7 +1,7 @@
 // A public API server process for multi-process tests: PORT, and the usual environment.
 import { loadConfig } from "@keyway/core";
-import { createServices } from "@keyway/api/server";
-import { createPublicServer } from "@keyway/api/server";
+import { createServices } from "@keyway/server";
+import { createPublicServer } from "@keyway/gateway";
 
 const services = createServices(loadConfig(process.env));
 const server = createPublicServer(services);

@@ -1,8 +1,8 @@
 // Integration-test helpers: the real services on the run's own database and Redis prefix.
 import { randomBytes } from "node:crypto";
 import type { Config } from "@keyway/core";
-import { createServices, type Services } from "@keyway/api/server";
-import type { ServiceOptions } from "../packages/api/src/services/index.ts";
+import { createServices, type Services } from "@keyway/server";
+import type { ServiceOptions } from "@keyway/server";
 import { testConfig } from "./env.ts";
 
 export { testConfig, testDatabaseUrl } from "./env.ts";

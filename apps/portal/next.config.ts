@@ -6,7 +6,7 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Workspace packages are TypeScript source, compiled by Next.
-  transpilePackages: ["@keyway/api", "@keyway/core", "@keyway/db", "@keyway/protocol", "@keyway/redis"],
+  transpilePackages: ["@keyway/api", "@keyway/auth", "@keyway/core", "@keyway/db", "@keyway/protocol", "@keyway/redis", "@keyway/server"],
   // Node-only drivers stay outside the bundle.
   serverExternalPackages: ["pg", "ioredis", "@prisma/adapter-pg", "@prisma/client"],
   typedRoutes: false,

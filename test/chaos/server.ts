@@ -1,4 +1,4 @@
-// Starts test/api-server.ts (the public API on node:http) in its own process for the chaos tests.
+// Starts test/api-server.ts (the gateway's public API on node:http) in its own process for the chaos tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Config } from "@keyway/core";

@@ -6,9 +6,8 @@ import { generate } from "otplib";
 import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
 import { latestMail, linkIn, mailsTo } from "../../../test/mailbox.ts";
 import { createCaller } from "./root.ts";
-import { buildAuthOptions } from "./auth/index.ts";
-import { PEER_HEADER } from "./services/throttle.ts";
-import { verifyPassword } from "./services/passwords.ts";
+import { PEER_HEADER, verifyPassword } from "@keyway/auth";
+import { buildAuthOptions } from "@keyway/auth/next";
 
 const services = testServices();
 afterAll(() => services.close());

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
 import { createCaller } from "./root.ts";
-import type { Viewer } from "./services/sessions.ts";
+import type { Viewer } from "@keyway/auth";
 
 const services = testServices();
 afterAll(() => services.close());
@@ -287,7 +287,7 @@ describe("overview", () => {
 
 describe("audit CSV", () => {
   it("quotes, escapes and defuses formulas", async () => {
-    const { csvField } = await import("./services/audit-csv.ts");
+    const { csvField } = await import("@keyway/server");
     expect(csvField("plain")).toBe("plain");
     expect(csvField('a,"b"')).toBe('"a,""b"""');
     expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
@@ -297,7 +297,7 @@ describe("audit CSV", () => {
   });
 
   it("streams every matching row, newest first, header first", async () => {
-    const { auditCsv } = await import("./services/audit-csv.ts");
+    const { auditCsv } = await import("@keyway/server");
     const dev = await user();
     for (let i = 0; i < 3; i++) await services.keys.create({ id: dev.id, role: "developer" }, { userId: dev.id, name: `=cmd|${i}` });
     let csv = "";

@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { testServices, uniqueEmail } from "../../../test/support.ts";
 import { createCaller } from "./root.ts";
-import { buildAuthOptions, externalProviders } from "./auth/index.ts";
 import {
   MAX_DELAY_MS, PEER_HEADER, SIGN_IN_FAILURES_PER_IP, SIGN_IN_FAILURES_PER_PAIR, SIGN_UP_PER_IP, SLOW_AFTER_ACCOUNT_FAILURES, clientAddress, delayFor, isThrottled,
-} from "./services/throttle.ts";
+} from "@keyway/auth";
+import { buildAuthOptions, externalProviders } from "@keyway/auth/next";
 
 const services = testServices();
 afterAll(() => services.close());

@@ -8,7 +8,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
 import { appRouter } from "./root.ts";
-import type { Viewer } from "./services/sessions.ts";
+import type { Viewer } from "@keyway/auth";
 
 const logLines: string[] = [];
 const services = testServices({ LOG_LEVEL: "debug" }, {

@@ -2,9 +2,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { DomainError, isDomainError, type DomainErrorCode, type Actor } from "@keyway/db";
-import type { Services } from "./services/index.ts";
-import type { Viewer } from "./services/sessions.ts";
-import { isThrottled } from "./services/throttle.ts";
+import { isThrottled, type Viewer } from "@keyway/auth";
+import type { Services } from "@keyway/server";
 
 export interface Context {
   services: Services;

@@ -59,8 +59,10 @@ export const configSchema = z.object({
   MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
   /** How long a verified key's record is trusted in each process's cache without a change message (ms). */
   KEY_CACHE_TTL_MS: positiveInt.default(60_000),
-  /** The public API server (apps/api): /api/v1/* without Next.js in the path. */
+  /** The gateway (apps/gateway): /api/v1/* without Next.js in the path. */
   API_PORT: z.coerce.number().int().min(1).max(65_535).default(3001),
+  /** Where the portal forwards /api/v1/* (default: the gateway on this host, http://127.0.0.1:API_PORT). */
+  GATEWAY_URL: url(["http:", "https:"]).optional(),
   /** The public API server's address when it differs from HOST. */
   API_HOST: z.string().min(1).optional(),
   /** Prometheus /metrics has a listener of its own, on loopback: never on the public port. */

@@ -1,8 +1,8 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { sessionCookieName, viewerFromCookie } from "@keyway/api/auth";
-import { getServices } from "@keyway/api/server";
-import type { Viewer } from "@keyway/api";
+import { sessionCookieName, viewerFromCookie } from "@keyway/auth/next";
+import { getServices } from "@keyway/server";
+import type { Viewer } from "@keyway/auth";
 
 /**
  * The signed-in user for this request, read from the database; null when signed out. Only the

@@ -1,6 +1,6 @@
 // Input pieces several routers share.
 import { z } from "zod";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../services/passwords.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@keyway/auth";
 
 export const keyId = z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a key id.");
 export const range = z.enum(["hour", "day", "month", "year"]);

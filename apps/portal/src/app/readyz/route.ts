@@ -1,4 +1,4 @@
-import { getServices } from "@keyway/api/server";
+import { getServices } from "@keyway/server";
 
 export const dynamic = "force-dynamic";
 

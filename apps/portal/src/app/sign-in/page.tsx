@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { externalProviders } from "@keyway/api/auth";
-import { getServices } from "@keyway/api/server";
+import { externalProviders } from "@keyway/auth/next";
+import { getServices } from "@keyway/server";
 import { getViewer } from "~/server/auth";
 import { AuthCard } from "~/components/auth-card";
 import { SignInForm } from "./sign-in-form";

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { redirect } from "next/navigation";
-import { getServices } from "@keyway/api/server";
+import { getServices } from "@keyway/server";
 import { getViewer } from "~/server/auth";
 import { AdminNav } from "./admin-nav";
 

@@ -1,5 +1,5 @@
-import { auditCsv } from "@keyway/api";
-import { getServices } from "@keyway/api/server";
+import { auditCsv } from "@keyway/server";
+import { getServices } from "@keyway/server";
 import { getViewer } from "~/server/auth";
 
 export const dynamic = "force-dynamic";

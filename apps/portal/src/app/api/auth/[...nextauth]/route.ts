@@ -1,5 +1,5 @@
-import { authRouteHandler } from "@keyway/api/auth";
-import { getServices } from "@keyway/api/server";
+import { authRouteHandler } from "@keyway/auth/next";
+import { getServices } from "@keyway/server";
 
 let handler: ReturnType<typeof authRouteHandler> | undefined;
 const route = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => (handler ??= authRouteHandler(getServices()))(req, ctx);

@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter, clientOf, createContextInner } from "@keyway/api";
-import { getServices } from "@keyway/api/server";
+import { appRouter, createContextInner } from "@keyway/api";
+import { clientOf } from "@keyway/auth";
+import { getServices } from "@keyway/server";
 import { getViewer } from "~/server/auth";
 
 export const dynamic = "force-dynamic";

@@ -3,8 +3,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { usageStore } from "@keyway/db";
 import { takeUsage } from "@keyway/redis";
-import { testServices, uniqueEmail, viewerOf } from "../../../../test/support.ts";
-import { createCaller } from "../root.ts";
+import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
+import { createCaller } from "./root.ts";
 
 const clock = { t: Date.UTC(2026, 10, 24, 12, 30, 0), now: () => clock.t };
 const services = testServices({}, { clock: clock.now });

@@ -4,7 +4,8 @@
 // Same handler and services as the portal's /api/v1 route; the start command runs both.
 import { Worker } from "node:worker_threads";
 import { ConfigError, loadConfig } from "@keyway/core";
-import { createServices, createMetricsServer, createPublicServer } from "@keyway/api/server";
+import { createServices } from "@keyway/server";
+import { createMetricsServer, createPublicServer } from "./node-server.ts";
 import { supervise } from "./supervise.ts";
 
 function configOrExit() {

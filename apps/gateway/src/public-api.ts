@@ -1,6 +1,7 @@
 // The public HTTP API, framework-free: a handler from a minimal request (method, path, headers,
-// a body reader) to a minimal response (status, headers, JSON text). Two thin adapters serve it:
-// Fetch (the portal's /api/v1 route) and node:http (apps/api, the lightweight server).
+// a body reader) to a minimal response (status, headers, JSON text), served by the gateway's
+// node:http adapter (node-server.ts); a Fetch adapter (fetchHandler) mounts it on any Fetch host.
+// The portal forwards its own /api/v1 here.
 //   GET|POST /api/v1/echo          the sample protected API (guarded like any platform endpoint)
 //   POST     /api/v1/keys/verify   for the platform's services (service token)
 //   POST     /api/v1/usage         records a request's outcome (service token)
@@ -8,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { KEY_ID_LENGTH, isLimiterUnavailable } from "@keyway/core";
 import { USAGE_FIELD } from "@keyway/redis";
 import { guard, MAX_KEY_LENGTH, type Keyway, type VerifyResponse } from "@keyway/protocol";
-import type { Services } from "../services/index.ts";
+import type { Services } from "@keyway/server";
 import { toWire, unavailable } from "./wire.ts";
 
 export const MAX_HEADER_BYTES = 8 * 1024;

@@ -1,6 +1,6 @@
 // The public HTTP API through its framework-free handler, on real PostgreSQL and Redis.
 import { afterAll, describe, expect, it } from "vitest";
-import { testServices, uniqueEmail } from "../../../../test/support.ts";
+import { testServices, uniqueEmail } from "../../../test/support.ts";
 import { createPublicApi, fetchHandler } from "./public-api.ts";
 
 const services = testServices();

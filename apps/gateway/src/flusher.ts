@@ -6,7 +6,7 @@ import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "@keyway/core";
-import { createFlusher } from "@keyway/api/server";
+import { createFlusher } from "@keyway/server";
 
 const port = parentPort!;
 // Behind the request thread for the CPU (Linux gives each thread its own nice value): when the

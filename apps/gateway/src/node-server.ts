@@ -1,8 +1,8 @@
 // The node:http adapter for the public API: no Fetch Request/Response objects on the way, so the
-// lightweight server (apps/api) spends its time on the request, not on conversions.
+// gateway spends its time on the request, not on conversions.
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import type { Services } from "../services/index.ts";
+import type { Services } from "@keyway/server";
 import { createPublicApi, MAX_HEADER_BYTES, trimSlashes, type ApiRequest, type ApiResponse } from "./public-api.ts";
 
 /** Like Fetch's Headers.get: every value of a repeated header, joined with ", ". */

@@ -1,15 +1,11 @@
-// The composition root: one set of services per process, built from validated configuration.
+// @keyway/server, the composition root: one set of services per process, built from validated
+// configuration, with the logger and the metrics. Server-only: never import it from client components.
 import { createVerifier, loadConfig, type Config, type InvalidationTarget } from "@keyway/core";
 import { adminService, createDb, keyService, keyStore, pingDb, type Db } from "@keyway/db";
 import { createRedis, createRedisCluster, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type RedisLike } from "@keyway/redis";
 import type { DestinationStream } from "pino";
+import { accountService, mailService, secondFactorService, sessionService, throttleService, userService } from "@keyway/auth";
 import { createLogger } from "./logger.ts";
-import { sessionService } from "./sessions.ts";
-import { userService } from "./users.ts";
-import { throttleService } from "./throttle.ts";
-import { mailService } from "./mail.ts";
-import { accountService } from "./accounts.ts";
-import { secondFactorService } from "./second-factor.ts";
 import { createMetrics } from "./metrics.ts";
 import { usageFlusher, usageService, type FlusherDeps } from "./usage.ts";
 
@@ -149,3 +145,8 @@ export function getServices(): Services {
   holder.__keywayServices ??= createServices(loadConfig(process.env));
   return holder.__keywayServices;
 }
+
+export { createLogger } from "./logger.ts";
+export { createMetrics, type Metrics } from "./metrics.ts";
+export { auditCsv, csvField } from "./audit-csv.ts";
+export type { UsagePoint, UsageRange } from "./usage.ts";

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import type http from "node:http";
-import { testServices } from "../../../../test/support.ts";
+import { testServices } from "../../../test/support.ts";
 import { createMetricsServer, createPublicServer } from "./node-server.ts";
 
 const opened: { server: http.Server; close: () => Promise<void> }[] = [];

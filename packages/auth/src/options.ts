@@ -7,10 +7,22 @@ import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import type { Config } from "@keyway/core";
-import type { Services } from "../services/index.ts";
-import { SESSION_MAX_AGE_S, type Client, type Viewer } from "../services/sessions.ts";
-import { clientOf } from "../services/throttle.ts";
-import { MAX_PASSWORD_LENGTH } from "../services/passwords.ts";
+import { SESSION_MAX_AGE_S, type Client, type SessionService, type Viewer } from "./sessions.ts";
+import { clientOf, type ThrottleService } from "./throttle.ts";
+import { MAX_PASSWORD_LENGTH } from "./passwords.ts";
+import type { UserService } from "./users.ts";
+import type { AccountService } from "./accounts.ts";
+import type { SecondFactorService } from "./second-factor.ts";
+
+/** What sign-in needs of the process's services (the composition root hands them over). */
+export interface AuthDeps {
+  config: Config;
+  users: UserService;
+  sessions: SessionService;
+  throttle: ThrottleService;
+  accounts: AccountService;
+  secondFactor: SecondFactorService;
+}
 
 declare module "next-auth" {
   interface Session {
@@ -130,7 +142,7 @@ interface SignedIn {
   client?: Client;
 }
 
-export function buildAuthOptions(services: Services): NextAuthOptions {
+export function buildAuthOptions(services: AuthDeps): NextAuthOptions {
   const { config } = services;
   // Auth.js builds its callback URLs from NEXTAUTH_URL; Keyway has one public URL setting.
   process.env.NEXTAUTH_URL = config.PUBLIC_URL;
@@ -222,14 +234,14 @@ export function buildAuthOptions(services: Services): NextAuthOptions {
 }
 
 /** The portal's /api/auth/[...nextauth] route handler (next-auth is this package's dependency, not the portal's). */
-export function authRouteHandler(services: Services) {
+export function authRouteHandler(services: AuthDeps) {
   const options = buildAuthOptions(services);
   return (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) =>
     ctx.params.then((params) => NextAuth(req as never, { params } as never, options) as Promise<Response>);
 }
 
 /** The signed-in user behind a session cookie's value; null when it is not one of ours or the session ended. */
-export async function viewerFromCookie(services: Services, cookie: string | undefined): Promise<Viewer | null> {
+export async function viewerFromCookie(services: Pick<AuthDeps, "config" | "sessions">, cookie: string | undefined): Promise<Viewer | null> {
   if (!cookie) return null;
   const jwt = await decode({ token: cookie, secret: services.config.AUTH_SECRET }).catch(() => null);
   return services.sessions.resolve(jwt?.sid);

@@ -1,4 +1,4 @@
-// Hostile input against the lightweight server (apps/api's node:http adapter) over real sockets:
+// Hostile input against the gateway (its node:http adapter) over real sockets:
 // every case gets the right 4xx with a stable code, never a 500, and no secret, hash or stack
 // trace appears in any response or log line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { formatKey, hashKey, randomBase62 } from "@keyway/core";
-import { testServices, uniqueEmail } from "../../../../test/support.ts";
+import { testServices, uniqueEmail } from "../../../test/support.ts";
 import { createMetricsServer, createPublicServer } from "./node-server.ts";
 
 const logLines: string[] = [];
