@@ -46,10 +46,15 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
   const auth = { authorization: `Bearer ${options.serviceToken}`, "content-type": "application/json" };
   return {
     async verify(key) {
-      const res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ key }) });
-      if (res.status !== 200) {
-        return { valid: false, code: "SERVICE_UNAVAILABLE", message: `Keyway answered ${res.status}.`, headers: { "Retry-After": "1" } };
+      const unavailable = (why: string): VerifyResponse => ({ valid: false, code: "SERVICE_UNAVAILABLE", message: why, headers: { "Retry-After": "1" } });
+      let res: Response;
+      try {
+        res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ key }), signal: AbortSignal.timeout(5_000) });
+      } catch {
+        // Unreachable or too slow: a refusal the caller may retry, never the handler running unguarded.
+        return unavailable("Keyway cannot be reached right now.");
       }
+      if (res.status !== 200) return unavailable(`Keyway answered ${res.status}.`);
       return (await res.json()) as VerifyResponse;
     },
     record(keyId, success) {

@@ -1,0 +1,74 @@
+// The SDK as a platform's service uses it: remoteKeyway() against a running gateway over HTTP,
+// withKeyway() guarding a fetch-style handler.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AddressInfo } from "node:net";
+import { remoteKeyway, withKeyway } from "@keyway/sdk";
+import { createPublicServer } from "@keyway/gateway";
+import { testServices, uniqueEmail } from "./support.ts";
+
+const services = testServices();
+const server = createPublicServer(services);
+let baseUrl = "";
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.close();
+  await services.close();
+});
+
+async function newKey() {
+  const user = await services.users.createWithPassword({ email: uniqueEmail("sdk"), name: null, password: null, role: "developer", tier: "free" });
+  return services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "sdk" });
+}
+
+const get = (key?: string) => new Request("http://service.test/orders", { headers: key ? { authorization: `Bearer ${key}` } : {} });
+
+describe("@keyway/sdk against a running gateway", () => {
+  it("lets a valid key through with the rate-limit headers, and reports each outcome", async () => {
+    const keyway = remoteKeyway({ baseUrl, serviceToken: services.config.KEYWAY_SERVICE_TOKEN! });
+    const handler = withKeyway(keyway, (request, key) => (new URL(request.url).searchParams.has("fail") ? new Response("no", { status: 500 }) : Response.json({ owner: key.ownerId })));
+    const { key, record } = await newKey();
+    const ok = await handler(get(key));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ owner: record.userId });
+    expect(ok.headers.get("x-ratelimit-limit")).toBe("10");
+    expect(ok.headers.get("ratelimit-policy")).toContain('"minute";q=10;w=60');
+    const failed = await handler(new Request("http://service.test/orders?fail", { headers: { "x-api-key": key } }));
+    expect(failed.status).toBe(500);
+    // The outcomes travel to the gateway in the background and land in the usage counts.
+    let summary = await services.usage.summary(record.id);
+    for (let i = 0; i < 50 && summary.successful + summary.failed < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      summary = await services.usage.summary(record.id);
+    }
+    expect([summary.successful, summary.failed]).toEqual([1, 1]);
+  });
+
+  it("refuses a missing, a malformed and an ambiguous key with the API's codes, without calling the handler", async () => {
+    let calls = 0;
+    const handler = withKeyway(remoteKeyway({ baseUrl, serviceToken: services.config.KEYWAY_SERVICE_TOKEN! }), () => {
+      calls++;
+      return new Response("secret");
+    });
+    const code = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+    expect(await code(await handler(get()))).toEqual([401, "MISSING_KEY"]);
+    expect(await code(await handler(get("ys_free_not-a-key")))).toEqual([401, "MALFORMED"]);
+    const { key } = await newKey();
+    expect(await code(await handler(new Request("http://service.test/", { headers: { authorization: `Bearer ${key}`, "x-api-key": "other" } })))).toEqual([400, "AMBIGUOUS_KEY"]);
+    expect(calls).toBe(0);
+  });
+
+  it("answers 503 with Retry-After when the gateway cannot be reached, or refuses the service token", async () => {
+    const { key } = await newKey();
+    const down = withKeyway(remoteKeyway({ baseUrl: "http://127.0.0.1:1", serviceToken: "x".repeat(40) }), () => new Response("ok"));
+    // An unreachable gateway is a refusal the caller can retry, never the handler running unguarded.
+    const res = await down(get(key));
+    expect([res.status, res.headers.get("retry-after")]).toEqual([503, "1"]);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("SERVICE_UNAVAILABLE");
+    const wrongToken = withKeyway(remoteKeyway({ baseUrl, serviceToken: "y".repeat(40) }), () => new Response("ok"));
+    const refused = await wrongToken(get(key));
+    expect([refused.status, refused.headers.get("retry-after")]).toEqual([503, "1"]);
+  });
+});
