@@ -1,15 +1,29 @@
-// Calendar windows in UTC, shared by the local limiter (the Lua script has the same arithmetic).
-const DAY = 86_400_000;
+// Every UTC window and period computation in TypeScript, in one place: the local limiter's
+// windows, the usage buckets' periods, the charts' steps. (The limit script computes the same in
+// Lua, and the flush's SQL with date_trunc on UTC times; change them together.)
+import type { Window } from "./tiers.ts";
 
-export function dayStart(now: number): number {
-  return Math.floor(now / DAY) * DAY;
+const SPAN_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+/** The UTC start of the period `ms` falls in. */
+export function periodStart(period: Window, ms: number): number {
+  if (period === "month") {
+    const d = new Date(ms);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  return Math.floor(ms / SPAN_MS[period]) * SPAN_MS[period];
 }
 
-export function nextDayStart(now: number): number {
-  return dayStart(now) + DAY;
+/** The UTC start of the period after the one `ms` falls in (when its quota resets). */
+export function periodEnd(period: Window, ms: number): number {
+  return stepFrom(period, periodStart(period, ms), 1);
 }
 
-export function nextMonthStart(now: number): number {
-  const d = new Date(now);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+/** The start of the period `n` periods after (negative: before) the one starting at `start`. */
+export function stepFrom(period: Window, start: number, n: number): number {
+  if (period === "month") {
+    const d = new Date(start);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1);
+  }
+  return start + n * SPAN_MS[period];
 }

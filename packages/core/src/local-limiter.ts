@@ -3,7 +3,7 @@
 // together stay near the real limit. It is declared, measured and visible; never silent.
 // A key Redis answered for shortly before starts from that answer: each instance may admit its
 // share of what Redis had left (not a full limit / instances on top of what was already used).
-import { nextDayStart, nextMonthStart } from "./calendar.ts";
+import { periodEnd, periodStart } from "./calendar.ts";
 import type { LimitDecision, WindowState } from "./limits.ts";
 import { WINDOWS, type Limits, type Window } from "./tiers.ts";
 
@@ -74,20 +74,9 @@ export class LocalLimiter {
   }
 
   private windowOf(w: Window, now: number): { start: number; end: number } {
-    switch (w) {
-      case "minute":
-        return { start: Math.floor(now / 60_000) * 60_000, end: Math.floor(now / 60_000) * 60_000 + 60_000 };
-      case "hour":
-        return { start: Math.floor(now / 3_600_000) * 3_600_000, end: Math.floor(now / 3_600_000) * 3_600_000 + 3_600_000 };
-      case "day":
-        return { start: nextDayStart(now) - 86_400_000, end: nextDayStart(now) };
-      case "month": {
-        const end = nextMonthStart(now);
-        const d = new Date(now);
-        return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), end };
-      }
-    }
+    return { start: periodStart(w, now), end: periodEnd(w, now) };
   }
+
 
   check(keyId: string, limits: Limits, cost = 1): LimitDecision {
     const now = this.clock();

@@ -1,7 +1,7 @@
 // Usage in PostgreSQL: buckets per key per minute / hour / day / month (UTC), filled by the
 // flusher from Redis. A flush batch carries a token; the token is recorded in the same transaction
 // as the increments, so a batch that is applied, then retried after a crash, counts once.
-import type { UsageCounts } from "@keyway/core";
+import { periodStart, type UsageCounts } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { Prisma, type UsagePeriod } from "./generated/prisma/client.ts";
 
@@ -15,20 +15,6 @@ export interface FlushBatch {
 
 export const PERIODS: UsagePeriod[] = ["minute", "hour", "day", "month"];
 
-/** A period's UTC start. (The flush's SQL truncates the same way, with date_trunc on UTC times.) */
-export function periodStart(period: UsagePeriod, ms: number): Date {
-  const d = new Date(ms);
-  switch (period) {
-    case "minute":
-      return new Date(Math.floor(ms / 60_000) * 60_000);
-    case "hour":
-      return new Date(Math.floor(ms / 3_600_000) * 3_600_000);
-    case "day":
-      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-    case "month":
-      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-  }
-}
 
 export const addCounts = (a: UsageCounts, b: UsageCounts): UsageCounts => ({
   allowed: a.allowed + b.allowed,
@@ -43,7 +29,7 @@ export function rollUp(minutes: Map<number, UsageCounts>): Map<string, UsageCoun
   const out = new Map<string, UsageCounts>();
   for (const [minute, counts] of minutes) {
     for (const period of PERIODS) {
-      const slot = `${period}|${periodStart(period, minute * 60_000).getTime()}`;
+      const slot = `${period}|${periodStart(period, minute * 60_000)}`;
       out.set(slot, addCounts(out.get(slot) ?? zeroCounts(), counts));
     }
   }

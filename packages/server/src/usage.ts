@@ -1,9 +1,8 @@
 // Usage: the flusher that moves counts from Redis to PostgreSQL, and the read model the charts and
 // the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
 import { randomBytes } from "node:crypto";
-import { WINDOWS, type KeyStore, type LimitDecision, type Limits } from "@keyway/core";
-import { addCounts, DomainError, periodStart, rollUp, usageStore, zeroCounts, type Db, type UsagePeriod } from "@keyway/db";
-import type { UsageCounts } from "@keyway/core";
+import { periodStart, stepFrom, WINDOWS, type KeyStore, type LimitDecision, type Limits, type UsageCounts } from "@keyway/core";
+import { addCounts, DomainError, rollUp, usageStore, zeroCounts, type Db, type UsagePeriod } from "@keyway/db";
 import { deleteTaken, openUsage, takeUsageChunks, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
 
@@ -21,13 +20,6 @@ export interface UsagePoint extends UsageCounts {
   start: string;
 }
 
-function stepBack(period: UsagePeriod, start: Date, n: number): Date {
-  const d = new Date(start);
-  if (period === "minute") return new Date(d.getTime() - n * 60_000);
-  if (period === "hour") return new Date(d.getTime() - n * 3_600_000);
-  if (period === "day") return new Date(d.getTime() - n * 86_400_000);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n, 1));
-}
 
 export interface FlusherDeps {
   db: Db;
@@ -132,17 +124,17 @@ export function usageService(deps: UsageDeps) {
   }
 
   /**
-   * UsageCounts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
+   * Counts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
    * what Redis holds, so a request shows at once), or the whole platform (PostgreSQL: up to one
    * flush interval behind).
    */
   async function series(scope: { keyIds: string[] } | { userId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: UsageCounts }> {
     const { period, points } = RANGES[range];
     const current = periodStart(period, now());
-    const first = stepBack(period, current, points - 1);
+    const first = new Date(stepFrom(period, current, -(points - 1)));
     const keyIds = scope === "all" ? [] : "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope.userId);
     const slots = new Map<number, UsageCounts>();
-    for (let i = points - 1; i >= 0; i--) slots.set(stepBack(period, current, i).getTime(), zeroCounts());
+    for (let i = points - 1; i >= 0; i--) slots.set(stepFrom(period, current, -i), zeroCounts());
     const addTo = (start: number, c: UsageCounts) => {
       const slot = slots.get(start);
       if (slot) slots.set(start, addCounts(slot, c));
@@ -215,7 +207,7 @@ export function usageService(deps: UsageDeps) {
   /** The busiest keys over a range (or those refused most), with their owner, for the admin overview. */
   async function topKeys(range: UsageRange, by: "requests" | "rateLimited", take = 10) {
     const { period, points } = RANGES[range];
-    const since = stepBack(period, periodStart(period, now()), points - 1);
+    const since = new Date(stepFrom(period, periodStart(period, now()), -(points - 1)));
     const top = await store.topKeys(period, since, by, take);
     const keys = await deps.db.apiKey.findMany({
       where: { id: { in: top.map((t) => t.keyId) } },
