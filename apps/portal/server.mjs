@@ -11,7 +11,7 @@ const dev = args.includes("--dev");
 const portArg = args.indexOf("--port");
 const port = Number(portArg >= 0 ? args[portArg + 1] : (process.env.PORT ?? 3000));
 const hostname = process.env.HOST || "127.0.0.1";
-const PEER_HEADER = "x-keyway-peer"; // packages/api/src/services/throttle.ts reads it
+const PEER_HEADER = "x-keyway-peer"; // PEER_HEADER in packages/auth/src/throttle.ts reads it
 
 const app = next({ dev, hostname, port, dir: path.dirname(new URL(import.meta.url).pathname) });
 const handle = app.getRequestHandler();

@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from "react";
 
 const field = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500";
 
-/** The stable codes the credentials step throws (packages/api/src/auth) in plain words. */
+/** The stable codes the credentials step throws (SECOND_FACTOR_* in packages/auth/src/options.ts) in plain words: a client component cannot import the server package. */
 const SECOND_STEP: Record<string, string> = {
   SECOND_FACTOR_REQUIRED: "",
   SECOND_FACTOR_INVALID: "That code is not right. Enter the current code from your app, or one of your recovery codes.",
