@@ -29,7 +29,7 @@ export async function seedKeys(databaseUrl: string, count: number) {
 /**
  * seedKeys in a child process that writes the keys to `file`, one a line: the migrations and the
  * Prisma client leave a large heap behind, and a process that has stopped allocating gets a few
- * major GCs from V8's memory reducer seconds later (15-20 ms bursts on both cores, seen with
+ * major GCs from V8's memory reducer seconds later (bursts on both cores, seen with
  * `perf sched timehist`), which would land in the measured rows if the bench itself had seeded.
  */
 export function seedKeysFile(databaseUrl: string, count: number, file: string): void {

@@ -30,7 +30,8 @@ export function withScripts(redis: RedisLike): RedisLike & KeywayCommands {
 /**
  * How many requests one script call may carry: one on a Redis Cluster (a script's keys must share
  * a slot, and each API key has its own), a bounded batch on a single Redis (the call holds Redis
- * for its whole run: ~12 µs a request, `pnpm bench:script`).
+ * for its whole run, so a batch bounds how long anything else waits behind it; `pnpm bench:script`
+ * measures the script's time a request).
  */
 export const batchSize = (redis: RedisLike, max: number) => (redis instanceof Cluster ? 1 : max);
 

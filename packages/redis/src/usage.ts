@@ -6,9 +6,9 @@ import { Cluster } from "ioredis";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 
 /**
- * Counts per script call on a single Redis: ~0.2 ms of Redis time. The calls of a flush go one
- * after another, so a limit check sent meanwhile waits behind one of them at most, not behind
- * the whole flush (500 counts a call, all sent at once, held Redis for 2-3 ms).
+ * Counts per script call on a single Redis. The calls of a flush go one after another, so a limit
+ * check sent meanwhile waits behind one small call at most, not behind the whole flush (which,
+ * sent at once in large calls, held Redis long enough to show in the limit checks' tail).
  */
 const RECORD_BATCH = 64;
 
@@ -208,7 +208,7 @@ export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newT
 /**
  * Renames a chunk of live hashes to their taken names and reads them, as many keys a script call
  * as `batchSize` allows: TAKE_CALL on a single Redis, the calls one after the other (a script holds
- * Redis while it runs: 500 keys held it for 2-6 ms, and every limit check behind it waited); one
+ * Redis while it runs, and every limit check behind it waits); one
  * on a cluster, the calls together. A hash gone since the scan (another instance's flusher took
  * it) is left out.
  */

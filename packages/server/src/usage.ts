@@ -37,10 +37,9 @@ export interface UsageDeps extends FlusherDeps {
 }
 
 /**
- * The periodic flusher's rest after each chunk, in multiples of the chunk's time: a pass of
- * 10,000 keys under load, ~1.1 s of work, is spread over ~3-4 s. Under bench:http's half-peak
- * load, unpaced passes were the seconds whose p99 reached 20-40 ms (3-5 ms in the others); three
- * A/B pairs of 20 s rows: half-peak p99 13.3 / 24.4 / 12.1 ms unpaced, 6.4 / 12.7 / 10.4 paced.
+ * The periodic flusher's rest after each chunk, in multiples of the chunk's time: a pass spreads
+ * its CPU (the flusher's, PostgreSQL's, Redis's) over about three times its work instead of taking
+ * a core at once, which showed as the worst seconds of the request path's tail (docs/benchmarks.md).
  */
 const PASS_REST = 2;
 
