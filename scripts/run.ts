@@ -85,7 +85,7 @@ function ensureDebianTool(file: string, pkg: string, why: string): void {
   if (process.getuid?.() !== 0) fail(`${why} need ${file}: run \`sudo apt-get install -y ${pkg}\``);
   console.log(`keyway: installing Debian's ${pkg} for ${why} (one time)`);
   step("apt-get", ["update", "-qq"]);
-  step("apt-get", ["install", "-y", "-qq", "--no-install-recommends", pkg], { DEBIAN_FRONTEND: "noninteractive" });
+  step("apt-get", ["install", "-y", "-qq", pkg], { DEBIAN_FRONTEND: "noninteractive" });
 }
 
 async function start(dev: boolean) {
