@@ -7,6 +7,10 @@ test("sign up, keys are refused until the mailed link is opened, then a key is c
   await signUp(page, email, "Vera Verify", false);
   await expect(page.getByRole("region", { name: "Email verification" })).toContainText(`We sent a link to ${email}`);
   await page.screenshot({ path: "test-results/screenshots/verify-banner.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "test-results/screenshots/verify-banner-390.png", fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.getByRole("button", { name: /Create (your first )?key/ }).first().click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Name").fill("too early");

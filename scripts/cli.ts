@@ -89,7 +89,7 @@ try {
       break;
     }
     case "users:promote":
-      out = await s.users.promote(actor, need(flags, "email"));
+      out = await s.admin.users.promote(actor, need(flags, "email"));
       break;
     case "keys:create": {
       const userId = await userByEmail(need(flags, "email"));

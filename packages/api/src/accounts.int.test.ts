@@ -129,7 +129,8 @@ describe("two-factor sign-in", () => {
     const { secret, qr } = await caller.settings.twoFactor.begin();
     expect(qr).toMatch(/^data:image\/png;base64,/);
     await expect(caller.settings.twoFactor.confirm({ code: "000000" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    const { recoveryCodes } = await caller.settings.twoFactor.confirm({ code: await generate({ secret }) });
+    const firstCode = await generate({ secret });
+    const { recoveryCodes } = await caller.settings.twoFactor.confirm({ code: firstCode });
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
     const stored = await services.db.user.findUniqueOrThrow({ where: { email } });
@@ -138,7 +139,7 @@ describe("two-factor sign-in", () => {
     await expect(signIn(email, "totp-password-1")).rejects.toThrow("SECOND_FACTOR_REQUIRED");
     await expect(signIn(email, "totp-password-1", "123456")).rejects.toThrow("SECOND_FACTOR_INVALID");
     // The code confirm used cannot be used again; a recovery code works once.
-    await expect(signIn(email, "totp-password-1", await generate({ secret }))).rejects.toThrow("SECOND_FACTOR_INVALID");
+    await expect(signIn(email, "totp-password-1", firstCode)).rejects.toThrow("SECOND_FACTOR_INVALID");
     expect(await signIn(email, "totp-password-1", recoveryCodes[0]!.toUpperCase())).not.toBeNull();
     await expect(signIn(email, "totp-password-1", recoveryCodes[0]!)).rejects.toThrow("SECOND_FACTOR_INVALID");
     expect(await services.secondFactor.remainingCodes(stored.id)).toBe(9);
@@ -192,7 +193,7 @@ describe("sessions and deletion", () => {
     }
   });
 
-  it("deletes an account: its keys are refused at once, the audit rows stay; never the last admin", async () => {
+  it("deletes an account: its keys are refused at once, the audit rows stay (the last-admin refusal is assertAnotherAdmin, tested with setRole)", async () => {
     const email = uniqueEmail("leaver");
     const user = await services.users.createWithPassword({ email, name: null, password: "leaving-password", role: "developer", tier: "free" });
     const { key } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "k" });
@@ -215,12 +216,48 @@ describe("the operator's accounts (CLI)", () => {
     await expect(services.users.createWithPassword({ email, name: null, password: null, role: "admin", tier: "free" })).rejects.toMatchObject({ code: "EMAIL_TAKEN" });
     expect((await services.db.user.findUniqueOrThrow({ where: { email } })).role).toBe("developer");
     // An unverified address is not made an admin.
-    await expect(services.users.promote({ id: null, role: "cli" }, email)).rejects.toMatchObject({ code: "EMAIL_NOT_VERIFIED" });
+    await expect(services.admin.users.promote({ id: null, role: "cli" }, email)).rejects.toMatchObject({ code: "EMAIL_NOT_VERIFIED" });
     await services.db.user.update({ where: { email }, data: { emailVerified: new Date() } });
-    expect(await services.users.promote({ id: null, role: "cli" }, email)).toMatchObject({ role: "admin", endedSessions: 1 });
+    expect(await services.admin.users.promote({ id: null, role: "cli" }, email)).toMatchObject({ role: "admin", endedSessions: 1 });
     expect(await services.sessions.resolve(token)).toBeNull();
     const row = await services.db.auditLog.findFirstOrThrow({ where: { targetUserId: viewer.id, action: "user.role" } });
     expect(row).toMatchObject({ actorRole: "cli", after: { role: "admin", endedSessions: 1 } });
+  });
+});
+
+describe("authorization", () => {
+  it("refuses every settings procedure to an anonymous caller with UNAUTHORIZED, changing nothing", async () => {
+    const a = anon();
+    const calls: [string, () => Promise<unknown>][] = [
+      ["get", () => a.settings.get()],
+      ["rename", () => a.settings.rename({ name: "X" })],
+      ["resendVerification", () => a.settings.resendVerification()],
+      ["changeEmail", () => a.settings.changeEmail({ email: uniqueEmail(), password: "x" })],
+      ["changePassword", () => a.settings.changePassword({ current: "x", next: "long-enough-pass" })],
+      ["sessions.list", () => a.settings.sessions.list()],
+      ["sessions.revoke", () => a.settings.sessions.revoke({ id: "any" })],
+      ["sessions.revokeOthers", () => a.settings.sessions.revokeOthers()],
+      ["twoFactor.begin", () => a.settings.twoFactor.begin()],
+      ["twoFactor.confirm", () => a.settings.twoFactor.confirm({ code: "123456" })],
+      ["twoFactor.regenerateCodes", () => a.settings.twoFactor.regenerateCodes({ code: "123456" })],
+      ["twoFactor.disable", () => a.settings.twoFactor.disable({ code: "123456" })],
+      ["deleteAccount", () => a.settings.deleteAccount({ confirmEmail: "x@y.z", password: "x" })],
+    ];
+    for (const [name, call] of calls) await expect(call(), name).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("acts only on the caller's own account: another user's session cannot be listed or ended", async () => {
+    const alice = await signedUp();
+    const bob = await signedUp();
+    expect((await bob.caller.settings.sessions.list()).map((x) => x.id)).not.toContain(alice.viewer.sessionId);
+    await expect(bob.caller.settings.sessions.revoke({ id: alice.viewer.sessionId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await bob.caller.settings.sessions.revokeOthers();
+    expect(await services.sessions.resolve(alice.token)).not.toBeNull();
+    // Bob's second factor and deletion touch Bob only.
+    await bob.caller.settings.twoFactor.begin();
+    expect((await services.db.user.findUniqueOrThrow({ where: { id: alice.viewer.id } })).totpSecret).toBeNull();
+    await expect(bob.caller.settings.deleteAccount({ confirmEmail: alice.email, password: "first-password-1" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await services.db.user.findUnique({ where: { id: alice.viewer.id } })).not.toBeNull();
   });
 });
 

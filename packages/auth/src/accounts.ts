@@ -3,7 +3,7 @@
 // random single-use token of which only the SHA-256 is stored. Answers never tell whether an
 // address has an account; the owner of a taken address gets a mail instead.
 import { createHash, randomBytes } from "node:crypto";
-import { DomainError, writeAudit, type Actor, type Db, type KeyService } from "@keyway/db";
+import { assertAnotherAdmin, DomainError, writeAudit, type Actor, type Db, type KeyService } from "@keyway/db";
 import type { MailService } from "./mail.ts";
 import type { SessionService } from "./sessions.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -235,14 +235,13 @@ export function accountService({ db, mail, sessions, keys, publicUrl, clock = Da
       if (user.passwordHash && !(await verifyPassword(password ?? "", user.passwordHash))) {
         throw new DomainError("WRONG_PASSWORD", "That is not your current password.");
       }
-      if (user.role === "admin") {
-        const admins = await db.user.count({ where: { role: "admin", disabled: false } });
-        if (admins <= 1) throw new DomainError("LAST_ADMIN", "You are the last enabled admin: make someone else an admin first.");
-      }
+      // Checked before anything changes, and again under the admins' lock where the row goes.
+      if (user.role === "admin") await db.$transaction((tx) => assertAnotherAdmin(tx, actor.id));
       for (const key of await keys.list(actor.id)) {
         if (key.status === "active") await keys.revoke(actor, key.id, actor.id);
       }
       await db.$transaction(async (tx) => {
+        if (user.role === "admin") await assertAnotherAdmin(tx, actor.id);
         await writeAudit(tx, actor, { action: "account.delete", targetUserId: actor.id, before: { email: user.email, role: user.role } });
         await tx.user.delete({ where: { id: actor.id } });
       });

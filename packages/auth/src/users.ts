@@ -1,4 +1,4 @@
-import { DomainError, writeAudit, type Actor, type Db } from "@keyway/db";
+import { DomainError, type Db } from "@keyway/db";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 
 export type PasswordCheck =
@@ -39,22 +39,6 @@ export function userService(db: Db) {
         if ((error as { code?: string }).code === "P2002") throw new DomainError("EMAIL_TAKEN", `an account with email ${email} already exists (use users:promote to make it an admin)`);
         throw error;
       }
-    },
-
-    /** Makes an existing, verified account an admin; its sessions end so it signs in again as one. */
-    async promote(actor: Actor, emailInput: string) {
-      const email = emailInput.trim().toLowerCase();
-      return db.$transaction(async (tx) => {
-        const user = await tx.user.findUnique({ where: { email }, select: { id: true, role: true, emailVerified: true } });
-        if (!user) throw new DomainError("NOT_FOUND", `no user with email ${email}`);
-        if (user.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", `${email} has not verified its address yet`);
-        const { count } = await tx.session.deleteMany({ where: { userId: user.id } });
-        if (user.role !== "admin") {
-          await tx.user.update({ where: { id: user.id }, data: { role: "admin" } });
-          await writeAudit(tx, actor, { action: "user.role", targetUserId: user.id, before: { role: user.role }, after: { role: "admin", endedSessions: count } });
-        }
-        return { id: user.id, email, role: "admin" as const, endedSessions: count };
-      });
     },
 
     /**

@@ -53,23 +53,40 @@ export interface AuditFilter {
  */
 const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * Refuses to take away the last enabled admin (demoting, disabling or deleting them). Locks the
+ * enabled admins' rows, so two admins doing it to each other cannot both succeed: call it inside
+ * the transaction that makes the change.
+ */
+export async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  const admins = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "User" WHERE role = 'admin' AND disabled = false FOR UPDATE`;
+  if (admins.length === 1 && admins[0]!.id === userId) {
+    throw new DomainError("LAST_ADMIN", "This is the last enabled admin: make someone else an admin first.");
+  }
+}
+
 export function adminService(db: Db, options: { publish: (target: InvalidationTarget) => Promise<void>; clock?: () => number }) {
   const publish = (target: InvalidationTarget) => options.publish(target).catch(() => {});
   const now = () => (options.clock ?? Date.now)();
-
-  /** Locks the enabled admins, so two admins demoting each other cannot both succeed. */
-  async function assertAnotherAdmin(tx: Prisma.TransactionClient, userId: string): Promise<void> {
-    const admins = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "User" WHERE role = 'admin' AND disabled = false FOR UPDATE`;
-    if (admins.length === 1 && admins[0]!.id === userId) {
-      throw new DomainError("LAST_ADMIN", "This is the last enabled admin: make someone else an admin first.");
-    }
-  }
 
   async function findUser(tx: Prisma.TransactionClient, userId: string) {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true, tierName: true } });
     if (!user) throw new DomainError("NOT_FOUND", "No such user.");
     return user;
+  }
+
+  /** The one place a role changes, with its audit row; optionally ending the user's sessions (how many). */
+  async function changeRole(actor: Actor, userId: string, role: Role, endSessions: boolean): Promise<number> {
+    return db.$transaction(async (tx) => {
+      const before = await findUser(tx, userId);
+      const ended = endSessions ? (await tx.session.deleteMany({ where: { userId } })).count : 0;
+      if (before.role === role) return ended;
+      if (before.role === "admin") await assertAnotherAdmin(tx, userId);
+      await tx.user.update({ where: { id: userId }, data: { role } });
+      await writeAudit(tx, actor, { action: "user.role", targetUserId: userId, before: { role: before.role }, after: endSessions ? { role, endedSessions: ended } : { role } });
+      return ended;
+    });
   }
 
   /** Users whose email or name contains the text, case-insensitively. */
@@ -185,14 +202,21 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
       get: getUser,
 
       async setRole(actor: Actor, userId: string, role: Role) {
-        await db.$transaction(async (tx) => {
-          const before = await findUser(tx, userId);
-          if (before.role === role) return;
-          if (before.role === "admin") await assertAnotherAdmin(tx, userId);
-          await tx.user.update({ where: { id: userId }, data: { role } });
-          await writeAudit(tx, actor, { action: "user.role", targetUserId: userId, before: { role: before.role }, after: { role } });
-        });
+        await changeRole(actor, userId, role, false);
         return getUser(userId);
+      },
+
+      /**
+       * The operator's `users:promote`: makes a verified account an admin and ends its sessions,
+       * so it signs in again as one.
+       */
+      async promote(actor: Actor, emailInput: string) {
+        const email = emailInput.trim().toLowerCase();
+        const user = await db.user.findUnique({ where: { email }, select: { id: true, emailVerified: true } });
+        if (!user) throw new DomainError("NOT_FOUND", `no user with email ${email}`);
+        if (user.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", `${email} has not verified its address yet`);
+        const endedSessions = await changeRole(actor, user.id, "admin", true);
+        return { id: user.id, email, role: "admin" as const, endedSessions };
       },
 
       /** A disabled user's sessions end and their keys are refused (DISABLED_USER) on the next request. */
