@@ -23,9 +23,9 @@ export const configSchema = z.object({
   REDIS_URL: url(["redis:", "rediss:", "unix:"]),
   /** "true" when REDIS_URL is one node of a Redis Cluster (the others are discovered). */
   REDIS_CLUSTER: z.enum(["true", "false"]).default("false"),
-  /** Prefix of every Redis key Keyway writes; lets tests and tenants share one Redis. */
   /** A Redis command slower than this fails fast and the failure policy decides (request path). */
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(50),
+  /** Prefix of every Redis key Keyway writes; lets tests and tenants share one Redis. */
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, "letters, digits, : _ - only").default("kw:"),
   /** Secret that signs session cookies (Auth.js). */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),

@@ -62,6 +62,9 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
   const log = createLogger(config.LOG_LEVEL, options.logDestination);
   const db: Db = createDb(config.DATABASE_URL);
   const redis = connectRedis(config);
+  // Reads for people (charts, usage stats) and health checks wait longer than a request may: on a
+  // busy machine a 50 ms timeout fails a dashboard read that would have answered in 60.
+  const readRedis = connectRedis(config, 1_000);
   const recorder = new UsageRecorder(redis, { clock: options.clock });
   // The verifier is made below; the metrics read its cache statistics lazily.
   const metrics = createMetrics({ cacheStats: () => verifier.cacheStats() });
@@ -105,7 +108,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     recorder,
     keys,
     admin: adminService(db, { publish, clock: options.clock }),
-    usage: usageService({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock }),
+    usage: usageService({ db, redis: readRedis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock }),
     metrics,
     sessions,
     users: userService(db),
@@ -115,7 +118,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     throttle: throttleService(limiter),
     /** Resolves once Redis is connected (or after `timeoutMs`, leaving the failure policy to act). */
     async ready(timeoutMs = 2_000): Promise<void> {
-      await waitForReady(redis, timeoutMs).catch(() => log.warn("redis not reachable at start-up"));
+      await Promise.all([waitForReady(redis, timeoutMs), waitForReady(readRedis, timeoutMs)]).catch(() => log.warn("redis not reachable at start-up"));
     },
     async readiness(): Promise<Readiness> {
       const { database, redis: cache } = await this.health();
@@ -123,7 +126,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
       return { ready: database === "up" && redisState !== "down", database, redis: redisState };
     },
     async health(): Promise<Health> {
-      const [database, cache] = await Promise.all([pingDb(db), pingRedis(redis)]);
+      const [database, cache] = await Promise.all([pingDb(db), pingRedis(readRedis)]);
       return { ok: database && cache, database: database ? "up" : "down", redis: cache ? "up" : "down" };
     },
     async close(): Promise<void> {
@@ -132,6 +135,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
       await bus.close();
       mail.close();
       redis.disconnect();
+      readRedis.disconnect();
       await db.$disconnect();
     },
   };
