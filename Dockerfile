@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
-# Keyway in one image: the portal (Next.js behind apps/portal/server.mjs) and the gateway
-# (apps/gateway, compiled to one JavaScript file: no TypeScript loader at run time). The command picks
-# which one runs; docker-compose.yml runs the whole product.
+# Keyway's images: the portal (Next's standalone output behind apps/portal/server.mjs), the gateway
+# (apps/gateway compiled to one JavaScript file: no TypeScript loader at run time) and the tools
+# (migrations, CLI, mail catcher). docker-compose.yml runs the whole product.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -35,13 +35,17 @@ EXPOSE 3001 9464
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3001/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--max-semi-space-size=32", "dist/main.js"]
 
-# The portal, the migrations (a one-shot `migrate` command) and the mail catcher for trials.
+# The portal: Next's standalone folder (only the files the server needs, traced at build time).
 FROM node:22-bookworm-slim AS portal
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 NEXT_TELEMETRY_DISABLED=1
-COPY --from=build --chown=node:node /app ./
+COPY --from=build --chown=node:node /app/apps/portal/.next/standalone ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3000/livez').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 WORKDIR /app/apps/portal
 CMD ["node", "server.mjs"]
+
+# One-shot jobs beside them (the migrations, the CLI, the mail catcher for trials): the whole build.
+FROM build AS tools
+USER node

@@ -8,6 +8,7 @@ const baseURL = `http://localhost:${port}`;
 // single sign-on" runs end to end.
 const oidcPort = port + 1;
 const gatewayPort = port + 3;
+const distDir = process.env.KEYWAY_NEXT_DIST_DIR || ".next";
 const oidc = {
   OIDC_ISSUER: `http://localhost:${oidcPort}`,
   OIDC_CLIENT_ID: "keyway-e2e",
@@ -57,11 +58,12 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: `pnpm --filter @keyway/portal start --port ${port}`,
+      // The standalone folder the image ships, on plain node: the suite runs against what deploys.
+      command: `node apps/portal/${distDir}/standalone/apps/portal/server.mjs --port ${port}`,
       url: `${baseURL}/api/health`,
       // The browsers send a made-up X-Forwarded-For (e2e/fixtures.ts), as if behind one proxy:
       // each test is its own visitor for the per-address throttles.
-      env: { ...(process.env as Record<string, string>), ...oidc, TRUSTED_PROXY_HOPS: "1", GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` },
+      env: { ...(process.env as Record<string, string>), ...oidc, NODE_ENV: "production", TRUSTED_PROXY_HOPS: "1", GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",
