@@ -1,9 +1,9 @@
 // What the HTTP and flush benchmarks start from: a migrated database of their own with `count`
-// keys of one user on a tier whose limits are never reached, and the pids whose CPU they measure.
+// keys of one user's workspace on a tier whose limits are never reached, and the pids whose CPU they measure.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { generateKey, hashKey } from "@keyway/core";
-import { createDb } from "@keyway/db";
+import { createDb, personalWorkspaceOf, withPersonalWorkspace } from "@keyway/db";
 import { connectionOf } from "@keyway/redis";
 import { deployMigrations } from "@keyway/db/migrate";
 
@@ -12,13 +12,14 @@ export async function seedKeys(databaseUrl: string, count: number) {
   const db = createDb(databaseUrl);
   try {
     await db.tier.create({ data: { name: "bench", perMinute: 1e9, perHour: 1e9, perDay: 1e9, perMonth: 1e9 } });
-    const user = await db.user.create({ data: { email: "bench@example.test", tierName: "bench" } });
+    const user = await db.user.create({ data: { email: "bench@example.test", ...withPersonalWorkspace("bench") } });
+    const workspace = await personalWorkspaceOf(db, user.id);
     const keys = Array.from({ length: count }, () => generateKey("bench"));
     // 2,000 rows a statement: past PostgreSQL's bind-parameter limit Prisma splits one createMany
     // into statements it sends at once on the transaction's connection (pg warns that it queues them)
     for (let i = 0; i < keys.length; i += 2_000) {
       const part = keys.slice(i, i + 2_000);
-      await db.apiKey.createMany({ data: part.map((k) => ({ id: k.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+      await db.apiKey.createMany({ data: part.map((k) => ({ id: k.id, workspaceId: workspace.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
     }
     return keys;
   } finally {

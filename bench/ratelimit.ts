@@ -61,17 +61,17 @@ async function main() {
   const plain = createRedis(url.toString(), { keyPrefix: prefix, commandTimeoutMs: 2_000 });
   await waitForReady(plain, 2_000);
   const keyway = new RedisLimiter(plain);
-  const ours = await closedLoop("Keyway RedisLimiter, auto-pipelining off", () => keyway.check(randomId(), open), { concurrency, seconds, warmup });
+  const ours = await closedLoop("Keyway RedisLimiter, auto-pipelining off", () => keyway.check({ id: randomId(), limits: open }), { concurrency, seconds, warmup });
   log(ours);
 
   const piped = new Redis(url.toString(), { keyPrefix: prefix, enableAutoPipelining: true, enableOfflineQueue: false, commandTimeout: 2_000 });
   await waitForReady(piped, 2_000);
   const keywayPiped = new RedisLimiter(piped);
-  const oursPiped = await closedLoop("Keyway RedisLimiter, auto-pipelining on", () => keywayPiped.check(randomId(), open), { concurrency, seconds, warmup });
+  const oursPiped = await closedLoop("Keyway RedisLimiter, auto-pipelining on", () => keywayPiped.check({ id: randomId(), limits: open }), { concurrency, seconds, warmup });
   log(oursPiped);
 
   const best = oursPiped.opsPerSec > ours.opsPerSec ? { r: oursPiped, l: keywayPiped } : { r: ours, l: keyway };
-  const half = await fixedRate(`Keyway at half its peak (${Math.round(best.r.opsPerSec / 2)}/s, fixed rate)`, () => best.l.check(randomId(), open), { rate: best.r.opsPerSec / 2, seconds });
+  const half = await fixedRate(`Keyway at half its peak (${Math.round(best.r.opsPerSec / 2)}/s, fixed rate)`, () => best.l.check({ id: randomId(), limits: open }), { rate: best.r.opsPerSec / 2, seconds });
   log(half);
 
   const rlfClient = new Redis(url.toString(), { keyPrefix: prefix, enableOfflineQueue: false });
@@ -89,10 +89,10 @@ async function main() {
   const blockedIds = Array.from({ length: 1000 }, (_, i) => `b${i}`);
   const tight = { minute: 1, hour: 1, day: 1, month: 1 };
   for (const id of blockedIds) {
-    await keyway.check(id, tight);
-    await keyway.check(id, tight);
+    await keyway.check({ id: id, limits: tight });
+    await keyway.check({ id: id, limits: tight });
   }
-  log(await closedLoop("Keyway, blocked keys (negative cache)", () => keyway.check(blockedIds[Math.floor(Math.random() * 1000)]!, tight), { concurrency, seconds: Math.min(seconds, 5), warmup: 1 }));
+  log(await closedLoop("Keyway, blocked keys (negative cache)", () => keyway.check({ id: blockedIds[Math.floor(Math.random() * 1000)]!, limits: tight }), { concurrency, seconds: Math.min(seconds, 5), warmup: 1 }));
   await keyway.close();
 
   const ceiling = p16.opsPerSec;

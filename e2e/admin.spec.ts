@@ -71,7 +71,13 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   expect((await (await echo(dev, key)).json()).error.code).toBe("DISABLED_USER");
   await dev.goto("/keys");
   await expect(dev).toHaveURL(/\/sign-in/);
+  // The user page lists the user's workspaces: their personal one, on the tier just set.
+  await expect(page.getByRole("region", { name: "Workspaces" }).getByRole("row", { name: /Personal.*owner.*pro/i })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/admin-user.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.screenshot({ path: "test-results/screenshots/admin-user-390.png", fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The audit log has each action, with who did it; filter by target.
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();

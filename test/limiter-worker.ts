@@ -8,7 +8,7 @@ await waitForReady(redis, 5_000);
 const limiter = new RedisLimiter(redis);
 const n = Number(limit);
 const results = await Promise.all(
-  Array.from({ length: Number(count) }, () => limiter.check(keyId, { minute: n, hour: n, day: n, month: n })),
+  Array.from({ length: Number(count) }, () => limiter.check({ id: keyId, limits: { minute: n, hour: n, day: n, month: n } })),
 );
 console.log(JSON.stringify({ allowed: results.filter((r) => r.allowed).length, degraded: results.some((r) => r.degraded) }));
 redis.disconnect();

@@ -72,8 +72,8 @@ export function localKeyway(services: Services): Keyway {
       services.metrics.verified(response.valid ? "VALID" : response.code, (performance.now() - t0) / 1000);
       return response;
     },
-    record(keyId, success) {
-      services.recorder.record(keyId, success ? USAGE_FIELD.successful : USAGE_FIELD.failed);
+    record(key, success) {
+      services.recorder.record({ keyId: key.keyId, workspaceId: key.workspace.id }, success ? USAGE_FIELD.successful : USAGE_FIELD.failed);
     },
   };
 }
@@ -112,7 +112,7 @@ export function createPublicApi(services: Services): PublicApi {
     const decision = await guard(keyway, (name) => request.header(name));
     if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
     const { key } = decision;
-    keyway.record(key.keyId, true);
+    keyway.record(key, true);
     return json(200, { ok: true, keyId: key.keyId, tier: key.tier, method: request.method }, key.headers);
   }
 
@@ -135,14 +135,14 @@ export function createPublicApi(services: Services): PublicApi {
     if (typeof keyId !== "string" || !new RegExp(`^[0-9A-Za-z]{${KEY_ID_LENGTH}}$`).test(keyId) || typeof success !== "boolean") {
       return errorResponse(400, "INVALID_BODY", 'Send {"keyId": "<16-character key id>", "success": true|false}.');
     }
-    let exists: boolean;
+    let workspaceId: string | null;
     try {
-      exists = await services.verifier.exists(keyId);
+      workspaceId = await services.verifier.workspaceOf(keyId);
     } catch {
       return errorResponse(503, "SERVICE_UNAVAILABLE", "Key store unavailable; try again shortly.", { "Retry-After": "1" });
     }
-    if (!exists) return errorResponse(404, "KEY_NOT_FOUND", "No key has that id.");
-    keyway.record(keyId, success);
+    if (workspaceId === null) return errorResponse(404, "KEY_NOT_FOUND", "No key has that id.");
+    services.recorder.record({ keyId, workspaceId }, success ? USAGE_FIELD.successful : USAGE_FIELD.failed);
     return json(202, { ok: true });
   }
 

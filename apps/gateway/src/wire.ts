@@ -1,7 +1,7 @@
 // Verify results as they travel over HTTP (the SDK's VerifyResponse): one place for codes,
 // messages and headers.
-import { rateLimitHeaders, type VerifyResult } from "@keyway/core";
-import type { VerifyResponse } from "@keyway/protocol";
+import { rateLimitHeaders, type LimitDecision, type VerifyResult, type Window, type WindowState } from "@keyway/core";
+import type { VerifiedKey, VerifyResponse } from "@keyway/protocol";
 
 const MESSAGES = {
   MISSING_KEY: "Send an API key in the Authorization: Bearer header or in X-API-Key.",
@@ -12,22 +12,36 @@ const MESSAGES = {
   DISABLED_USER: "The account that owns this API key is disabled.",
 } as const;
 
+const left = (w: Record<Window, WindowState>) => ({ minute: w.minute.remaining, hour: w.hour.remaining, day: w.day.remaining, month: w.month.remaining });
+
+/**
+ * Both scopes' remaining. A refusal answered from the negative cache knows only the refusing
+ * scope's: the other is given as unknown (null for the key's, the key's limits for the workspace's).
+ */
+function remainingOf(ratelimit: LimitDecision, limits: Record<Window, number>): VerifiedKey["remaining"] {
+  const { key, workspace } = ratelimit.scopes;
+  return { workspace: workspace ? left(workspace) : { ...limits }, key: key ? left(key) : null };
+}
+
 export function toWire(result: VerifyResult): VerifyResponse {
   if (result.valid) {
     // every field named (not a rest/spread copy): this runs for every request
-    const { keyId, ownerId, prefix, tier, limits, ratelimit } = result;
-    return { valid: true, keyId, ownerId, prefix, tier, limits, degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
+    const { keyId, ownerId, prefix, tier, workspace, limits, ratelimit } = result;
+    return { valid: true, keyId, ownerId, prefix, tier, workspace, limits, remaining: remainingOf(ratelimit, limits), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
   }
   if (result.code === "RATE_LIMITED") {
     const { ratelimit, code, valid, ...key } = result;
     const period = ratelimit.blockedBy ?? "minute";
     const seconds = Math.max(1, Math.ceil(ratelimit.retryAfterMs / 1000));
+    const whose = ratelimit.scope === "workspace" ? `the workspace's plan (${key.workspace.name})` : "this key";
     return {
       ...key,
       valid,
       code,
       period,
-      message: `Rate limit of ${ratelimit.windows[period].limit} requests per ${period} reached. Retry in ${seconds} s.`,
+      scope: ratelimit.scope,
+      remaining: remainingOf(ratelimit, key.limits),
+      message: `Rate limit of ${ratelimit.windows[period].limit} requests per ${period} reached for ${whose}. Retry in ${seconds} s.`,
       headers: rateLimitHeaders(ratelimit),
     };
   }

@@ -39,7 +39,8 @@ async function signedUp() {
 
 describe("sign-up and a verified address", () => {
   it("mails a link; before it is opened no key can be made, after it one can", async () => {
-    const { email, caller } = await signedUp();
+    const { email, caller, viewer } = await signedUp();
+    expect(await services.db.membership.count({ where: { userId: viewer.id, role: "owner", workspace: { personal: true, tierName: "free" } } })).toBe(1);
     await expect(caller.keys.create({ name: "early" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/^Verify your email address/) });
     const mail = await latestMail(mailApi, email, /Verify your email/);
     expect(mail.html).toContain("Verify my email");
@@ -196,12 +197,13 @@ describe("sessions and deletion", () => {
   it("deletes an account: its keys are refused at once, the audit rows stay (the last-admin refusal is assertAnotherAdmin, tested with setRole)", async () => {
     const email = uniqueEmail("leaver");
     const user = await services.users.createWithPassword({ email, name: null, password: "leaving-password", role: "developer", tier: "free" });
-    const { key } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "k" });
+    const { key, record } = await services.keys.create({ id: user.id, role: "developer" }, { userId: user.id, name: "k" });
     expect((await services.verifier.verify(key)).valid).toBe(true);
     const { caller, token } = (await signIn(email, "leaving-password"))!;
     await expect(caller.settings.deleteAccount({ confirmEmail: "someone@else.test", password: "leaving-password" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await caller.settings.deleteAccount({ confirmEmail: email, password: "leaving-password" });
     expect(await services.db.user.findUnique({ where: { id: user.id } })).toBeNull();
+    expect(await services.db.workspace.findUnique({ where: { id: record.workspaceId } })).toBeNull(); // the personal one goes too
     expect(await services.sessions.resolve(token)).toBeNull();
     await new Promise((r) => setTimeout(r, 100));
     expect((await services.verifier.verify(key)).valid).toBe(false);

@@ -73,7 +73,8 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     }
     // Nothing changed.
     expect(await services.db.auditLog.count()).toBe(auditBefore);
-    expect(await services.db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ tierName: tier, role: "developer", disabled: false });
+    expect(await services.db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ role: "developer", disabled: false });
+    expect(await services.admin.users.get(target.id)).toMatchObject({ tierName: tier });
     expect(await services.db.apiKey.findUniqueOrThrow({ where: { id: key.record.id } })).toMatchObject({ status: "active", limitMinute: null });
     expect(await services.db.tier.findUniqueOrThrow({ where: { name: tier } })).toMatchObject({ perMinute: 10, description: "" });
 
@@ -133,7 +134,7 @@ describe("tiers", () => {
     const dev = await user("developer", tier);
     await expect(admin.caller.admin.tiers.remove({ name: tier })).rejects.toMatchObject({
       code: "CONFLICT",
-      message: `1 user is on the ${tier} tier: move them to another tier first.`,
+      message: `1 workspace is on the ${tier} tier: move them to another tier first.`,
       cause: { code: "TIER_IN_USE" },
     });
     await admin.caller.admin.users.setTier({ userId: dev.id, tier: "free" });

@@ -98,7 +98,11 @@ describe("sign-in with GitHub or OIDC", () => {
     const first = await services.users.signInWithProvider({ provider: "oidc", providerAccountId: subject, email: email.toUpperCase(), emailVerified: true, name: "Olive" });
     expect(first.ok).toBe(true);
     const user = await services.db.user.findUniqueOrThrow({ where: { email } });
-    expect(user).toMatchObject({ role: "developer", tierName: "free", name: "Olive", passwordHash: null });
+    expect(user).toMatchObject({ role: "developer", name: "Olive", passwordHash: null });
+    // with a personal workspace on the free plan, as every new user
+    expect(await services.db.membership.findMany({ where: { userId: user.id }, select: { role: true, workspace: { select: { personal: true, tierName: true } } } })).toEqual([
+      { role: "owner", workspace: { personal: true, tierName: "free" } },
+    ]);
     // The email may change at the provider; the link is by subject.
     expect(await services.users.signInWithProvider({ provider: "oidc", providerAccountId: subject, email: uniqueEmail(), emailVerified: true, name: null })).toEqual(first);
 

@@ -195,6 +195,42 @@ describe("lifecycle", () => {
   });
 });
 
+describe("keys in the owner's personal workspace", () => {
+  it("every key belongs to its owner's personal workspace, whose plan it verifies with", async () => {
+    const user = await newUser("pro");
+    const { key, record } = await newKey(user.id);
+    const [membership] = await services.db.membership.findMany({ where: { userId: user.id }, include: { workspace: true } });
+    expect(membership).toMatchObject({ role: "owner", workspace: { personal: true, name: "Personal", tierName: "pro" } });
+    expect(record.workspaceId).toBe(membership!.workspaceId);
+    expect(await services.verifier.verify(key)).toMatchObject({ valid: true, tier: "pro", workspace: { id: membership!.workspaceId, name: "Personal", plan: "pro" } });
+    // A user's tier is their personal workspace's plan.
+    await services.keys.setUserTier(actor, user.id, "enterprise");
+    expect((await services.db.workspace.findUniqueOrThrow({ where: { id: membership!.workspaceId } })).tierName).toBe("enterprise");
+    expect(await services.verifier.verify(key)).toMatchObject({ workspace: { plan: "enterprise" }, limits: { minute: 1_000 } });
+  });
+
+  it("counts rolled keys still in their grace period against the cap, and refuses to roll one again", async () => {
+    const user = await newUser();
+    const made = [];
+    for (let i = 0; i < 20; i++) made.push(await newKey(user.id));
+    // With a grace period the old key stays active beside the new one: the cap refuses it...
+    await expect(services.keys.roll(actor, made[0]!.record.id, user.id, 60)).rejects.toMatchObject({ code: "KEY_LIMIT_REACHED" });
+    // ...while a roll without grace replaces the key in place.
+    const rolled = await services.keys.roll(actor, made[0]!.record.id, user.id, 0);
+    await services.keys.revoke(actor, made[1]!.record.id, user.id);
+    const graced = await services.keys.roll(actor, made[2]!.record.id, user.id, 60);
+    expect(await services.verifier.verify(made[2]!.key)).toMatchObject({ valid: true }); // in its grace period
+    // 20 keys verify now (the graced one among them): no create, no second graced roll.
+    await expect(newKey(user.id)).rejects.toMatchObject({ code: "KEY_LIMIT_REACHED", message: expect.stringContaining("grace") });
+    await expect(services.keys.roll(actor, made[2]!.record.id, user.id, 60)).rejects.toMatchObject({ code: "ALREADY_ROLLED" });
+    await expect(services.keys.roll(actor, made[2]!.record.id, user.id, 0)).rejects.toMatchObject({ code: "ALREADY_ROLLED" });
+    // Once the grace period is over the old key no longer counts.
+    clock.t += 61_000;
+    await expect(newKey(user.id)).resolves.toMatchObject({ record: { workspaceId: rolled.record.workspaceId } });
+    expect(graced.record.workspaceId).toBe(rolled.record.workspaceId);
+  });
+});
+
 describe("ownership through tRPC", () => {
   it("user B can neither see nor change user A's key; the id alone proves nothing", async () => {
     const a = await newUser();

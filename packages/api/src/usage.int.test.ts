@@ -1,7 +1,7 @@
 // Usage metering: counted by the limit script and the recorder, moved to PostgreSQL by the
 // flusher exactly once (even when a flush dies half-way and runs again), read back for charts.
 import { afterAll, describe, expect, it } from "vitest";
-import { usageStore } from "@keyway/db";
+import { personalWorkspaceOf, usageStore } from "@keyway/db";
 import { takeUsage } from "@keyway/redis";
 import { testServices, uniqueEmail, viewerOf } from "../../../test/support.ts";
 import { createCaller } from "./root.ts";
@@ -20,8 +20,8 @@ describe("usage", () => {
   it("counts allowed, rate-limited, successful and failed; the flusher moves them to PostgreSQL with rollups", async () => {
     const { key, record } = await keyFor();
     for (let i = 0; i < 12; i++) await services.verifier.verify(key); // 10 allowed, 2 limited
-    for (let i = 0; i < 7; i++) services.recorder.record(record.id, "s");
-    for (let i = 0; i < 3; i++) services.recorder.record(record.id, "f");
+    for (let i = 0; i < 7; i++) services.recorder.record({ keyId: record.id, workspaceId: record.workspaceId }, "s");
+    for (let i = 0; i < 3; i++) services.recorder.record({ keyId: record.id, workspaceId: record.workspaceId }, "f");
     await services.recorder.flush();
     await services.limiter.flush();
 
@@ -55,13 +55,14 @@ describe("usage", () => {
   it("moves 1,200 keys over two hours in one pass, more than one chunk, each count once; a key deleted since is skipped", async () => {
     const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
     const ids = Array.from({ length: 1_200 }, (_, i) => `bulk${String(i).padStart(12, "0")}`);
-    await services.db.apiKey.createMany({ data: ids.map((id) => ({ id, userId: user.id, name: id, prefix: id, hash: id, tierAtCreation: "free" })) });
+    const workspace = await personalWorkspaceOf(services.db, user.id);
+    await services.db.apiKey.createMany({ data: ids.map((id) => ({ id, workspaceId: workspace.id, userId: user.id, name: id, prefix: id, hash: id, tierAtCreation: "free" })) });
     const start = clock.t;
     try {
-      ids.forEach((id, i) => services.recorder.record(id, "s", 1 + (i % 3))); // counts differ by key
+      ids.forEach((id, i) => services.recorder.record({ keyId: id, workspaceId: workspace.id }, "s", 1 + (i % 3))); // counts differ by key
       await services.recorder.flush();
       clock.t = start + 61 * 60_000; // the next hour
-      ids.forEach((id, i) => services.recorder.record(id, "f", 1 + (i % 2)));
+      ids.forEach((id, i) => services.recorder.record({ keyId: id, workspaceId: workspace.id }, "f", 1 + (i % 2)));
       await services.recorder.flush();
     } finally {
       clock.t = start;

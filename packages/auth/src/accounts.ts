@@ -3,7 +3,7 @@
 // random single-use token of which only the SHA-256 is stored. Answers never tell whether an
 // address has an account; the owner of a taken address gets a mail instead.
 import { createHash, randomBytes } from "node:crypto";
-import { assertAnotherAdmin, DomainError, writeAudit, type Actor, type Db, type KeyService } from "@keyway/db";
+import { assertAnotherAdmin, DomainError, withPersonalWorkspace, writeAudit, type Actor, type Db, type KeyService } from "@keyway/db";
 import type { MailService } from "./mail.ts";
 import type { SessionService } from "./sessions.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -94,7 +94,7 @@ export function accountService({ db, mail, sessions, keys, publicUrl, clock = Da
         return { email };
       }
       try {
-        const user = await db.user.create({ data: { email, name: input.name, passwordHash }, select: { id: true } });
+        const user = await db.user.create({ data: { email, name: input.name, passwordHash, ...withPersonalWorkspace() }, select: { id: true } });
         await writeAudit(db, actorOf(user.id), { action: "account.sign_up", targetUserId: user.id });
         await sendVerification(user.id, email, false);
       } catch (error) {
@@ -243,6 +243,8 @@ export function accountService({ db, mail, sessions, keys, publicUrl, clock = Da
       await db.$transaction(async (tx) => {
         if (user.role === "admin") await assertAnotherAdmin(tx, actor.id);
         await writeAudit(tx, actor, { action: "account.delete", targetUserId: actor.id, before: { email: user.email, role: user.role } });
+        // the personal workspace goes with its user (its keys, revoked above, with it)
+        await tx.workspace.deleteMany({ where: { personal: true, members: { some: { userId: actor.id, role: "owner" } } } });
         await tx.user.delete({ where: { id: actor.id } });
       });
       await sessions.revokeAll(actor.id, null);

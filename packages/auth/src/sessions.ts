@@ -4,7 +4,7 @@
 // in all; ended rows are purged as new ones open.
 import { randomBytes } from "node:crypto";
 import Bowser from "bowser";
-import type { Db } from "@keyway/db";
+import { personalPlanSelect, personalTier, type Db } from "@keyway/db";
 
 export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 export const SESSION_IDLE_S = 7 * 24 * 3600;
@@ -68,7 +68,13 @@ export function sessionService(db: Db, clock: () => number = Date.now) {
           id: true,
           expires: true,
           lastSeenAt: true,
-          user: { select: { id: true, email: true, name: true, role: true, tierName: true, disabled: true, emailVerified: true, totpEnabledAt: true } },
+          user: {
+            select: {
+              id: true, email: true, name: true, role: true, disabled: true, emailVerified: true, totpEnabledAt: true,
+              // the plan shown as the user's own: their personal workspace's
+              memberships: personalPlanSelect,
+            },
+          },
         },
       });
       const now = clock();
@@ -76,8 +82,8 @@ export function sessionService(db: Db, clock: () => number = Date.now) {
       if (row.lastSeenAt.getTime() < now - TOUCH_EVERY_MS) {
         await db.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
       }
-      const { id, email, name, role, tierName, emailVerified, totpEnabledAt } = row.user;
-      return { id, email, name, role, tier: tierName, emailVerified: emailVerified !== null, twoFactor: totpEnabledAt !== null, sessionId: row.id };
+      const { id, email, name, role, memberships, emailVerified, totpEnabledAt } = row.user;
+      return { id, email, name, role, tier: personalTier({ memberships }), emailVerified: emailVerified !== null, twoFactor: totpEnabledAt !== null, sessionId: row.id };
     },
 
     async close(sessionToken: string | undefined | null): Promise<void> {

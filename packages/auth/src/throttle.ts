@@ -4,7 +4,7 @@
 // fails across many accounts is refused, and an account that fails from many addresses is slowed
 // (a growing delay before each answer), never locked.
 import { createHash } from "node:crypto";
-import { MAX_LIMIT, WINDOWS, type LimitDecision, type Limits } from "@keyway/core";
+import { MAX_LIMIT, WINDOWS, type LimitDecision, type Limits, type LimitTarget } from "@keyway/core";
 
 /** Failed sign-ins per window before the pair (account, address) must wait. */
 export const SIGN_IN_FAILURES_PER_PAIR: Limits = { minute: 5, hour: 20, day: 100, month: 1_000 };
@@ -45,8 +45,8 @@ function id(kind: string, ...values: string[]): string {
 
 /** The part of the limiter the throttles use: count (check) and look without counting (peek). */
 export interface ThrottleLimiter {
-  check(keyId: string, limits: Limits, cost?: number): Promise<LimitDecision>;
-  peek(keyId: string, limits: Limits): Promise<LimitDecision>;
+  check(target: LimitTarget, cost?: number): Promise<LimitDecision>;
+  peek(target: LimitTarget): Promise<LimitDecision>;
 }
 
 const normal = (email: string) => email.trim().toLowerCase();
@@ -61,7 +61,7 @@ export function throttleService(limiter: ThrottleLimiter, sleep = (ms: number) =
   const retryS = (d: LimitDecision) => Math.max(1, Math.ceil(d.retryAfterMs / 1000));
   /** Refuses when any of these is already at its limit in some window (counting nothing). */
   async function refuseIfOver(checks: [string, Limits][]): Promise<void> {
-    const decisions = await Promise.all(checks.map(([key, limits]) => limiter.peek(key, limits)));
+    const decisions = await Promise.all(checks.map(([key, limits]) => limiter.peek({ id: key, limits })));
     const waits = decisions.flatMap((d, i) =>
       WINDOWS.filter((w) => d.windows[w].used >= checks[i]![1][w]).map((w) => Math.max(1, Math.ceil((d.windows[w].resetAt - d.now) / 1000))),
     );
@@ -69,7 +69,7 @@ export function throttleService(limiter: ThrottleLimiter, sleep = (ms: number) =
   }
   /** Counts one event in each; refuses when one was over. */
   async function take(checks: [string, Limits][]): Promise<void> {
-    const decisions = await Promise.all(checks.map(([key, limits]) => limiter.check(key, limits)));
+    const decisions = await Promise.all(checks.map(([key, limits]) => limiter.check({ id: key, limits })));
     const refused = decisions.filter((d) => !d.allowed);
     if (refused.length > 0) throw new ThrottledError(Math.max(...refused.map(retryS)));
   }
@@ -84,15 +84,15 @@ export function throttleService(limiter: ThrottleLimiter, sleep = (ms: number) =
      */
     async beforeSignIn(email: string, ip: string | null): Promise<void> {
       await refuseIfOver(signInChecks(email, ip));
-      const account = await limiter.peek(id("signin-account", normal(email)), UNLIMITED);
+      const account = await limiter.peek({ id: id("signin-account", normal(email)), limits: UNLIMITED });
       const wait = delayFor(account.windows.hour.used);
       if (wait > 0) await sleep(wait);
     },
     /** After a refused password or code: one failure for the pair, the address and the account. */
     async signInFailed(email: string, ip: string | null): Promise<void> {
       await Promise.all([
-        ...signInChecks(email, ip).map(([key, limits]) => limiter.check(key, limits)),
-        limiter.check(id("signin-account", normal(email)), UNLIMITED),
+        ...signInChecks(email, ip).map(([key, limits]) => limiter.check({ id: key, limits })),
+        limiter.check({ id: id("signin-account", normal(email)), limits: UNLIMITED }),
       ]);
     },
     signUp(ip: string | null): Promise<void> {

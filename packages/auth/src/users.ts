@@ -1,4 +1,4 @@
-import { DomainError, type Db } from "@keyway/db";
+import { DomainError, withPersonalWorkspace, type Db } from "@keyway/db";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 
 export type PasswordCheck =
@@ -32,7 +32,7 @@ export function userService(db: Db) {
       const passwordHash = input.password === null ? null : await hashPassword(input.password);
       try {
         return await db.user.create({
-          data: { email, name: input.name, passwordHash, role: input.role, tierName: input.tier, emailVerified: new Date() },
+          data: { email, name: input.name, passwordHash, role: input.role, emailVerified: new Date(), ...withPersonalWorkspace(input.tier) },
           select: { id: true, email: true },
         });
       } catch (error) {
@@ -62,6 +62,7 @@ export function userService(db: Db) {
             email,
             name: input.name?.slice(0, 100) || null,
             emailVerified: new Date(),
+            ...withPersonalWorkspace(),
             accounts: { create: { type: "oauth", provider: input.provider, providerAccountId: input.providerAccountId } },
           },
           select: { id: true },
@@ -88,9 +89,17 @@ export function userService(db: Db) {
           totpEnabledAt: true,
           passwordHash: true,
           accounts: { select: { provider: true } },
-          tier: { select: { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true } },
+          memberships: {
+            where: { role: "owner", workspace: { personal: true } },
+            take: 1,
+            select: { workspace: { select: { id: true, name: true, tier: { select: { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true } } } } },
+          },
         },
-      }).then(({ passwordHash, accounts, ...user }) => ({ ...user, hasPassword: passwordHash !== null, providers: accounts.map((a) => a.provider) }));
+      }).then(({ passwordHash, accounts, memberships, ...user }) => {
+        // every user has a personal workspace, made with the user
+        const { tier, ...workspace } = memberships[0]!.workspace;
+        return { ...user, hasPassword: passwordHash !== null, providers: accounts.map((a) => a.provider), workspace, tier };
+      });
     },
   };
 }

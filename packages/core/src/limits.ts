@@ -10,20 +10,40 @@ export interface WindowState {
   resetAt: number;
 }
 
+/** What a limit counts: one key's own requests, or all of its workspace's keys' together. */
+export type LimitScope = "key" | "workspace";
+
 export interface LimitDecision {
   allowed: boolean;
   /** The window that refused the request (the one with the longest wait when several do). */
   blockedBy: Window | null;
   /** How long until a request of the same cost would fit (ms); 0 when allowed. */
   retryAfterMs: number;
+  /** The scope that binds: the one that refused, else the one with the least room left. */
+  scope: LimitScope;
+  /** The binding scope's windows: what the rate-limit headers describe. */
   windows: Record<Window, WindowState>;
+  /** Every scope the request was counted against, with its windows. */
+  scopes: Partial<Record<LimitScope, Record<Window, WindowState>>>;
   /** The instant the decision was made (Redis time). */
   now: number;
   /** True when Redis could not be asked and the local fallback decided. */
   degraded: boolean;
 }
 
-/** The rate limiter port: every window checked and, if all allow, counted — atomically. */
+/**
+ * A decision over several scopes, in the order they were asked (what the limit script and the
+ * local fallback answer; the limiter names the scopes).
+ */
+export interface ScopedDecision {
+  /** Index of the refusing scope (the one with the longest wait when several refuse), or -1. */
+  blockedScope: number;
+  blockedBy: Window | null;
+  retryAfterMs: number;
+  windows: Record<Window, WindowState>[];
+  now: number;
+}
+
 /** Requests of one key in one period, by outcome (Redis's live counts and PostgreSQL's buckets alike). */
 export interface UsageCounts {
   allowed: number;
@@ -35,10 +55,21 @@ export interface UsageCounts {
 /** The highest limit a tier or a key may have in any window (it fits the database's int columns). */
 export const MAX_LIMIT = 1_000_000_000;
 
+/** What one request is counted against. */
+export interface LimitTarget {
+  /** An API key's id (or a throttle's name). */
+  id: string;
+  /** Its own limits; null when only its workspace's apply. */
+  limits: Limits | null;
+  /** The workspace whose plan all of its keys share. */
+  workspace?: { id: string; limits: Limits };
+}
+
 export interface Limiter {
-  check(keyId: string, limits: Limits, cost?: number): Promise<LimitDecision>;
-  /** Drop anything cached for these keys (after a limit change). */
-  forget?(keyIds: string[] | "all"): void;
+  /** Every window of every scope of the target checked and, if all allow, counted: atomically. */
+  check(target: LimitTarget, cost?: number): Promise<LimitDecision>;
+  /** Drop anything cached for these keys and workspaces (after a limit change). */
+  forget?(ids: string[] | "all"): void;
 }
 
 /** By name, not instanceof: bundlers may load this module more than once in one process. */
@@ -56,16 +87,30 @@ export class LimiterUnavailableError extends Error {
 
 const WINDOW_SECONDS: Record<Window, number> = { minute: 60, hour: 3_600, day: 86_400, month: 2_592_000 };
 
-/** The window to report in the single-window headers: the refusing one, else the one with least room. */
-export function tightestWindow(decision: LimitDecision): Window {
-  if (decision.blockedBy) return decision.blockedBy;
+/** The window of these with the least room left (as a share of its limit). */
+function leastRoom(windows: Record<Window, WindowState>): Window {
   let best: Window = "minute";
   for (const w of WINDOWS) {
-    const s = decision.windows[w];
-    const b = decision.windows[best];
+    const s = windows[w];
+    const b = windows[best];
     if (s.remaining / s.limit < b.remaining / b.limit) best = w;
   }
   return best;
+}
+
+/** The window to report in the single-window headers: the refusing one, else the one with least room. */
+export function tightestWindow(decision: LimitDecision): Window {
+  return decision.blockedBy ?? leastRoom(decision.windows);
+}
+
+/** Of an allowed request's scopes, the one with the least room left in any window. */
+export function bindingScope(scopes: Partial<Record<LimitScope, Record<Window, WindowState>>>): LimitScope {
+  const { key, workspace } = scopes;
+  if (!key) return "workspace";
+  if (!workspace) return "key";
+  const k = key[leastRoom(key)];
+  const w = workspace[leastRoom(workspace)];
+  return k.remaining / k.limit < w.remaining / w.limit ? "key" : "workspace";
 }
 
 /**

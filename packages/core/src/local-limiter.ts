@@ -1,10 +1,12 @@
 // The degraded-mode limiter: used only while Redis cannot be asked, and always marked degraded.
 // Each instance enforces limit / instances with fixed windows on its own clock, so N instances
 // together stay near the real limit. It is declared, measured and visible; never silent.
-// A key Redis answered for shortly before starts from that answer: each instance may admit its
-// share of what Redis had left (not a full limit / instances on top of what was already used).
+// A scope (a key's own limits, or a workspace's plan) Redis answered for shortly before starts from
+// that answer: each instance may admit its share of what Redis had left (not a full
+// limit / instances on top of what was already used). A request is counted in all of its scopes or
+// in none, as the script does.
 import { periodEnd, periodStart } from "./calendar.ts";
-import type { LimitDecision, WindowState } from "./limits.ts";
+import type { ScopedDecision, WindowState } from "./limits.ts";
 import { WINDOWS, type Limits, type Window } from "./tiers.ts";
 
 interface Counter {
@@ -42,8 +44,8 @@ export class LocalLimiter {
     this.seen = new Float64Array(maxKeys * SEEN);
   }
 
-  /** Remembers what Redis answered for a key (its counts, at its time). */
-  observe(keyId: string, decision: LimitDecision): void {
+  /** Remembers what Redis answered for a scope (its counts, at its time). */
+  observe(keyId: string, windows: Record<Window, WindowState>, now: number): void {
     let slot = this.slots.get(keyId);
     if (slot === undefined) {
       slot = this.nextSlot;
@@ -54,8 +56,8 @@ export class LocalLimiter {
       this.slots.set(keyId, slot);
     }
     const at = slot * SEEN;
-    this.seen[at] = decision.now;
-    for (let i = 0; i < WINDOWS.length; i++) this.seen[at + 1 + i] = decision.windows[WINDOWS[i]!].used;
+    this.seen[at] = now;
+    for (let i = 0; i < WINDOWS.length; i++) this.seen[at + 1 + i] = windows[WINDOWS[i]!].used;
   }
 
   /**
@@ -78,56 +80,69 @@ export class LocalLimiter {
   }
 
 
-  check(keyId: string, limits: Limits, cost = 1): LimitDecision {
+  /** A scope's counters in this instance, made on first use from what Redis last said of it. */
+  private entryOf(id: string, limits: Limits, now: number): Record<Window, Counter> {
+    let entry = this.counters.get(id);
+    if (entry) return entry;
+    if (this.counters.size >= this.maxKeys) this.counters.delete(this.counters.keys().next().value as string);
+    // Evicted earlier in this outage: its admissions count in every window (erring low, if
+    // some were in an earlier window).
+    const before = this.admitted.get(id) ?? 0;
+    entry = Object.fromEntries(
+      WINDOWS.map((w) => {
+        const start = this.windowOf(w, now).start;
+        return [w, { start, count: Math.max(before, this.startCount(id, limits, w, now, start)) }];
+      }),
+    ) as Record<Window, Counter>;
+    this.counters.set(id, entry);
+    return entry;
+  }
+
+  /** Decides a request against every scope given (id and limits), counting it in all of them only if all allow. */
+  check(scopes: { id: string; limits: Limits }[], cost = 1): ScopedDecision {
     const now = this.clock();
-    let entry = this.counters.get(keyId);
-    if (!entry) {
-      if (this.counters.size >= this.maxKeys) this.counters.delete(this.counters.keys().next().value as string);
-      // Evicted earlier in this outage: its admissions count in every window (erring low, if
-      // some were in an earlier window).
-      const before = this.admitted.get(keyId) ?? 0;
-      entry = Object.fromEntries(
-        WINDOWS.map((w) => {
-          const start = this.windowOf(w, now).start;
-          return [w, { start, count: Math.max(before, this.startCount(keyId, limits, w, now, start)) }];
-        }),
-      ) as Record<Window, Counter>;
-      this.counters.set(keyId, entry);
-    }
-    const windows = {} as Record<Window, WindowState>;
+    const entries = scopes.map((s) => this.entryOf(s.id, s.limits, now));
+    let blockedScope = -1;
     let blockedBy: Window | null = null;
     let retryAfterMs = 0;
-    for (const w of WINDOWS) {
-      const { start, end } = this.windowOf(w, now);
-      const counter = entry[w];
-      if (counter.start !== start) Object.assign(counter, { start, count: 0 });
-      const limit = this.localLimit(limits, w);
-      if (counter.count + cost > limit && end - now > retryAfterMs) {
-        blockedBy = w;
-        retryAfterMs = end - now;
+    const windows = scopes.map((scope, i) => {
+      const out = {} as Record<Window, WindowState>;
+      for (const w of WINDOWS) {
+        const { start, end } = this.windowOf(w, now);
+        const counter = entries[i]![w];
+        if (counter.start !== start) Object.assign(counter, { start, count: 0 });
+        const limit = this.localLimit(scope.limits, w);
+        if (counter.count + cost > limit && end - now > retryAfterMs) {
+          blockedScope = i;
+          blockedBy = w;
+          retryAfterMs = end - now;
+        }
+        out[w] = { limit, used: counter.count, remaining: 0, resetAt: end };
       }
-      windows[w] = { limit, used: counter.count, remaining: 0, resetAt: end };
-    }
-    for (const w of WINDOWS) {
-      if (!blockedBy) {
-        entry[w].count += cost;
-        windows[w].used = entry[w].count;
+      return out;
+    });
+    scopes.forEach((scope, i) => {
+      for (const w of WINDOWS) {
+        if (blockedScope < 0) {
+          entries[i]![w].count += cost;
+          windows[i]![w].used = entries[i]![w].count;
+        }
+        windows[i]![w].remaining = Math.max(0, windows[i]![w].limit - windows[i]![w].used);
       }
-      windows[w].remaining = Math.max(0, windows[w].limit - windows[w].used);
-    }
-    if (!blockedBy) {
-      const soFar = this.admitted.get(keyId);
-      if (soFar === undefined && this.admitted.size >= this.maxKeys * 10) this.admitted.delete(this.admitted.keys().next().value as string);
-      this.admitted.set(keyId, (soFar ?? 0) + cost);
-    }
-    return { allowed: blockedBy === null, blockedBy, retryAfterMs, windows, now, degraded: true };
+      if (blockedScope < 0) {
+        const soFar = this.admitted.get(scope.id);
+        if (soFar === undefined && this.admitted.size >= this.maxKeys * 10) this.admitted.delete(this.admitted.keys().next().value as string);
+        this.admitted.set(scope.id, (soFar ?? 0) + cost);
+      }
+    });
+    return { blockedScope, blockedBy, retryAfterMs, windows, now };
   }
 
   private localLimit(limits: Limits, w: Window): number {
     return Math.max(1, Math.floor(limits[w] / this.instances));
   }
 
-  /** Each key's admissions since the last drain; forgets them and every local count. */
+  /** Each scope's admissions since the last drain; forgets them and every local count. */
   drain(): Map<string, number> {
     const admitted = this.admitted;
     this.admitted = new Map();

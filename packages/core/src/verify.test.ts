@@ -3,24 +3,38 @@
 // is PostgreSQL, covered by packages/api's integration tests).
 import { describe, expect, it } from "vitest";
 import { generateKey, hashKey } from "./keys.ts";
-import { LocalLimiter } from "./local-limiter.ts";
+import type { LimitDecision, Limiter } from "./limits.ts";
+import { WINDOWS } from "./tiers.ts";
 import { createVerifier, type KeyRecord, type KeyStore } from "./verify.ts";
 
 const turn = () => new Promise((r) => setImmediate(r));
 const refreshWindow = () => new Promise((r) => setTimeout(r, 150)); // background reloads gather for 100 ms
 const limits = { minute: 1_000, hour: 10_000, day: 100_000, month: 1_000_000 };
+const workspace = { id: "w1", name: "Personal", plan: "pro" };
+
+/** A limiter that admits everything (these tests are about the key cache, not the limits). */
+function admitAll(clock: () => number): Limiter {
+  return {
+    async check(): Promise<LimitDecision> {
+      const windows = Object.fromEntries(WINDOWS.map((w) => [w, { limit: limits[w], used: 1, remaining: limits[w] - 1, resetAt: clock() + 60_000 }])) as LimitDecision["windows"];
+      return { allowed: true, blockedBy: null, retryAfterMs: 0, scope: "workspace", windows, scopes: { workspace: windows }, now: clock(), degraded: false };
+    },
+  };
+}
+const recordOf = (id: string, prefix: string, hash: string): KeyRecord => ({
+  id, userId: "u1", prefix, hash, tier: "pro", workspace, limits, limitTarget: { id, limits: null, workspace: { id: workspace.id, limits } },
+  status: "active", expiresAt: null, userDisabled: false,
+});
 
 function setup() {
   const clock = { t: Date.UTC(2026, 10, 25, 12), now: () => clock.t };
   const { key, id, prefix } = generateKey("pro");
-  const row: KeyRecord = { id, userId: "u1", prefix, hash: hashKey(key), tier: "pro", limits, status: "active", expiresAt: null, userDisabled: false };
+  const row = recordOf(id, prefix, hashKey(key));
   // Each lookup waits until the test releases it, and reads the row as it is at that moment.
   const lookups: (() => void)[] = [];
   const findByIds = () => new Promise<KeyRecord[]>((resolve) => lookups.push(() => resolve([{ ...row }])));
   const store: KeyStore = { findByIds, findById: async () => (await findByIds())[0]! };
-  const local = new LocalLimiter(1, clock.now);
-  const limiter = { check: async (...args: Parameters<LocalLimiter["check"]>) => local.check(...args) };
-  const verifier = createVerifier({ store, limiter, clock: clock.now, cacheTtlMs: 60_000 });
+  const verifier = createVerifier({ store, limiter: admitAll(clock.now), clock: clock.now, cacheTtlMs: 60_000 });
   // Lookups leave at the end of the turn: answer every one made so far.
   const release = async () => {
     await turn();
@@ -61,12 +75,10 @@ describe("key cache", () => {
   it("gathers the background reloads of several turns into one lookup", async () => {
     const clock = { t: Date.UTC(2026, 10, 25, 12) };
     const keys = [generateKey("pro"), generateKey("pro"), generateKey("pro")];
-    const rows = keys.map((k): KeyRecord => ({ id: k.id, userId: "u1", prefix: k.prefix, hash: hashKey(k.key), tier: "pro", limits, status: "active", expiresAt: null, userDisabled: false }));
+    const rows = keys.map((k) => recordOf(k.id, k.prefix, hashKey(k.key)));
     const asked: string[][] = [];
     const findByIds = async (ids: string[]) => (asked.push(ids), rows.filter((r) => ids.includes(r.id)));
-    const local = new LocalLimiter(1, () => clock.t);
-    const limiter = { check: async (...args: Parameters<LocalLimiter["check"]>) => local.check(...args) };
-    const verifier = createVerifier({ store: { findByIds, findById: async (id) => (await findByIds([id]))[0] ?? null }, limiter, clock: () => clock.t, cacheTtlMs: 60_000 });
+    const verifier = createVerifier({ store: { findByIds, findById: async (id) => (await findByIds([id]))[0] ?? null }, limiter: admitAll(() => clock.t), clock: () => clock.t, cacheTtlMs: 60_000 });
     await Promise.all(keys.map((k) => verifier.verify(k.key)));
     expect(asked).toHaveLength(1);
     clock.t += 70_000;

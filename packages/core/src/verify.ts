@@ -1,10 +1,10 @@
 // verify(): the hot path. Parse and checksum (no I/O) -> key record from the in-process cache
 // (miss: the store) -> constant-time hash compare -> status, expiry, owner -> the limiter's one
 // Redis round trip. Nothing here writes to PostgreSQL.
-import type { VerifyCode } from "@keyway/protocol";
+import type { VerifyCode, WorkspaceRef } from "@keyway/protocol";
 import { TtlLru } from "./cache.ts";
 import { hashKey, parseKey, sameHash } from "./keys.ts";
-import type { LimitDecision, Limiter } from "./limits.ts";
+import type { LimitDecision, Limiter, LimitTarget } from "./limits.ts";
 import type { Limits } from "./tiers.ts";
 
 /** What verification needs to know about a key: limits already resolved (tier + overrides). */
@@ -13,9 +13,13 @@ export interface KeyRecord {
   userId: string;
   prefix: string;
   hash: string;
-  /** The owner's current tier. */
+  /** The workspace's current plan. */
   tier: string;
+  workspace: WorkspaceRef;
+  /** What the key may do at most in each window: the tighter of its own limits and its workspace's. */
   limits: Limits;
+  /** What the limiter counts: the key's own limits (if any) and its workspace's plan, shared by its keys. */
+  limitTarget: LimitTarget;
   status: "active" | "revoked";
   expiresAt: number | null;
   userDisabled: boolean;
@@ -42,6 +46,7 @@ export interface KeyDecision {
   ownerId: string;
   prefix: string;
   tier: string;
+  workspace: WorkspaceRef;
   limits: Limits;
   ratelimit: LimitDecision;
 }
@@ -189,16 +194,16 @@ export function createVerifier(options: VerifierOptions) {
     if (rec.status === "revoked") return { valid: false, code: "REVOKED", prefix: rec.prefix };
     if (rec.expiresAt !== null && clock() >= rec.expiresAt) return { valid: false, code: "EXPIRED", prefix: rec.prefix };
     if (rec.userDisabled) return { valid: false, code: "DISABLED_USER", prefix: rec.prefix };
-    const ratelimit = await options.limiter.check(rec.id, rec.limits, cost);
-    const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, limits: rec.limits, ratelimit };
+    const ratelimit = await options.limiter.check(rec.limitTarget, cost);
+    const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, workspace: rec.workspace, limits: rec.limits, ratelimit };
     return ratelimit.allowed ? { valid: true, ...key } : { valid: false, code: "RATE_LIMITED", ...key };
   }
 
   return {
     verify,
-    /** Whether a key id exists, from the same cache (a miss joins the turn's batched lookup). */
-    async exists(id: string): Promise<boolean> {
-      return (await record(id)) !== null;
+    /** The workspace of a key id, or null when there is no such key; from the same cache (a miss joins the turn's batched lookup). */
+    async workspaceOf(id: string): Promise<string | null> {
+      return (await record(id))?.workspace.id ?? null;
     },
     /** Drop cached records: one key, every key of a user, or everything. */
     invalidate(target: InvalidationTarget) {
@@ -214,7 +219,7 @@ export function createVerifier(options: VerifierOptions) {
         const ids: string[] = [];
         cache.deleteWhere((rec) => {
           const match = rec?.userId === target.userId;
-          if (match) ids.push(rec.id);
+          if (match) ids.push(rec.id, rec.workspace.id);
           return match;
         });
         options.limiter.forget?.(ids);

@@ -5,6 +5,7 @@ import { MAX_LIMIT, TIER_NAME, WINDOWS, type InvalidationTarget, type Limits } f
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
+import { personalPlanSelect, personalTier } from "./workspaces.ts";
 import type { Prisma, Role } from "./generated/prisma/client.ts";
 
 
@@ -71,7 +72,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
   const now = () => (options.clock ?? Date.now)();
 
   async function findUser(tx: Prisma.TransactionClient, userId: string) {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true, tierName: true } });
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true, role: true, disabled: true } });
     if (!user) throw new DomainError("NOT_FOUND", "No such user.");
     return user;
   }
@@ -104,10 +105,18 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
   async function getUser(userId: string) {
     const user = await db.user.findUnique({
       where: { id: userId },
-      select: { id: true, email: true, name: true, role: true, tierName: true, disabled: true, createdAt: true },
+      select: {
+        id: true, email: true, name: true, role: true, disabled: true, createdAt: true,
+        memberships: {
+          orderBy: { createdAt: "asc" },
+          select: { role: true, workspace: { select: { id: true, name: true, personal: true, tierName: true } } },
+        },
+      },
     });
     if (!user) throw new DomainError("NOT_FOUND", "No such user.");
-    return user;
+    const { memberships, ...rest } = user;
+    const workspaces = memberships.map((m) => ({ ...m.workspace, role: m.role }));
+    return { ...rest, tierName: workspaces.find((w) => w.personal)?.tierName ?? "free", workspaces };
   }
 
   return {
@@ -115,10 +124,10 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
       async list() {
         const [tiers, users] = await Promise.all([
           db.tier.findMany({ select: tierSelect, orderBy: { perMonth: "asc" } }),
-          db.user.groupBy({ by: ["tierName"], _count: { _all: true } }),
+          db.workspace.groupBy({ by: ["tierName"], _count: { _all: true } }),
         ]);
         const count = new Map(users.map((u) => [u.tierName, u._count._all]));
-        return tiers.map((t) => ({ name: t.name, description: t.description, limits: limitsOf(t), users: count.get(t.name) ?? 0, updatedAt: t.updatedAt }));
+        return tiers.map((t) => ({ name: t.name, description: t.description, limits: limitsOf(t), workspaces: count.get(t.name) ?? 0, updatedAt: t.updatedAt }));
       },
 
       async create(actor: Actor, input: TierInput) {
@@ -152,8 +161,8 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
         await db.$transaction(async (tx) => {
           const before = await tx.tier.findUnique({ where: { name }, select: tierSelect });
           if (!before) throw new DomainError("NOT_FOUND", "No such tier.");
-          const users = await tx.user.count({ where: { tierName: name } });
-          if (users > 0) throw new DomainError("TIER_IN_USE", `${users} user${users === 1 ? " is" : "s are"} on the ${name} tier: move them to another tier first.`);
+          const workspaces = await tx.workspace.count({ where: { tierName: name } });
+          if (workspaces > 0) throw new DomainError("TIER_IN_USE", `${workspaces} workspace${workspaces === 1 ? " is" : "s are"} on the ${name} tier: move them to another tier first.`);
           await tx.tier.delete({ where: { name } });
           await writeAudit(tx, actor, { action: "tier.delete", before: { name, ...auditTier(before) } });
         });
@@ -173,7 +182,8 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
             skip: page * USER_PAGE_SIZE,
             take: USER_PAGE_SIZE,
             select: {
-              id: true, email: true, name: true, role: true, tierName: true, disabled: true, createdAt: true,
+              id: true, email: true, name: true, role: true, disabled: true, createdAt: true,
+              memberships: personalPlanSelect,
               _count: { select: { apiKeys: { where: { status: "active" } } } },
             },
           }),
@@ -192,9 +202,9 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
           total,
           page,
           pageSize: USER_PAGE_SIZE,
-          users: users.map(({ _count, ...u }) => {
+          users: users.map(({ _count, memberships, ...u }) => {
             const last = Math.max(used.get(u.id) ?? 0, seen.get(u.id) ?? 0);
-            return { ...u, activeKeys: _count.apiKeys, requests24h: req.get(u.id) ?? 0, lastActiveAt: last > 0 ? new Date(last) : null };
+            return { ...u, tierName: personalTier({ memberships }), activeKeys: _count.apiKeys, requests24h: req.get(u.id) ?? 0, lastActiveAt: last > 0 ? new Date(last) : null };
           }),
         };
       },

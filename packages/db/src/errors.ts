@@ -27,6 +27,7 @@ export type DomainErrorCode =
   | "NOT_FOUND"
   | "KEY_LIMIT_REACHED"
   | "ALREADY_REVOKED"
+  | "ALREADY_ROLLED"
   | "INVALID_TIER"
   | "INVALID_INPUT"
   | "TIER_EXISTS"

@@ -1,11 +1,12 @@
 // API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
-import { generateKey, hashKey, effectiveLimits, MAX_LIMIT, type InvalidationTarget, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
+import { generateKey, hashKey, effectiveLimits, MAX_LIMIT, ownLimits, tighter, type InvalidationTarget, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
+import { personalWorkspaceOf } from "./workspaces.ts";
 
 
 /** Fields of a key that may leave the server. No hash, ever. */
@@ -26,6 +27,7 @@ export const publicKeySelect = {
   revokedAt: true,
   rolledToId: true,
   userId: true,
+  workspaceId: true,
 } satisfies Prisma.ApiKeySelect;
 
 export type PublicKey = Prisma.ApiKeyGetPayload<{ select: typeof publicKeySelect }>;
@@ -42,6 +44,21 @@ export type LimitOverrides = Partial<Record<Window, number | null>>;
 
 const overrideColumns = { minute: "limitMinute", hour: "limitHour", day: "limitDay", month: "limitMonth" } as const;
 
+/** A key's limits as the verifier needs them: its own (if any), its workspace's, and the tighter of both. */
+function limitsOf(row: {
+  id: string; workspaceId: string;
+  limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
+  perMinute: number; perHour: number; perDay: number; perMonth: number;
+  wsMinute: number | null; wsHour: number | null; wsDay: number | null; wsMonth: number | null;
+}) {
+  const workspace = effectiveLimits(
+    { minute: row.perMinute, hour: row.perHour, day: row.perDay, month: row.perMonth },
+    { minute: row.wsMinute, hour: row.wsHour, day: row.wsDay, month: row.wsMonth },
+  );
+  const own = ownLimits({ minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth });
+  return { limits: tighter(workspace, own), limitTarget: { id: row.id, limits: own, workspace: { id: row.workspaceId, limits: workspace } } };
+}
+
 export function keyStore(db: Db): KeyStore {
   /**
    * The hot path's only query (on cache misses, batched by the verifier): one parameterised SELECT
@@ -53,13 +70,18 @@ export function keyStore(db: Db): KeyStore {
       {
         id: string; userId: string; prefix: string; hash: string; status: "active" | "revoked"; expiresAt: Date | null;
         limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
-        disabled: boolean; tier: string; perMinute: number; perHour: number; perDay: number; perMonth: number;
+        disabled: boolean; workspaceId: string; workspaceName: string; tier: string;
+        perMinute: number; perHour: number; perDay: number; perMonth: number;
+        wsMinute: number | null; wsHour: number | null; wsDay: number | null; wsMonth: number | null;
       }[]
     >`
       SELECT k.id, k."userId", k.prefix, k.hash, k.status::text AS status, k."expiresAt",
-             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth",
-             u.disabled, t.name AS tier, t."perMinute", t."perHour", t."perDay", t."perMonth"
-      FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "Tier" t ON t.name = u."tierName"
+             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth", u.disabled,
+             w.id AS "workspaceId", w.name AS "workspaceName", t.name AS tier,
+             t."perMinute", t."perHour", t."perDay", t."perMonth",
+             w."limitMinute" AS "wsMinute", w."limitHour" AS "wsHour", w."limitDay" AS "wsDay", w."limitMonth" AS "wsMonth"
+      FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "Workspace" w ON w.id = k."workspaceId"
+        JOIN "Tier" t ON t.name = w."tierName"
       WHERE k.id = ANY(${ids}::text[])`;
     return rows.map((row) => ({
       id: row.id,
@@ -67,10 +89,8 @@ export function keyStore(db: Db): KeyStore {
       prefix: row.prefix,
       hash: row.hash,
       tier: row.tier,
-      limits: effectiveLimits(
-        { minute: row.perMinute, hour: row.perHour, day: row.perDay, month: row.perMonth },
-        { minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth },
-      ),
+      workspace: { id: row.workspaceId, name: row.workspaceName, plan: row.tier },
+      ...limitsOf(row),
       status: row.status,
       expiresAt: row.expiresAt?.getTime() ?? null,
       userDisabled: row.disabled,
@@ -101,14 +121,27 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     return key;
   }
 
+  /** Locks the workspace's row, so that concurrent creates and rolls count its keys one at a time. */
+  async function lockWorkspace(tx: Prisma.TransactionClient, workspaceId: string) {
+    const rows = await tx.$queryRaw<{ id: string; tierName: string }[]>`SELECT id, "tierName" FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
+    if (rows.length === 0) throw new DomainError("NOT_FOUND", "No such workspace.");
+    return rows[0]!;
+  }
+
+  /** Keys that verify now: active and unexpired, rolled ones still in their grace period included. */
+  function activeKeys(tx: Prisma.TransactionClient, workspaceId: string) {
+    return tx.apiKey.count({ where: { workspaceId, status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] } });
+  }
+
   async function insertKey(
     tx: Prisma.TransactionClient,
-    input: { userId: string; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue; overrides?: Partial<Record<string, number | null>> },
+    input: { workspaceId: string; userId: string; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue; overrides?: Partial<Record<string, number | null>> },
   ) {
     const generated = generateKey(input.tier);
     const created = await tx.apiKey.create({
       data: {
         id: generated.id,
+        workspaceId: input.workspaceId,
         userId: input.userId,
         name: input.name,
         prefix: generated.prefix,
@@ -127,21 +160,20 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     /** Creates a key; the plaintext is in the result and nowhere else. */
     async create(actor: Actor, input: { userId: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> }) {
       return db.$transaction(async (tx) => {
-        // Lock the owner so concurrent creates count active keys one at a time.
-        const owner = await tx.$queryRaw<{ tierName: string; emailVerified: Date | null }[]>`SELECT "tierName", "emailVerified" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
-        if (owner.length === 0) throw new DomainError("NOT_FOUND", "No such user.");
+        const owner = await tx.user.findUnique({ where: { id: input.userId }, select: { emailVerified: true } });
+        if (!owner) throw new DomainError("NOT_FOUND", "No such user.");
         // A key is what an account is for: an address nobody has proven gets none.
-        if (owner[0]!.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", "Verify your email address first: open the link we mailed you.");
-        const active = await tx.apiKey.count({
-          where: { userId: input.userId, status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] },
-        });
+        if (owner.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", "Verify your email address first: open the link we mailed you.");
+        const workspace = await lockWorkspace(tx, (await personalWorkspaceOf(tx, input.userId)).id);
+        const active = await activeKeys(tx, workspace.id);
         if (active >= options.maxActiveKeys) {
-          throw new DomainError("KEY_LIMIT_REACHED", `You already have ${active} active keys, the most allowed. Revoke one first.`);
+          throw new DomainError("KEY_LIMIT_REACHED", `This workspace already has ${active} active keys (rolled keys count until their grace period ends), the most allowed. Revoke one first.`);
         }
         const expiresAt = input.expiresInDays ? new Date(now().getTime() + input.expiresInDays * 86_400_000) : null;
         const result = await insertKey(tx, {
+          workspaceId: workspace.id,
           userId: input.userId,
-          tier: owner[0]!.tierName,
+          tier: workspace.tierName,
           name: input.name,
           expiresAt,
           metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
@@ -194,10 +226,16 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       const result = await db.$transaction(async (tx) => {
         const old = await ownedKey(tx, keyId, ownerId);
         if (old.status === "revoked") throw new DomainError("ALREADY_REVOKED", "A revoked key cannot be rolled.");
-        const owner = await tx.user.findUniqueOrThrow({ where: { id: old.userId }, select: { tierName: true } });
+        if (old.rolledToId !== null) throw new DomainError("ALREADY_ROLLED", "This key was rolled already and is in its grace period: roll its replacement, or revoke it.");
+        const workspace = await lockWorkspace(tx, old.workspaceId);
+        // With a grace period the old key stays active beside its replacement: one more active key.
+        if (graceSeconds > 0 && (await activeKeys(tx, workspace.id)) >= options.maxActiveKeys) {
+          throw new DomainError("KEY_LIMIT_REACHED", "This workspace has the most active keys allowed: roll without a grace period, or revoke a key first.");
+        }
         const rolled = await insertKey(tx, {
+          workspaceId: workspace.id,
           userId: old.userId,
-          tier: owner.tierName,
+          tier: workspace.tierName,
           name: old.name,
           expiresAt: old.expiresAt,
           metadata: (old.metadata ?? {}) as Prisma.InputJsonValue,
@@ -244,16 +282,17 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       return updated;
     },
 
-    /** Moves a user to a tier; all of their keys take its limits on the next request. */
+    /** Moves a user's personal workspace to a tier; its keys take its limits on the next request. */
     async setUserTier(actor: Actor, userId: string, tier: string) {
       const user = await db.$transaction(async (tx) => {
         const exists = await tx.tier.findUnique({ where: { name: tier }, select: { name: true } });
         if (!exists) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
-        const before = await tx.user.findUnique({ where: { id: userId }, select: { tierName: true } });
-        if (!before) throw new DomainError("NOT_FOUND", "No such user.");
-        const updated = await tx.user.update({ where: { id: userId }, data: { tierName: tier }, select: { id: true, email: true, tierName: true } });
-        await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, before: { tier: before.tierName }, after: { tier } });
-        return updated;
+        const target = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+        if (!target) throw new DomainError("NOT_FOUND", "No such user.");
+        const before = await personalWorkspaceOf(tx, userId);
+        await tx.workspace.update({ where: { id: before.id }, data: { tierName: tier } });
+        await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, before: { tier: before.tierName }, after: { tier, workspaceId: before.id } });
+        return { ...target, tierName: tier };
       });
       await publish({ userId });
       return user;

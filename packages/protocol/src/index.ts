@@ -9,19 +9,37 @@ export interface VerifiedKey {
   keyId: string;
   ownerId: string;
   prefix: string;
+  /** The key's workspace's plan (the same as workspace.plan). */
   tier: string;
-  limits: Record<"minute" | "hour" | "day" | "month", number>;
+  /** What the key may do at most in each window: the tighter of its own limits and its workspace's. */
+  limits: Record<Window, number>;
+  workspace: WorkspaceRef;
+  /** What is left in each window: of the workspace's plan (shared by its keys), and of the key's own limits when it has any. */
+  remaining: { workspace: Record<Window, number>; key: Record<Window, number> | null };
+}
+
+export type Window = "minute" | "hour" | "day" | "month";
+
+/** Which limit refused a request: the key's own, or its workspace's plan. */
+export type LimitScope = "key" | "workspace";
+
+/** The workspace a key belongs to, and its plan. */
+export interface WorkspaceRef {
+  id: string;
+  name: string;
+  plan: string;
 }
 
 /** The JSON body of POST /api/v1/keys/verify. */
 export type VerifyResponse =
   | ({ valid: true; headers: Record<string, string>; degraded: boolean } & VerifiedKey)
-  | ({ valid: false; code: "RATE_LIMITED"; message: string; period: string; headers: Record<string, string> } & VerifiedKey)
+  | ({ valid: false; code: "RATE_LIMITED"; message: string; period: Window; scope: LimitScope; headers: Record<string, string> } & VerifiedKey)
   | { valid: false; code: Exclude<VerifyCode, "RATE_LIMITED"> | "SERVICE_UNAVAILABLE"; message: string; headers?: Record<string, string> };
 
 export interface Keyway {
   verify(key: string | null): Promise<VerifyResponse>;
-  record(keyId: string, success: boolean): void;
+  /** Records a verified request's outcome (for the usage charts). */
+  record(key: Pick<VerifiedKey, "keyId" | "workspace">, success: boolean): void;
 }
 
 /** Longer keys are refused before any lookup (a Keyway key is about 80 characters). */
@@ -46,7 +64,10 @@ const STATUS: Record<string, number> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE:
 /** Status, headers and JSON body for a refused request. */
 export function refusal(result: Extract<VerifyResponse, { valid: false }>): { status: number; headers: Record<string, string>; body: unknown } {
   const error: Record<string, unknown> = { code: result.code, message: result.message };
-  if (result.code === "RATE_LIMITED") error.period = result.period;
+  if (result.code === "RATE_LIMITED") {
+    error.period = result.period;
+    error.scope = result.scope;
+  }
   return { status: STATUS[result.code] ?? 401, headers: result.headers ?? {}, body: { error } };
 }
 

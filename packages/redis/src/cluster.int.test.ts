@@ -31,7 +31,7 @@ describe("Redis Cluster (3 masters)", () => {
     const ids = Array.from({ length: 200 }, () => randomBytes(8).toString("hex"));
     const allowed = await Promise.all(ids.map(async (id) => {
       let n = 0;
-      for (let i = 0; i < 5; i++) if ((await limiter.check(id, limits)).allowed) n++;
+      for (let i = 0; i < 5; i++) if ((await limiter.check({ id: id, limits: limits })).allowed) n++;
       return n;
     }));
     expect(allowed.every((n) => n === 3)).toBe(true);
@@ -42,16 +42,16 @@ describe("Redis Cluster (3 masters)", () => {
   it("recovers from NOSCRIPT after every node's script cache is flushed", async () => {
     const limiter = new RedisLimiter(client);
     const id = randomBytes(8).toString("hex");
-    expect((await limiter.check(id, limits)).allowed).toBe(true);
+    expect((await limiter.check({ id: id, limits: limits })).allowed).toBe(true);
     await Promise.all(cluster.ports.map((port) => promisify(execFile)("redis-cli", ["-p", String(port), "script", "flush"])));
-    const d = await limiter.check(id, limits);
+    const d = await limiter.check({ id: id, limits: limits });
     expect(d).toMatchObject({ allowed: true, degraded: false, windows: { minute: { used: 2 } } });
   });
 
   it("finds and takes usage hashes on every master", async () => {
     const limiter = new RedisLimiter(client);
     const ids = Array.from({ length: 30 }, () => randomBytes(8).toString("hex"));
-    for (const id of ids) await limiter.check(id, limits);
+    for (const id of ids) await limiter.check({ id: id, limits: limits });
     const taken = await takeUsage(client, prefix, () => randomBytes(4).toString("hex"));
     const mine = taken.filter((t) => ids.includes(t.keyId));
     expect(mine).toHaveLength(30);

@@ -1,7 +1,8 @@
 // The limit script's wire format (lua/limit.ts), named once: what each argument mode means and
 // where each number of the reply sits. The script returns one string of numbers joined by ",":
-// a header, then one record of RECORD.SIZE numbers per request of the call, in order.
-import { WINDOWS, type Limits, type LimitDecision, type Window, type WindowState } from "@keyway/core";
+// a header, then one record per request of the call, in order: RECORD.HEAD numbers, then
+// SCOPE.SIZE numbers for each of the request's scopes.
+import { WINDOWS, type Limits, type ScopedDecision, type Window, type WindowState } from "@keyway/core";
 
 /** What the script does with a request. */
 export const MODE = {
@@ -17,29 +18,35 @@ export type Mode = (typeof MODE)[keyof typeof MODE];
 /** The reply's header. */
 export const HEADER = { NOW: 0, DAY_RESET: 1, MONTH_RESET: 2, SIZE: 3 } as const;
 
-/** Offsets within one request's record. USED is four numbers: minute, hour, day, month. */
-export const RECORD = { BLOCKED: 0, RETRY_MS: 1, USED: 2, MINUTE_RESET: 6, HOUR_RESET: 7, SIZE: 8 } as const;
+/** The start of one request's record. BLOCKED_SCOPE: 0 when allowed, else the refusing scope's number from 1. */
+export const RECORD = { BLOCKED_SCOPE: 0, BLOCKED_WINDOW: 1, RETRY_MS: 2, HEAD: 3 } as const;
 
-/** Where the record of the nth request of a call begins. */
-export const recordAt = (n: number) => HEADER.SIZE + n * RECORD.SIZE;
+/** Offsets within one scope's part of a record. USED is four numbers: minute, hour, day, month. */
+export const SCOPE = { USED: 0, MINUTE_RESET: 4, HOUR_RESET: 5, SIZE: 6 } as const;
+
+/** How many numbers the record of a request with `scopes` scopes takes. */
+export const recordSize = (scopes: number) => RECORD.HEAD + scopes * SCOPE.SIZE;
 
 export const parseReply = (text: string): number[] => text.split(",").map(Number);
 
-/** One request's decision. BLOCKED is 0 when allowed, else the refusing window's index + 1. */
-export function decodeDecision(reply: number[], at: number, limits: Limits): LimitDecision {
-  const blocked = reply[at + RECORD.BLOCKED]!;
-  const resets = [reply[at + RECORD.MINUTE_RESET]!, reply[at + RECORD.HOUR_RESET]!, reply[HEADER.DAY_RESET]!, reply[HEADER.MONTH_RESET]!];
-  const windows = {} as Record<Window, WindowState>;
-  WINDOWS.forEach((w, i) => {
-    const used = reply[at + RECORD.USED + i]!;
-    windows[w] = { limit: limits[w], used, remaining: Math.max(0, limits[w] - used), resetAt: resets[i]! };
+/** Decodes the record at `at` of a request whose scopes had these limits, in the order sent. */
+export function decodeRecord(reply: number[], at: number, limits: Limits[]): ScopedDecision {
+  const blocked = reply[at + RECORD.BLOCKED_SCOPE]!;
+  const windows = limits.map((l, i) => {
+    const base = at + RECORD.HEAD + i * SCOPE.SIZE;
+    const resets = [reply[base + SCOPE.MINUTE_RESET]!, reply[base + SCOPE.HOUR_RESET]!, reply[HEADER.DAY_RESET]!, reply[HEADER.MONTH_RESET]!];
+    const scope = {} as Record<Window, WindowState>;
+    WINDOWS.forEach((w, j) => {
+      const used = reply[base + SCOPE.USED + j]!;
+      scope[w] = { limit: l[w], used, remaining: Math.max(0, l[w] - used), resetAt: resets[j]! };
+    });
+    return scope;
   });
   return {
-    allowed: blocked === 0,
-    blockedBy: blocked > 0 ? WINDOWS[blocked - 1]! : null,
+    blockedScope: blocked - 1,
+    blockedBy: blocked > 0 ? WINDOWS[reply[at + RECORD.BLOCKED_WINDOW]! - 1]! : null,
     retryAfterMs: blocked === 0 ? 0 : reply[at + RECORD.RETRY_MS]!,
     windows,
     now: reply[HEADER.NOW]!,
-    degraded: false,
   };
 }

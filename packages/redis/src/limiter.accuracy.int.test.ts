@@ -45,7 +45,7 @@ describe("accuracy", () => {
           const admitted: number[] = [];
           for (const [move, burst] of schedule) {
             clock.t += move;
-            for (let i = 0; i < burst; i++) if ((await limiter.check(keyId, limits)).allowed) admitted.push(clock.t);
+            for (let i = 0; i < burst; i++) if ((await limiter.check({ id: keyId, limits: limits })).allowed) admitted.push(clock.t);
           }
           const inSliding = (period: number) => Math.max(0, ...admitted.map((t) => admitted.filter((u) => u > t - period && u <= t).length));
           const perCalendar = (key: (t: number) => string) => {
@@ -94,7 +94,7 @@ describe("accuracy", () => {
               const allowed = WINDOWS.every((w) => used[w] + cost <= limits[w]);
               if (allowed) admitted.push({ t, cost });
               limiter.forget("all");
-              const d = await limiter.check(keyId, limits, cost);
+              const d = await limiter.check({ id: keyId, limits: limits }, cost);
               const expected = Object.fromEntries(WINDOWS.map((w) => [w, used[w] + (allowed ? cost : 0)]));
               const got = Object.fromEntries(WINDOWS.map((w) => [w, d.windows[w].used]));
               if (d.allowed !== allowed || JSON.stringify(got) !== JSON.stringify(expected)) return false;

@@ -32,9 +32,9 @@ describe("negative cache", () => {
     await waitForReady(redis, 2_000);
     const limiter = new RedisLimiter(redis);
     const key = id();
-    for (let i = 0; i < 6; i++) await limiter.check(key, limits);
+    for (let i = 0; i < 6; i++) await limiter.check({ id: key, limits });
     const before = await evalCalls(server.url);
-    for (let i = 0; i < 1000; i++) expect((await limiter.check(key, limits)).allowed).toBe(false);
+    for (let i = 0; i < 1000; i++) expect((await limiter.check({ id: key, limits })).allowed).toBe(false);
     const after = await evalCalls(server.url);
     expect(after - before).toBe(0);
     await limiter.flush();
@@ -54,12 +54,12 @@ describe("Redis unavailable", () => {
     await waitForReady(redis, 2_000);
     const limiter = new RedisLimiter(redis, { instances: 2, breakerOpenMs: 200, onEvent: (e) => events.push(e) });
     const key = id();
-    for (let i = 0; i < 3; i++) expect((await limiter.check(key, limits)).degraded).toBe(false); // 3 counted in Redis
+    for (let i = 0; i < 3; i++) expect((await limiter.check({ id: key, limits })).degraded).toBe(false); // 3 counted in Redis
 
     await server.stop();
     const during = [];
     const t0 = performance.now();
-    for (let i = 0; i < 6; i++) during.push(await limiter.check(key, limits));
+    for (let i = 0; i < 6; i++) during.push(await limiter.check({ id: key, limits }));
     const elapsed = performance.now() - t0;
     expect(during.every((d) => d.degraded)).toBe(true);
     // limit 5 across 2 instances, 3 used when Redis last answered: this instance allows its share
@@ -72,13 +72,13 @@ describe("Redis unavailable", () => {
     await server.start();
     await waitForReady(redis, 5_000);
     await new Promise((r) => setTimeout(r, 250)); // breaker half-opens
-    const after = await limiter.check(key, limits);
+    const after = await limiter.check({ id: key, limits });
     expect(after.degraded).toBe(false);
     // Redis restarted empty (no persistence): its count starts again, exactly
     expect(after.windows.minute).toMatchObject({ limit: 5, used: 1, remaining: 4 });
     // then what this instance admitted on its own (1) is written back: the shared windows count it
     await new Promise((r) => setTimeout(r, 50));
-    expect((await limiter.check(key, limits)).windows.minute).toMatchObject({ used: 3, remaining: 2 });
+    expect((await limiter.check({ id: key, limits })).windows.minute).toMatchObject({ used: 3, remaining: 2 });
     // and the charts count the fallback's decisions: allowed 1 + 2 since, refused 5
     await limiter.flush();
     const raw = new Redis(server.url);
@@ -95,7 +95,7 @@ describe("Redis unavailable", () => {
     const recorder = new UsageRecorder(redis, { flushIntervalMs: 60_000 });
     const keys = Array.from({ length: 150 }, id); // three calls of 64
     await server.stop();
-    keys.forEach((k, i) => recorder.record(k, "s", 1 + (i % 3)));
+    keys.forEach((k, i) => recorder.record({ keyId: k }, "s", 1 + (i % 3)));
     await recorder.flush(); // the first call fails: nothing sent, nothing lost
     await server.start();
     await waitForReady(redis, 5_000);
@@ -111,7 +111,7 @@ describe("Redis unavailable", () => {
   it("fails closed with a retry hint when that is the declared policy", async () => {
     const redis = createRedis("redis://127.0.0.1:1", { keyPrefix: "x:" });
     const limiter = new RedisLimiter(redis, { failurePolicy: "closed" });
-    await expect(limiter.check(id(), limits)).rejects.toBeInstanceOf(LimiterUnavailableError);
+    await expect(limiter.check({ id: id(), limits: limits })).rejects.toBeInstanceOf(LimiterUnavailableError);
     redis.disconnect();
   });
 });

@@ -29,7 +29,7 @@ describe("multi-window limiter on real Redis", () => {
     const key = id();
     const seen: [boolean, number][] = [];
     for (let i = 0; i < 7; i++) {
-      const d = await limiter.check(key, limits(6));
+      const d = await limiter.check({ id: key, limits: limits(6) });
       seen.push([d.allowed, d.windows.minute.remaining]);
     }
     expect(seen).toEqual([[true, 5], [true, 4], [true, 3], [true, 2], [true, 1], [true, 0], [false, 0]]);
@@ -39,12 +39,12 @@ describe("multi-window limiter on real Redis", () => {
     const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
     const key = id();
     const l = { minute: 12, hour: 1000, day: 1000, month: 200 };
-    for (let i = 0; i < 12; i++) expect((await limiter.check(key, l)).allowed).toBe(true);
-    const refused = await limiter.check(key, l);
+    for (let i = 0; i < 12; i++) expect((await limiter.check({ id: key, limits: l })).allowed).toBe(true);
+    const refused = await limiter.check({ id: key, limits: l });
     expect(refused.allowed).toBe(false);
     expect(refused.blockedBy).toBe("minute");
     limiter.forget("all"); // ask Redis, not the negative cache
-    const again = await limiter.check(key, l);
+    const again = await limiter.check({ id: key, limits: l });
     expect(again.allowed).toBe(false);
     expect(again.windows.month).toMatchObject({ used: 12, remaining: 188 });
     expect(again.windows.hour).toMatchObject({ used: 12, remaining: 988 });
@@ -54,15 +54,15 @@ describe("multi-window limiter on real Redis", () => {
     const clock = clockAt(T0 + 59_000);
     const limiter = new RedisLimiter(redis, { clock: clock.now });
     const key = id();
-    for (let i = 0; i < 10; i++) expect((await limiter.check(key, limits(10))).allowed).toBe(true);
+    for (let i = 0; i < 10; i++) expect((await limiter.check({ id: key, limits: limits(10) })).allowed).toBe(true);
     clock.t = T0 + 61_000; // a fixed-window limiter would allow 10 more here
-    const refused = await limiter.check(key, limits(10));
+    const refused = await limiter.check({ id: key, limits: limits(10) });
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfterMs).toBeGreaterThan(58_000);
     expect(refused.retryAfterMs).toBeLessThanOrEqual(64_000);
     limiter.forget("all");
     clock.t = T0 + 59_000 + 65_000;
-    expect((await limiter.check(key, limits(10))).allowed).toBe(true);
+    expect((await limiter.check({ id: key, limits: limits(10) })).allowed).toBe(true);
   });
 
   it("resets the day quota at exactly 00:00 UTC and the month quota on the 1st", async () => {
@@ -71,26 +71,26 @@ describe("multi-window limiter on real Redis", () => {
     const limiter = new RedisLimiter(redis, { clock: clock.now });
     const dayKey = id();
     const monthKey = id();
-    expect((await limiter.check(dayKey, { minute: 100, hour: 100, day: 1, month: 100 })).allowed).toBe(true);
-    expect((await limiter.check(monthKey, { minute: 100, hour: 100, day: 100, month: 1 })).allowed).toBe(true);
-    const day = await limiter.check(dayKey, { minute: 100, hour: 100, day: 1, month: 100 });
-    const month = await limiter.check(monthKey, { minute: 100, hour: 100, day: 100, month: 1 });
+    expect((await limiter.check({ id: dayKey, limits: { minute: 100, hour: 100, day: 1, month: 100 } })).allowed).toBe(true);
+    expect((await limiter.check({ id: monthKey, limits: { minute: 100, hour: 100, day: 100, month: 1 } })).allowed).toBe(true);
+    const day = await limiter.check({ id: dayKey, limits: { minute: 100, hour: 100, day: 1, month: 100 } });
+    const month = await limiter.check({ id: monthKey, limits: { minute: 100, hour: 100, day: 100, month: 1 } });
     expect(day).toMatchObject({ allowed: false, blockedBy: "day", retryAfterMs: 1 });
     expect(day.windows.day.resetAt).toBe(Date.UTC(2028, 2, 1));
     expect(month).toMatchObject({ allowed: false, blockedBy: "month", retryAfterMs: 1 });
     expect(month.windows.month.resetAt).toBe(Date.UTC(2028, 2, 1));
     limiter.forget("all");
     clock.t = Date.UTC(2028, 2, 1);
-    expect((await limiter.check(dayKey, { minute: 100, hour: 100, day: 1, month: 100 })).allowed).toBe(true);
-    expect((await limiter.check(monthKey, { minute: 100, hour: 100, day: 100, month: 1 })).allowed).toBe(true);
+    expect((await limiter.check({ id: dayKey, limits: { minute: 100, hour: 100, day: 1, month: 100 } })).allowed).toBe(true);
+    expect((await limiter.check({ id: monthKey, limits: { minute: 100, hour: 100, day: 100, month: 1 } })).allowed).toBe(true);
   });
 
   it("reports the window with the longest wait when several refuse", async () => {
     const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
     const key = id();
     const l = { minute: 1, hour: 1, day: 1, month: 1 };
-    await limiter.check(key, l);
-    const d = await limiter.check(key, l);
+    await limiter.check({ id: key, limits: l });
+    const d = await limiter.check({ id: key, limits: l });
     expect(d.blockedBy).toBe("month");
     expect(d.retryAfterMs).toBe(Date.UTC(2026, 11, 1) - T0);
   });
@@ -98,12 +98,12 @@ describe("multi-window limiter on real Redis", () => {
   it("peek shows the quota without counting anything", async () => {
     const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
     const key = id();
-    for (let i = 0; i < 3; i++) await limiter.check(key, limits(5));
-    const a = await limiter.peek(key, limits(5));
-    const b = await limiter.peek(key, limits(5));
+    for (let i = 0; i < 3; i++) await limiter.check({ id: key, limits: limits(5) });
+    const a = await limiter.peek({ id: key, limits: limits(5) });
+    const b = await limiter.peek({ id: key, limits: limits(5) });
     expect(a.windows.minute).toMatchObject({ used: 3, remaining: 2 });
     expect(b.windows).toEqual(a.windows);
-    expect((await limiter.check(key, limits(5))).windows.minute.used).toBe(4);
+    expect((await limiter.check({ id: key, limits: limits(5) })).windows.minute.used).toBe(4);
   });
 
   it("answers one event-loop turn's requests with one script call, each seeing the ones before it", async () => {
@@ -117,8 +117,8 @@ describe("multi-window limiter on real Redis", () => {
     commands.keywayLimit = (...args) => (scriptCalls++, real(...args));
     try {
       const [mine, theirs] = await Promise.all([
-        Promise.all(Array.from({ length: 5 }, () => limiter.check(tight, limits(3)))),
-        Promise.all(others.map((k) => limiter.check(k, limits(3)))),
+        Promise.all(Array.from({ length: 5 }, () => limiter.check({ id: tight, limits: limits(3) }))),
+        Promise.all(others.map((k) => limiter.check({ id: k, limits: limits(3) }))),
       ]);
       expect(scriptCalls).toBe(1);
       expect(mine.map((d) => [d.allowed, d.windows.minute.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0], [false, 0]]);
@@ -132,7 +132,7 @@ describe("multi-window limiter on real Redis", () => {
     const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
     const key = id();
     await redis.hset(keysOf(key).limits, "m:1", 2);
-    const d = await limiter.check(key, { minute: 5, hour: 100, day: 100, month: 100 });
+    const d = await limiter.check({ id: key, limits: { minute: 5, hour: 100, day: 100, month: 100 } });
     expect([d.allowed, d.degraded, d.windows.minute.used]).toEqual([true, false, 1]);
     expect(await redis.type(keysOf(key).limits)).toBe("string");
     expect(await redis.pttl(keysOf(key).limits)).toBeGreaterThan(0);
@@ -140,16 +140,16 @@ describe("multi-window limiter on real Redis", () => {
 
   it("leaves no key without a TTL", async () => {
     const limiter = new RedisLimiter(redis);
-    for (let i = 0; i < 20; i++) await limiter.check(id(), limits(5));
+    for (let i = 0; i < 20; i++) await limiter.check({ id: id(), limits: limits(5) });
     const key = id();
-    for (let i = 0; i < 8; i++) await limiter.check(key, limits(5));
+    for (let i = 0; i < 8; i++) await limiter.check({ id: key, limits: limits(5) });
     // outcomes: for a key never checked (the record script makes the hash), for one whose hash a
     // flusher has just taken (gone, made again), and twice more for one that has a hash
     const recorder = new UsageRecorder(redis);
     const taken = id();
-    await limiter.check(taken, limits(5));
+    await limiter.check({ id: taken, limits: limits(5) });
     await redis.del(keysOf(taken).usage);
-    for (const k of [id(), taken, key, key]) recorder.record(k, "s");
+    for (const k of [id(), taken, key, key]) recorder.record({ keyId: k }, "s");
     await recorder.flush();
     const raw = new Redis(config.REDIS_URL);
     const names: string[] = [];

@@ -1,9 +1,20 @@
-// The Redis limiter: one script call decides all four windows for every request of an event-loop
-// turn (on a single Redis; one call per request on a cluster), an in-process negative cache for
-// keys known to be blocked, and a circuit breaker with a declared failure policy.
-import { LimiterUnavailableError, LocalLimiter, type LimitDecision, type Limiter, type Limits } from "@keyway/core";
+// The Redis limiter: one script call decides all four windows of both scopes (a key's own limits,
+// its workspace's plan) for every request of an event-loop turn (on a single Redis; one call per
+// request on a cluster), an in-process negative cache for keys and workspaces known to be blocked,
+// and a circuit breaker with a declared failure policy.
+import {
+  bindingScope,
+  LimiterUnavailableError,
+  LocalLimiter,
+  type LimitDecision,
+  type Limiter,
+  type LimitScope,
+  type LimitTarget,
+  type Limits,
+  type ScopedDecision,
+} from "@keyway/core";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
-import { decodeDecision, MODE, parseReply, recordAt, type Mode } from "./limit-reply.ts";
+import { decodeRecord, MODE, parseReply, recordSize, HEADER, type Mode } from "./limit-reply.ts";
 import { USAGE_FIELD, UsageRecorder } from "./usage.ts";
 
 export type FailurePolicy = "local" | "closed";
@@ -41,26 +52,65 @@ const MAX_BATCH = 128;
 /** Limits any write-back fits: it only adds what was already admitted. */
 const NO_LIMITS: Limits = { minute: 1e15, hour: 1e15, day: 1e15, month: 1e15 };
 
-/** A request's answer: the script's reply (its numbers) and where this request's record begins. */
-interface Answer {
-  reply: number[];
-  at: number;
+/** One scope of a target, as the script and the local fallback count it. */
+interface Scope {
+  scope: LimitScope;
+  /** The key's or the workspace's id (what the negative cache and `forget` know it by). */
+  id: string;
+  /** Its limiter state's Redis key (what the local fallback counts it by). */
+  state: string;
+  limits: Limits;
+}
+
+/** How a target is counted: its scopes, in the order the script gets them, and its usage hash. */
+interface Plan {
+  scopes: Scope[];
+  limits: Limits[];
+  usage: string;
 }
 
 /** A request waiting for the turn's script call. */
 interface Queued {
-  keyId: string;
-  limits: Limits;
+  plan: Plan;
   cost: number;
   mode: Mode;
-  resolve(answer: Answer): void;
+  resolve(answer: ScopedDecision): void;
   reject(error: unknown): void;
+}
+
+function planOf(target: LimitTarget): Plan {
+  const names = keysOf(target.id, target.workspace?.id);
+  const scopes: Scope[] = [];
+  if (target.limits) scopes.push({ scope: "key", id: target.id, state: names.limits, limits: target.limits });
+  if (target.workspace) scopes.push({ scope: "workspace", id: target.workspace.id, state: names.workspace!, limits: target.workspace.limits });
+  if (scopes.length === 0) throw new TypeError("a limit target needs its own limits or a workspace");
+  return { scopes, limits: scopes.map((s) => s.limits), usage: names.usage };
+}
+
+/** The limiter's decision from the script's (or the fallback's) answer for a plan's scopes. */
+function decisionOf(plan: Plan, answer: ScopedDecision, degraded: boolean): LimitDecision {
+  const scopes: LimitDecision["scopes"] = {};
+  plan.scopes.forEach((s, i) => (scopes[s.scope] = answer.windows[i]!));
+  const scope = answer.blockedScope >= 0 ? plan.scopes[answer.blockedScope]!.scope : bindingScope(scopes);
+  return {
+    allowed: answer.blockedScope < 0,
+    blockedBy: answer.blockedBy,
+    retryAfterMs: answer.retryAfterMs,
+    scope,
+    windows: scopes[scope]!,
+    scopes,
+    now: answer.now,
+    degraded,
+  };
 }
 
 export class RedisLimiter implements Limiter {
   private readonly redis: RedisLike & KeywayCommands;
   private readonly local: LocalLimiter;
+  /** Keys and workspaces refused until a time, by id, with the refusal to answer meanwhile. */
   private readonly blocked = new Map<string, { until: number; decision: LimitDecision }>();
+  /** Each target's plan, made once per target object (the verifier keeps one per cached key). */
+  private readonly plans = new WeakMap<LimitTarget, Plan>();
   private readonly recorder: UsageRecorder;
   private failures = 0;
   private openUntil = 0;
@@ -88,45 +138,61 @@ export class RedisLimiter implements Limiter {
     return this.o.clock?.() ?? Date.now();
   }
 
-  async check(keyId: string, limits: Limits, cost = 1): Promise<LimitDecision> {
-    const cached = this.fromNegativeCache(keyId);
+  private planFor(target: LimitTarget): Plan {
+    let plan = this.plans.get(target);
+    if (!plan) this.plans.set(target, (plan = planOf(target)));
+    return plan;
+  }
+
+  async check(target: LimitTarget, cost = 1): Promise<LimitDecision> {
+    const plan = this.planFor(target);
+    const cached = this.fromNegativeCache(plan);
     if (cached) return cached;
-    if (this.now() < this.openUntil) return this.fallback(keyId, limits, cost);
-    let answer: Answer;
+    if (this.now() < this.openUntil) return this.fallback(plan, cost);
+    let answer: ScopedDecision;
     try {
-      answer = await this.ask(keyId, limits, cost, MODE.decide);
+      answer = await this.ask(plan, cost, MODE.decide);
     } catch (error) {
       if (error instanceof Error && error.name === "ReplyError") {
         this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
-        return this.fallback(keyId, limits, cost);
+        return this.fallback(plan, cost);
       }
       this.recordFailure(error);
-      return this.fallback(keyId, limits, cost);
+      return this.fallback(plan, cost);
     }
     if (this.failures > 0) this.recordSuccess();
-    const decision = decodeDecision(answer.reply, answer.at, limits);
-    this.local.observe(keyId, decision); // where the fallback would start this key
-    if (!decision.allowed && decision.retryAfterMs > 0) this.remember(keyId, decision);
+    // where the fallback would start each scope
+    plan.scopes.forEach((s, i) => this.local.observe(s.state, answer.windows[i]!, answer.now));
+    const decision = decisionOf(plan, answer, false);
+    if (!decision.allowed && decision.retryAfterMs > 0) this.remember(plan.scopes[answer.blockedScope]!, decision);
     return decision;
   }
 
-  /** A key refused until T is answered in-process until T; its refusals are counted in batches. */
-  private fromNegativeCache(keyId: string): LimitDecision | null {
-    const entry = this.blocked.get(keyId);
-    if (!entry) return null;
-    const now = this.now();
-    if (now >= entry.until) {
-      this.blocked.delete(keyId);
-      return null;
+  /**
+   * A key or workspace refused until T is answered in-process until T (every key of a refused
+   * workspace); its refusals are counted in batches.
+   */
+  private fromNegativeCache(plan: Plan): LimitDecision | null {
+    for (const s of plan.scopes) {
+      const entry = this.blocked.get(s.id);
+      if (!entry) continue;
+      const now = this.now();
+      if (now >= entry.until) {
+        this.blocked.delete(s.id);
+        continue;
+      }
+      this.recorder.recordTo(plan.usage, USAGE_FIELD.rateLimited);
+      this.o.onEvent?.({ type: "negative_cache_hit" });
+      return { ...entry.decision, now, retryAfterMs: entry.until - now };
     }
-    this.recorder.record(keyId, USAGE_FIELD.rateLimited);
-    this.o.onEvent?.({ type: "negative_cache_hit" });
-    return { ...entry.decision, now, retryAfterMs: entry.until - now };
+    return null;
   }
 
-  private remember(keyId: string, decision: LimitDecision): void {
+  private remember(scope: Scope, decision: LimitDecision): void {
     if (this.blocked.size >= this.o.negativeCacheSize) this.blocked.delete(this.blocked.keys().next().value as string);
-    this.blocked.set(keyId, { until: this.now() + decision.retryAfterMs, decision });
+    // A refused workspace's answer goes to all of its keys: only its own windows, not this key's.
+    const remembered = scope.scope === "workspace" ? { ...decision, scopes: { workspace: decision.scopes.workspace } } : decision;
+    this.blocked.set(scope.id, { until: this.now() + decision.retryAfterMs, decision: remembered });
   }
 
   /** Writes the refusals answered from the negative cache into the usage counters now. */
@@ -135,12 +201,12 @@ export class RedisLimiter implements Limiter {
   }
 
   /**
-   * The key's current quota in every window, without counting anything: `used` and `remaining`
-   * are what they are now (remaining as if one more request came would leave), resets as usual.
+   * The target's current quota in every window of every scope, without counting anything: `used`
+   * and `remaining` are what they are now (remaining as if one more request came would leave).
    */
-  async peek(keyId: string, limits: Limits): Promise<LimitDecision> {
-    const { reply, at } = await this.ask(keyId, limits, 0, MODE.peek);
-    return decodeDecision(reply, at, limits);
+  async peek(target: LimitTarget): Promise<LimitDecision> {
+    const plan = this.planFor(target);
+    return decisionOf(plan, await this.ask(plan, 0, MODE.peek), false);
   }
 
   /**
@@ -148,12 +214,12 @@ export class RedisLimiter implements Limiter {
    * once the turn's I/O has been read (setImmediate): one round trip and one script run for all
    * of them instead of one each; the command timeout starts when the call is sent.
    */
-  private ask(keyId: string, limits: Limits, cost: number, mode: Mode): Promise<Answer> {
+  private ask(plan: Plan, cost: number, mode: Mode): Promise<ScopedDecision> {
     const now = this.o.clock ? this.o.clock() : "";
     if (this.queue.length > 0 && now !== this.queuedNow) this.send();
     this.queuedNow = now;
     return new Promise((resolve, reject) => {
-      if (this.queue.push({ keyId, limits, cost, mode, resolve, reject }) === 1) setImmediate(() => this.send());
+      if (this.queue.push({ plan, cost, mode, resolve, reject }) === 1) setImmediate(() => this.send());
     });
   }
 
@@ -163,35 +229,43 @@ export class RedisLimiter implements Limiter {
     for (const part of chunks(queue, batchSize(this.redis, MAX_BATCH))) {
       const keys: string[] = [];
       const args: (string | number)[] = [this.queuedNow, this.o.usageTtlMs];
-      for (const q of part) {
-        const k = keysOf(q.keyId);
-        keys.push(k.limits, k.usage);
-        args.push(q.limits.minute, q.limits.hour, q.limits.day, q.limits.month, q.cost, q.mode);
+      for (const { plan, cost, mode } of part) {
+        args.push(plan.scopes.length);
+        for (const s of plan.scopes) {
+          keys.push(s.state);
+          args.push(s.limits.minute, s.limits.hour, s.limits.day, s.limits.month);
+        }
+        keys.push(plan.usage);
+        args.push(cost, mode);
       }
       this.redis.keywayLimit(keys.length, ...keys, ...args).then(
         (text) => {
           const reply = parseReply(text);
-          part.forEach((q, n) => q.resolve({ reply, at: recordAt(n) }));
+          let at: number = HEADER.SIZE;
+          for (const q of part) {
+            q.resolve(decodeRecord(reply, at, q.plan.limits));
+            at += recordSize(q.plan.scopes.length);
+          }
         },
         (error: unknown) => part.forEach((q) => q.reject(error)),
       );
     }
   }
 
-  forget(keyIds: string[] | "all"): void {
-    if (keyIds === "all") {
+  forget(ids: string[] | "all"): void {
+    if (ids === "all") {
       this.blocked.clear();
       this.local.clear();
-    } else for (const id of keyIds) this.blocked.delete(id);
+    } else for (const id of ids) this.blocked.delete(id);
   }
 
-  private fallback(keyId: string, limits: Limits, cost: number): LimitDecision {
+  private fallback(plan: Plan, cost: number): LimitDecision {
     this.o.onEvent?.({ type: "degraded", policy: this.o.failurePolicy });
     if (this.o.failurePolicy === "closed") throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
-    const decision = this.local.check(keyId, limits, cost);
+    const answer = this.local.check(plan.scopes.map((s) => ({ id: s.state, limits: s.limits })), cost);
     // counted for the charts as the script would have (the recorder keeps it until Redis is back)
-    this.recorder.record(keyId, decision.allowed ? USAGE_FIELD.allowed : USAGE_FIELD.rateLimited);
-    return decision;
+    this.recorder.recordTo(plan.usage, answer.blockedScope < 0 ? USAGE_FIELD.allowed : USAGE_FIELD.rateLimited);
+    return decisionOf(plan, answer, true);
   }
 
   private recordFailure(error: unknown): void {
@@ -209,7 +283,11 @@ export class RedisLimiter implements Limiter {
     this.openUntil = 0;
     // What the local fallback admitted goes to Redis, so the shared windows count it: without
     // this, a failover of a few seconds let a key have its limit again on top of those admissions.
-    for (const [keyId, cost] of this.local.drain()) this.ask(keyId, NO_LIMITS, cost, MODE.writeBack).catch(() => {});
+    // One scope a call, by its state's Redis key (the usage hash is not touched in this mode).
+    for (const [state, cost] of this.local.drain()) {
+      const plan: Plan = { scopes: [{ scope: "key", id: state, state, limits: NO_LIMITS }], limits: [NO_LIMITS], usage: state };
+      this.ask(plan, cost, MODE.writeBack).catch(() => {});
+    }
   }
 
   async close(): Promise<void> {

@@ -42,8 +42,11 @@ export function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Redis keys of one API key; the hash tag keeps them in one cluster slot. */
-export const keysOf = (keyId: string) => ({
-  limits: `rl:{${keyId}}`,
-  usage: `u:{${keyId}}`,
-});
+/**
+ * Redis keys of one limit target: its own limiter state, its workspace's (when it has one) and its
+ * usage hash. One hash tag, the workspace's id when there is one, keeps them in one cluster slot.
+ */
+export function keysOf(keyId: string, workspaceId?: string) {
+  const own = workspaceId === undefined ? `{${keyId}}` : `{${workspaceId}}:${keyId}`;
+  return { limits: `rl:${own}`, usage: `u:${own}`, workspace: workspaceId === undefined ? null : `rw:{${workspaceId}}` };
+}

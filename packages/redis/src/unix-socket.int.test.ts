@@ -26,7 +26,7 @@ describe("Redis over a Unix socket", () => {
     const limiter = new RedisLimiter(redis);
     const limits = { minute: 2, hour: 10, day: 10, month: 10 };
     const seen = [];
-    for (let i = 0; i < 3; i++) seen.push((await limiter.check("sockkey", limits)).allowed);
+    for (let i = 0; i < 3; i++) seen.push((await limiter.check({ id: "sockkey", limits: limits })).allowed);
     expect(seen).toEqual([true, true, false]);
 
     const received: InvalidationTarget[] = [];

@@ -25,7 +25,7 @@ export interface UsageRecorderOptions {
   onDropped?: (n: number) => void;
 }
 
-/** A pending count's map key: "<keyId>|<field>". */
+/** A pending count's map key: "<usage hash name>|<field>". */
 const slotParts = (slot: string) => {
   const bar = slot.indexOf("|");
   return [slot.slice(0, bar), slot.slice(bar + 1) as UsageField] as const;
@@ -40,8 +40,14 @@ export class UsageRecorder {
     this.redis = withScripts(redis);
   }
 
-  record(keyId: string, field: UsageField, n = 1): void {
-    const slot = `${keyId}|${field}`;
+  /** Counts n of `field` for a key (of a workspace: where its usage hash lives). */
+  record(key: { keyId: string; workspaceId?: string }, field: UsageField, n = 1): void {
+    this.recordTo(keysOf(key.keyId, key.workspaceId).usage, field, n);
+  }
+
+  /** The same, by the usage hash's name (the limiter has it already). */
+  recordTo(usage: string, field: UsageField, n = 1): void {
+    const slot = `${usage}|${field}`;
     if (!this.pending.has(slot) && this.pending.size >= (this.o.maxPending ?? 100_000)) {
       this.o.onDropped?.(n);
       return;
@@ -60,15 +66,15 @@ export class UsageRecorder {
     const now = this.o.clock ? String(this.o.clock()) : "";
     const ttl = this.o.usageTtlMs ?? 7 * 86_400_000;
     const again = (part: [string, number][]) => {
-      for (const [slot, n] of part) this.record(...slotParts(slot), n); // with the next batch
+      for (const [slot, n] of part) this.recordTo(...slotParts(slot), n); // with the next batch
     };
     /** One script call; false (its counts kept for the next batch) if it failed. */
     const send = async (part: [string, number][]): Promise<boolean> => {
       const keys: string[] = [];
       const args: (string | number)[] = [now, ttl];
       for (const [slot, n] of part) {
-        const [keyId, field] = slotParts(slot);
-        keys.push(keysOf(keyId).usage);
+        const [usage, field] = slotParts(slot);
+        keys.push(usage);
         args.push(field, n);
       }
       try {
@@ -128,8 +134,10 @@ export function parseUsageHash(hash: Record<string, string> | string[]): { minut
   return { minutes, lastUsedAt };
 }
 
-const LIVE = /u:\{([0-9A-Za-z]+)\}$/;
-const TAKEN = /u:\{([0-9A-Za-z]+)\}:f:([0-9a-z-]+)$/;
+// u:{<keyId>} (a key without a workspace, or a throttle) or u:{<workspaceId>}:<keyId>; taken
+// ones end in :f:<token> (a key id is 16 characters, so never "f").
+const LIVE = /u:\{([0-9A-Za-z]+)\}(?::([0-9A-Za-z]{2,}))?$/;
+const TAKEN = /u:\{([0-9A-Za-z]+)\}(?::([0-9A-Za-z]{2,}))?:f:([0-9a-z-]+)$/;
 
 export interface TakenUsage {
   keyId: string;
@@ -189,13 +197,13 @@ export async function* takeUsageChunks(redis: RedisLike, keyPrefix: string, newT
   for (const full of names) {
     const name = full.slice(keyPrefix.length);
     const l = LIVE.exec(name);
-    if (l) live.push({ name, keyId: l[1]! });
+    if (l) live.push({ name, keyId: l[2] ?? l[1]! });
     else {
       const old = TAKEN.exec(name);
       if (old) {
-        const group = leftovers.get(old[2]!) ?? [];
-        group.push({ name, keyId: old[1]!, token: old[2]! });
-        leftovers.set(old[2]!, group);
+        const group = leftovers.get(old[3]!) ?? [];
+        group.push({ name, keyId: old[2] ?? old[1]!, token: old[3]! });
+        leftovers.set(old[3]!, group);
       }
     }
   }
@@ -244,10 +252,10 @@ export async function deleteTaken(redis: RedisLike, names: string[]): Promise<vo
   else for (const part of chunks(names, CHUNK)) await redis.del(...part);
 }
 
-/** Usage not yet moved to PostgreSQL, for the charts: live hashes and ones being flushed. */
-export async function openUsage(redis: RedisLike, keyIds: string[]): Promise<Map<string, ReturnType<typeof parseUsageHash>>> {
+/** Usage not yet moved to PostgreSQL, for the charts, by key id: each key's live hash. */
+export async function openUsage(redis: RedisLike, keys: { id: string; workspaceId: string }[]): Promise<Map<string, ReturnType<typeof parseUsageHash>>> {
   const out = new Map<string, ReturnType<typeof parseUsageHash>>();
-  const hashes = await Promise.all(keyIds.map((id) => redis.hgetall(keysOf(id).usage)));
-  keyIds.forEach((id, i) => out.set(id, parseUsageHash(hashes[i]!)));
+  const hashes = await Promise.all(keys.map((k) => redis.hgetall(keysOf(k.id, k.workspaceId).usage)));
+  keys.forEach((k, i) => out.set(k.id, parseUsageHash(hashes[i]!)));
   return out;
 }

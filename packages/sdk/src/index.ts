@@ -30,10 +30,10 @@ export function withKeyway(
     try {
       response = await handler(request, result);
     } catch (error) {
-      keyway.record(result.keyId, false);
+      keyway.record(result, false);
       throw error;
     }
-    keyway.record(result.keyId, response.status < 400);
+    keyway.record(result, response.status < 400);
     const headers = new Headers(response.headers);
     for (const [name, value] of Object.entries(result.headers)) headers.set(name, value);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
@@ -57,7 +57,7 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
       if (res.status !== 200) return unavailable(`Keyway answered ${res.status}.`);
       return (await res.json()) as VerifyResponse;
     },
-    record(keyId, success) {
+    record({ keyId }, success) {
       void f(new URL("/api/v1/usage", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ keyId, success }) }).catch(() => {});
     },
   };

@@ -1,7 +1,7 @@
 // Usage: the flusher that moves counts from Redis to PostgreSQL, and the read model the charts and
 // the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
 import { randomBytes } from "node:crypto";
-import { periodStart, stepFrom, WINDOWS, type KeyStore, type LimitDecision, type Limits, type UsageCounts } from "@keyway/core";
+import { periodStart, stepFrom, WINDOWS, type KeyStore, type LimitDecision, type LimitTarget, type UsageCounts } from "@keyway/core";
 import { addCounts, DomainError, rollUp, usageStore, zeroCounts, type Db, type UsagePeriod } from "@keyway/db";
 import { deleteTaken, openUsage, takeUsageChunks, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
@@ -33,7 +33,7 @@ export interface FlusherDeps {
 
 export interface UsageDeps extends FlusherDeps {
   keyStore: KeyStore;
-  limiter: { peek(keyId: string, limits: Limits): Promise<LimitDecision> };
+  limiter: { peek(target: LimitTarget): Promise<LimitDecision> };
 }
 
 /**
@@ -122,6 +122,12 @@ export function usageService(deps: UsageDeps) {
     return (await deps.db.apiKey.findMany({ where: { userId }, select: { id: true } })).map((k) => k.id);
   }
 
+  /** What Redis still holds for these keys (their usage hashes live under their workspace's tag). */
+  async function liveUsage(keyIds: string[]) {
+    const keys = await deps.db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, workspaceId: true } });
+    return openUsage(deps.redis, keys);
+  }
+
   /**
    * Counts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
    * what Redis holds, so a request shows at once), or the whole platform (PostgreSQL: up to one
@@ -142,7 +148,7 @@ export function usageService(deps: UsageDeps) {
       for (const b of await store.totals(period, first)) addTo(b.start.getTime(), b);
     } else if (keyIds.length > 0) {
       for (const b of await store.buckets({ keyIds }, period, first)) addTo(b.start.getTime(), b);
-      for (const open of (await openUsage(deps.redis, keyIds)).values()) {
+      for (const open of (await liveUsage(keyIds)).values()) {
         for (const [slot, c] of rollUp(open.minutes)) {
           const [p, start] = slot.split("|");
           if (p === period) addTo(Number(start), c);
@@ -162,8 +168,8 @@ export function usageService(deps: UsageDeps) {
    * Keys with `lastUsedAt` brought up to date from Redis: PostgreSQL has it only as of the last
    * flush. Without Redis, the keys as PostgreSQL has them.
    */
-  async function withLastUse<K extends { id: string; lastUsedAt: Date | null }>(keys: K[]): Promise<K[]> {
-    const open = await openUsage(deps.redis, keys.map((k) => k.id)).catch(() => new Map<string, { lastUsedAt: number | null }>());
+  async function withLastUse<K extends { id: string; workspaceId: string; lastUsedAt: Date | null }>(keys: K[]): Promise<K[]> {
+    const open = await openUsage(deps.redis, keys).catch(() => new Map<string, { lastUsedAt: number | null }>());
     return keys.map((k) => {
       const live = open.get(k.id)?.lastUsedAt ?? 0;
       return live > (k.lastUsedAt?.getTime() ?? 0) ? { ...k, lastUsedAt: new Date(live) } : k;
@@ -176,14 +182,14 @@ export function usageService(deps: UsageDeps) {
       store.buckets({ keyIds: [keyId] }, "month", new Date(0)),
       store.buckets({ keyIds: [keyId] }, "day", new Date(0)),
       deps.db.apiKey.findUnique({ where: { id: keyId }, select: { lastUsedAt: true } }),
-      openUsage(deps.redis, [keyId]),
+      liveUsage([keyId]),
     ]);
     const byMonth = new Map<string, UsageCounts>();
     const byDay = new Map<string, UsageCounts>();
     const bump = (m: Map<string, UsageCounts>, k: string, c: UsageCounts) => m.set(k, addCounts(m.get(k) ?? zeroCounts(), c));
     for (const b of monthly) bump(byMonth, b.start.toISOString().slice(0, 7), b);
     for (const b of daily) bump(byDay, b.start.toISOString().slice(0, 10), b);
-    const live = open.get(keyId)!;
+    const live = open.get(keyId) ?? { minutes: new Map<number, UsageCounts>(), lastUsedAt: null };
     for (const [minute, c] of live.minutes) {
       const iso = new Date(minute * 60_000).toISOString();
       bump(byMonth, iso.slice(0, 7), c);
@@ -210,12 +216,12 @@ export function usageService(deps: UsageDeps) {
     const top = await store.topKeys(period, since, by, take);
     const keys = await deps.db.apiKey.findMany({
       where: { id: { in: top.map((t) => t.keyId) } },
-      select: { id: true, name: true, prefix: true, status: true, user: { select: { id: true, email: true, tierName: true } } },
+      select: { id: true, name: true, prefix: true, status: true, user: { select: { id: true, email: true } }, workspace: { select: { tierName: true } } },
     });
     const byId = new Map(keys.map((k) => [k.id, k]));
     return top.flatMap((t) => {
       const k = byId.get(t.keyId);
-      return k ? [{ ...t, name: k.name, prefix: k.prefix, status: k.status, userId: k.user.id, email: k.user.email, tier: k.user.tierName }] : [];
+      return k ? [{ ...t, name: k.name, prefix: k.prefix, status: k.status, userId: k.user.id, email: k.user.email, tier: k.workspace.tierName }] : [];
     });
   }
 
@@ -226,8 +232,13 @@ export function usageService(deps: UsageDeps) {
   async function quota(keyId: string, ownerId?: string) {
     const record = await deps.keyStore.findById(keyId);
     if (!record || (ownerId !== undefined && record.userId !== ownerId)) throw new DomainError("NOT_FOUND", "No such key.");
-    const decision = await deps.limiter.peek(keyId, record.limits);
-    return WINDOWS.map((window) => ({ window, ...decision.windows[window] }));
+    const { scopes } = await deps.limiter.peek(record.limitTarget);
+    // each window's bar shows the scope with less left: the key's own limit or its workspace's
+    return WINDOWS.map((window) => {
+      const key = scopes.key?.[window];
+      const workspace = scopes.workspace![window];
+      return key && key.remaining < workspace.remaining ? { window, scope: "key" as const, ...key } : { window, scope: "workspace" as const, ...workspace };
+    });
   }
 
   return { flushOnce, series, summary, topKeys, quota, withLastUse };

@@ -2,39 +2,42 @@
 // Read it as Lua: the text between the backticks is sent to Redis as it is.
 export default String.raw`
 --[[
-Keyway multi-window limiter: for each API key in the call, checks minute, hour, day and month and,
-only if all four allow, counts the request in all four; counts it for the usage charts either way.
-One call answers a batch of requests (the requests of one event-loop turn on a single Redis; one
-request per call on Redis Cluster, where each key's two Redis keys share the hash tag {<keyId>},
-so their slot). Atomic, three Redis calls per request: GET and SET of the key's packed limiter
-state, HINCRBY of its usage count. The same key may appear twice in a batch: entries are decided
-in order, each seeing what the ones before it wrote.
+Keyway multi-window, multi-scope limiter. Each request of the call is counted against one or two
+scopes: an API key's own limits, its workspace's plan (shared by all of the workspace's keys), or
+both. For every scope it checks minute, hour, day and month and, only if every window of every
+scope allows, counts the request in all of them; a refused request writes nothing to any scope.
+It counts the request for the usage charts either way.
 
-KEYS, two per request:  rl:{id}  the limiter state, one string of 34 doubles (struct.pack): for
-                                 the minute, then the hour, the newest sub-bucket number, the sum
-                                 of the window's counts, and a ring of 13 sub-bucket counts (slot
-                                 = sub-bucket number mod 13); then the UTC day number and its
-                                 count, the month (year*12+month0) and its count
-                        u:{id}   usage hash: "<minute>:a" allowed, "<minute>:l" rate-limited
-                                 (taken by the flusher)
+One call answers a batch of requests (the requests of one event-loop turn on a single Redis; one
+request per call on Redis Cluster, where a request's Redis keys share one hash tag, the workspace
+id, so their slot). Atomic; per request and scope a GET and a SET of its packed state, and one
+HINCRBY of the key's usage count. The same key or workspace may appear twice in a batch: entries
+are decided in order, each seeing what the ones before it wrote.
+
+KEYS, per request: one state key per scope, then the key's usage hash.
+  state  one string of 34 doubles (struct.pack): for the minute, then the hour, the newest
+         sub-bucket number, the sum of the window's counts, and a ring of 13 sub-bucket counts
+         (slot = sub-bucket number mod 13); then the UTC day number and its count, the month
+         (year*12+month0) and its count
+  usage  hash: "<minute>:a" allowed, "<minute>:l" rate-limited (taken by the flusher)
 ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
-then six per request: limits (minute, hour, day, month), cost, and a mode: "0" to decide and count,
-"1" to only look (answer as if a request came, count and write nothing: the quota view), or "2" to
-write back what an instance admitted on its own while Redis was away (counted in the windows like
-an allowed request of that cost; the caller passes limits it fits, and the usage charts have it
-already).
+then per request: the number of scopes n, n times four limits (minute, hour, day, month), the
+cost, and a mode: "0" to decide and count, "1" to only look (answer as if a request came, count
+and write nothing: the quota view), or "2" to write back what an instance admitted on its own
+while Redis was away (counted in the windows like an allowed request of that cost; the caller
+passes limits it fits, and the usage charts have it already).
 
 Minute and hour are sliding windows over SUB sub-buckets: a request is counted against the current
 sub-bucket and the SUB before it, so every true sliding window of the period is covered in full.
 The limiter never admits more than the limit in any window of that length (it may refuse up to one
 sub-bucket early) and there is no 2x burst at a boundary. Day and month are calendar-aligned UTC
-quotas. A refused request writes nothing to the limits. The state expires at the end of the month,
-its longest window.
+quotas. A state expires at the end of the month, its longest window.
 
-Returns one string, numbers joined by ",": now, the day's reset, the month's reset, then eight
-per request: blocked window index (0 = allowed), retry-after ms, used1, used2, used3, used4,
-reset1, reset2 (the calendar windows' resets are the day's and the month's). limit-reply.ts names
-these positions and the modes for the TypeScript side; change both together.
+Returns one string, numbers joined by ",": now, the day's reset, the month's reset, then per
+request: the refusing scope's number (0 = allowed, else 1..n), the refusing window's (1..4),
+retry-after ms, then six per scope: used1, used2, used3, used4, reset1, reset2 (the calendar
+windows' resets are the day's and the month's). limit-reply.ts names these positions and the modes
+for the TypeScript side; change both together.
 ]]
 local call, floor, ceil, tonumber = redis.call, math.floor, math.ceil, tonumber
 local pack, unpack_state = struct.pack, struct.unpack
@@ -109,7 +112,8 @@ end
 
 local out = { now, day_reset, month_reset }
 
-local function decide(lkey, ukey, limits, cost, mode)
+-- One scope's state, what it has used, and whether (and how long) a request of this cost must wait.
+local function check(lkey, limits, cost)
   local s = load(lkey)
   local used = { s[HEAD[1] + 1], s[HEAD[2] + 1], s[DP] == today and s[DC] or 0, s[MP] == month_id and s[MC] or 0 }
   local blocked, retry = 0, 0
@@ -135,37 +139,55 @@ local function decide(lkey, ukey, limits, cost, mode)
       if blocked == 0 or r > retry then blocked, retry = w, r end
     end
   end
+  return s, used, blocked, retry
+end
 
-  if blocked == 0 and mode ~= '1' then
-    for w = 1, 2 do
-      local h = HEAD[w]
-      local slot = h + 2 + s[h] % SLOTS
-      s[slot], s[h + 1] = s[slot] + cost, s[h + 1] + cost
-    end
-    for w = 1, 4 do used[w] = used[w] + cost end
-    local mp = s[MP]
-    s[DP], s[DC], s[MP], s[MC] = today, used[3], month_id, used[4]
-    local state = pack(FMT, unpack(s, 1, 34))
-    -- a new state or a new month gets the month's end as its TTL (at least 1 s: counts are tagged
-    -- with their day and month, so a state that lives a moment past its window is harmless, while
-    -- a 1 ms TTL set just before midnight races the next request)
-    if mp ~= month_id then call('SET', lkey, state, 'PX', math.max(1000, ceil(month_reset - now)))
-    else call('SET', lkey, state, 'KEEPTTL') end
+-- Counts an admitted request in one scope's state and writes it.
+local function count(lkey, s, used, cost)
+  for w = 1, 2 do
+    local h = HEAD[w]
+    local slot = h + 2 + s[h] % SLOTS
+    s[slot], s[h + 1] = s[slot] + cost, s[h + 1] + cost
+  end
+  for w = 1, 4 do used[w] = used[w] + cost end
+  local mp = s[MP]
+  s[DP], s[DC], s[MP], s[MC] = today, used[3], month_id, used[4]
+  local state = pack(FMT, unpack(s, 1, 34))
+  -- a new state or a new month gets the month's end as its TTL (at least 1 s: counts are tagged
+  -- with their day and month, so a state that lives a moment past its window is harmless, while
+  -- a 1 ms TTL set just before midnight races the next request)
+  if mp ~= month_id then call('SET', lkey, state, 'PX', math.max(1000, ceil(month_reset - now)))
+  else call('SET', lkey, state, 'KEEPTTL') end
+end
+
+local k, a = 1, 3
+while k <= #KEYS do
+  local n = tonumber(ARGV[a])
+  local cost, mode = tonumber(ARGV[a + n * 4 + 1]), ARGV[a + n * 4 + 2]
+  local states, useds = {}, {}
+  local blocked_scope, blocked_window, retry = 0, 0, 0
+  for i = 1, n do
+    local b = a + (i - 1) * 4
+    local s, used, blocked, r = check(KEYS[k + i - 1], { tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]) }, cost)
+    states[i], useds[i] = s, used
+    if blocked > 0 and (blocked_scope == 0 or r > retry) then blocked_scope, blocked_window, retry = i, blocked, r end
+  end
+  if blocked_scope == 0 and mode ~= '1' then
+    for i = 1, n do count(KEYS[k + i - 1], states[i], useds[i], cost) end
   end
   if mode == '0' then
     -- counted for the usage charts: "a" allowed, "l" rate-limited
-    if call('HINCRBY', ukey, blocked == 0 and allowed_field or limited_field, 1) == 1 then call('PEXPIRE', ukey, ttl) end
+    local ukey = KEYS[k + n]
+    if call('HINCRBY', ukey, blocked_scope == 0 and allowed_field or limited_field, 1) == 1 then call('PEXPIRE', ukey, ttl) end
   end
-  local n = #out
-  out[n + 1], out[n + 2], out[n + 3], out[n + 4], out[n + 5], out[n + 6] = blocked, ceil(retry), used[1], used[2], used[3], used[4]
-  out[n + 7], out[n + 8] = (s[HEAD[1]] + SLOTS) * size[1], (s[HEAD[2]] + SLOTS) * size[2]
-end
-
-for i = 1, #KEYS / 2 do
-  local a = 2 + (i - 1) * 6
-  decide(KEYS[i * 2 - 1], KEYS[i * 2],
-    { tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]) },
-    tonumber(ARGV[a + 5]), ARGV[a + 6])
+  local o = #out
+  out[o + 1], out[o + 2], out[o + 3] = blocked_scope, blocked_window, ceil(retry)
+  for i = 1, n do
+    local s, used, at = states[i], useds[i], o + 3 + (i - 1) * 6
+    out[at + 1], out[at + 2], out[at + 3], out[at + 4] = used[1], used[2], used[3], used[4]
+    out[at + 5], out[at + 6] = (s[HEAD[1]] + SLOTS) * size[1], (s[HEAD[2]] + SLOTS) * size[2]
+  end
+  k, a = k + n + 1, a + n * 4 + 3
 end
 return table.concat(out, ',')
 `;

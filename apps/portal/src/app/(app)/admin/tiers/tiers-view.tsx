@@ -74,7 +74,7 @@ export function TiersView() {
               <tr>
                 <th className="px-3 py-2 font-medium">Tier</th>
                 {WINDOWS.map((w) => <th key={w} className="px-3 py-2 text-right font-medium">Per {w}</th>)}
-                <th className="px-3 py-2 text-right font-medium">Users</th><th className="px-3 py-2 font-medium">Changed</th>
+                <th className="px-3 py-2 text-right font-medium">Workspaces</th><th className="px-3 py-2 font-medium">Changed</th>
                 <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
@@ -83,13 +83,13 @@ export function TiersView() {
                 <tr key={t.name} data-testid={`tier-${t.name}`}>
                   <td className="px-3 py-2"><span className="font-medium capitalize">{t.name}</span><br /><span className="text-xs text-slate-500">{t.description}</span></td>
                   {WINDOWS.map((w) => <td key={w} className="px-3 py-2 text-right tabular-nums">{fmt.format(t.limits[w])}</td>)}
-                  <td className="px-3 py-2 text-right tabular-nums">{fmt.format(t.users)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{fmt.format(t.workspaces)}</td>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600">{dateTime(t.updatedAt)}</td>
                   <td className="px-3 py-2">
                     <div className="flex justify-end gap-2">
                       <button type="button" className={secondary} onClick={() => open({ kind: "edit", tier: t })} aria-label={`Edit ${t.name}`}>Edit</button>
                       <button type="button" className={secondary} onClick={() => open({ kind: "delete", tier: t })} aria-label={`Delete ${t.name}`}
-                        disabled={t.users > 0} title={t.users > 0 ? "Move its users to another tier first" : undefined}>Delete</button>
+                        disabled={t.workspaces > 0} title={t.workspaces > 0 ? "Move its workspaces to another tier first" : undefined}>Delete</button>
                     </div>
                   </td>
                 </tr>

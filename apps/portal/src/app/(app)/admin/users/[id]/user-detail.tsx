@@ -95,7 +95,7 @@ export function UserDetail({ userId }: { userId: string }) {
       <div className="grid gap-4 md:grid-cols-3">
         <form onSubmit={onTier} className={`${card} space-y-3 p-4`}>
           <label className="block text-sm">
-            <span className="mb-1 block font-medium text-slate-700">Tier</span>
+            <span className="mb-1 block font-medium text-slate-700">Tier of their personal workspace</span>
             <select name="tier" defaultValue={u.tierName} key={u.tierName} className={`${input} w-full capitalize`}>
               {(tiers.data ?? [{ name: u.tierName }]).map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
             </select>
@@ -130,7 +130,25 @@ export function UserDetail({ userId }: { userId: string }) {
         </div>
       </div>
 
-      <section className={`${card} overflow-x-auto`} aria-labelledby="keys-heading">
+      <section className={`${card} overflow-x-auto`} aria-labelledby="workspaces-heading">
+        <h2 id="workspaces-heading" className="px-4 pt-4 text-lg font-medium">Workspaces</h2>
+        <table className="mt-2 w-full text-left text-sm">
+          <thead className="border-b border-slate-200 text-slate-500">
+            <tr><th className="px-3 py-2 font-medium">Name</th><th className="px-3 py-2 font-medium">Their role</th><th className="px-3 py-2 font-medium">Tier</th></tr>
+          </thead>
+          <tbody>
+            {u.workspaces.map((w) => (
+              <tr key={w.id} className="border-b border-slate-100 last:border-0">
+                <td className="px-3 py-2">{w.name}{w.personal && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">personal</span>}</td>
+                <td className="px-3 py-2 capitalize">{w.role}</td>
+                <td className="px-3 py-2 capitalize">{w.tierName}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className={`${card} relative overflow-x-auto`} aria-labelledby="keys-heading">
         <h2 id="keys-heading" className="px-4 pt-4 text-lg font-medium">Keys</h2>
         {keys.length === 0 ? (
           <p className="p-4 text-sm text-slate-600">This user has no keys yet.</p>
