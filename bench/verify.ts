@@ -11,7 +11,7 @@ const env = {
   ...benchEnv("bench"),
   LOG_LEVEL: "silent",
   USAGE_FLUSH_INTERVAL_MS: "0",
-  MAX_ACTIVE_KEYS_PER_USER: String(N + 1),
+  MAX_ACTIVE_KEYS_PER_WORKSPACE: String(N + 1),
 };
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;

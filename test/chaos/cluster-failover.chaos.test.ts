@@ -26,13 +26,13 @@ it("a master fails over under load: the limiter keeps working and the over-admis
   const actor = { id: null, role: "system" as const };
   const user = await services.users.createWithPassword({ email: uniqueEmail("failover"), name: "F", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const { key, record } = await services.keys.create(actor, { userId: user.id, name: "hot" });
-  // Only the minute limit may bind: the tier's hour limit (10,000 on enterprise) is raised too, or
+  // Only the minute limit may bind: the plan's hour limit (10,000 on enterprise) is raised too, or
   // it would refuse first and the over-admission would be measured against the wrong limit.
-  await services.keys.setLimits(actor, record.id, { minute: LIMIT, hour: 100 * LIMIT, day: 100 * LIMIT, month: 100 * LIMIT });
+  await services.admin.workspaces.setLimits(actor, record.workspaceId, { minute: LIMIT, hour: 100 * LIMIT, day: 100 * LIMIT, month: 100 * LIMIT });
 
-  // The master serving this key's slot (both of its Redis keys carry the hash tag {id}).
+  // The master serving this key's slot (its Redis keys carry its workspace's id as the hash tag).
   const redis = services.redis as Cluster;
-  const slot = Number(await redis.nodes("master")[0]!.cluster("KEYSLOT", `{${record.id}}`));
+  const slot = Number(await redis.nodes("master")[0]!.cluster("KEYSLOT", `{${record.workspaceId}}`));
   const owner = Number(String((redis as unknown as { slots: string[][] }).slots[slot]![0]).split(":")[1]);
   expect(cluster.ports).toContain(owner);
 

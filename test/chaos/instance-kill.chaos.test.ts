@@ -17,7 +17,7 @@ it("one instance killed: the other keeps serving, and the shared counts stay exa
   const actor = { id: null, role: "system" as const };
   const user = await services.users.createWithPassword({ email: uniqueEmail("kill"), name: "K", password: "long-enough-pass", role: "developer", tier: "enterprise" });
   const { key, record } = await services.keys.create(actor, { userId: user.id, name: "shared" });
-  await services.keys.setLimits(actor, record.id, { minute: 1_000_000_000, hour: 1_000_000_000, day: 1_000_000_000, month: 1_000_000_000 });
+  await services.admin.workspaces.setLimits(actor, record.workspaceId, { minute: 1_000_000_000, hour: 1_000_000_000, day: 1_000_000_000, month: 1_000_000_000 });
   const a = await startApiServer(config);
   const b = await startApiServer(config);
   let alive = [a.port, b.port];

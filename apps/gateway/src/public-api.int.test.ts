@@ -44,6 +44,33 @@ describe("GET|POST /api/v1/echo", () => {
     expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
   });
 
+  it("counts the plan per workspace: 5 keys of a free user, 15 requests each within a minute, admit 10 in all", async () => {
+    // what a user found: with limits per key, 50 of these 75 got through
+    const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+    const keys = [];
+    for (let i = 0; i < 5; i++) keys.push((await services.keys.create(actor, { userId: user.id, name: `k${i}` })).key);
+    const statuses = [];
+    for (let round = 0; round < 15; round++) for (const key of keys) statuses.push((await echo({ authorization: `Bearer ${key}` })).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(65);
+    const refused = await echo({ authorization: `Bearer ${keys[4]}` });
+    const body = (await refused.json()) as { error: { code: string; period: string; scope: string; message: string } };
+    expect(body.error).toMatchObject({ code: "RATE_LIMITED", period: "minute", scope: "workspace" });
+    expect(body.error.message).toMatch(/workspace's plan \(Personal\)/);
+    expect(refused.headers.get("x-ratelimit-limit")).toBe("10");
+  });
+
+  it("a key's own lower limit refuses with scope key, and its headers describe that limit", async () => {
+    const { key, record } = await keyFor("pro");
+    await services.keys.setLimits(actor, record.id, { minute: 2 });
+    const first = await echo({ authorization: `Bearer ${key}` });
+    expect([first.headers.get("x-ratelimit-limit"), first.headers.get("x-ratelimit-remaining")]).toEqual(["2", "1"]);
+    await echo({ authorization: `Bearer ${key}` });
+    const refused = await echo({ authorization: `Bearer ${key}` });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { scope: string } }).error).toMatchObject({ code: "RATE_LIMITED", period: "minute", scope: "key" });
+  });
+
   it.each([
     ["no key", {}, 401, "MISSING_KEY"],
     ["a blank key", { authorization: "Bearer    " }, 401, "MISSING_KEY"],
@@ -99,7 +126,14 @@ describe("POST /api/v1/keys/verify and /api/v1/usage", () => {
     const { key, record } = await keyFor("pro");
     const ok = await post("/api/v1/keys/verify", { key });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ valid: true, keyId: record.id, tier: "pro", limits: { minute: 100 }, degraded: false, headers: { "X-RateLimit-Limit": "100" } });
+    expect(await ok.json()).toMatchObject({
+      valid: true, keyId: record.id, tier: "pro", limits: { minute: 100 }, degraded: false, headers: { "X-RateLimit-Limit": "100" },
+      workspace: { id: record.workspaceId, name: "Personal", plan: "pro" },
+      remaining: { workspace: { minute: 99, hour: 1_999, day: 24_999, month: 499_999 }, key: null },
+    });
+    await services.keys.setLimits(actor, record.id, { hour: 50 });
+    const own = await post("/api/v1/keys/verify", { key });
+    expect(await own.json()).toMatchObject({ limits: { minute: 100, hour: 50 }, remaining: { workspace: { minute: 98 }, key: { hour: 49 } } });
     const bad = await post("/api/v1/keys/verify", { key: "nope" });
     expect(await bad.json()).toEqual({ valid: false, code: "MALFORMED", message: "That is not a Keyway API key (wrong format or checksum)." });
     expect((await post("/api/v1/keys/verify", "{not json")).status).toBe(400);

@@ -11,7 +11,7 @@ describe("loadConfig", () => {
   it("accepts a valid environment and fills defaults", () => {
     const config = loadConfig(valid);
     expect(config.PUBLIC_URL).toBe("http://localhost:3000");
-    expect(config.MAX_ACTIVE_KEYS_PER_USER).toBe(20);
+    expect(config.MAX_ACTIVE_KEYS_PER_WORKSPACE).toBe(20);
     expect(config.REDIS_KEY_PREFIX).toBe("kw:");
     expect(loadConfig({ ...valid, REDIS_URL: "unix:///run/redis/redis.sock" }).REDIS_URL).toBe("unix:///run/redis/redis.sock");
   });
@@ -23,7 +23,7 @@ describe("loadConfig", () => {
     [{ REDIS_URL: "http://x" }, "invalid configuration: REDIS_URL must be a redis:// or rediss:// or unix:// URL"],
     [{ REDIS_URL: "unix:///run/redis.sock", REDIS_CLUSTER: "true" }, "invalid configuration: REDIS_URL must be a redis:// or rediss:// URL when REDIS_CLUSTER is true"],
     [{ AUTH_SECRET: "short" }, "invalid configuration: AUTH_SECRET must be at least 32 characters"],
-    [{ MAX_ACTIVE_KEYS_PER_USER: "-1" }, "invalid configuration: MAX_ACTIVE_KEYS_PER_USER"],
+    [{ MAX_ACTIVE_KEYS_PER_WORKSPACE: "-1" }, "invalid configuration: MAX_ACTIVE_KEYS_PER_WORKSPACE"],
   ])("rejects %o with one line naming the variable", (patch, message) => {
     let error: unknown;
     try {

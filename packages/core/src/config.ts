@@ -56,7 +56,8 @@ export const configSchema = z.object({
   KEY_PEPPER_PREVIOUS: z.union([z.literal("none"), z.string().min(32, "must be at least 32 characters, or none")]).optional(),
   /** Bearer token other services present to /api/v1/keys/verify and /api/v1/usage. */
   KEYWAY_SERVICE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
-  MAX_ACTIVE_KEYS_PER_USER: positiveInt.default(20),
+  /** Most keys one workspace may have that verify (rolled keys in their grace period count). */
+  MAX_ACTIVE_KEYS_PER_WORKSPACE: positiveInt.default(20),
   /** How long a verified key's record is trusted in each process's cache without a change message (ms). */
   KEY_CACHE_TTL_MS: positiveInt.default(60_000),
   /** The gateway (apps/gateway): /api/v1/* without Next.js in the path. */

@@ -37,8 +37,8 @@ export interface KeyStore {
 export type { VerifyCode };
 export type InvalidCode = Exclude<VerifyCode, "RATE_LIMITED">;
 
-/** What a change affects: one key, every key of a user, or everything (a tier's limits). */
-export type InvalidationTarget = { keyId: string } | { userId: string } | "all";
+/** What a change affects: one key, every key of a user or of a workspace, or everything (a tier's limits). */
+export type InvalidationTarget = { keyId: string } | { userId: string } | { workspaceId: string } | "all";
 
 /** A genuine, usable key and its rate-limit decision (allowed or not). */
 export interface KeyDecision {
@@ -205,7 +205,7 @@ export function createVerifier(options: VerifierOptions) {
     async workspaceOf(id: string): Promise<string | null> {
       return (await record(id))?.workspace.id ?? null;
     },
-    /** Drop cached records: one key, every key of a user, or everything. */
+    /** Drop cached records: one key, every key of a user or a workspace, or everything. */
     invalidate(target: InvalidationTarget) {
       generation++;
       inflight.clear();
@@ -216,11 +216,11 @@ export function createVerifier(options: VerifierOptions) {
         cache.delete(target.keyId);
         options.limiter.forget?.([target.keyId]);
       } else {
-        const ids: string[] = [];
+        const ids: string[] = "workspaceId" in target ? [target.workspaceId] : [];
         cache.deleteWhere((rec) => {
-          const match = rec?.userId === target.userId;
-          if (match) ids.push(rec.id, rec.workspace.id);
-          return match;
+          if (!rec || ("workspaceId" in target ? rec.workspace.id !== target.workspaceId : rec.userId !== target.userId)) return false;
+          ids.push(rec.id, rec.workspace.id);
+          return true;
         });
         options.limiter.forget?.(ids);
       }

@@ -1,5 +1,6 @@
 // The same limiter and usage code on a real 3-master Redis Cluster: no CROSSSLOT errors thanks to
-// the {keyId} hash tag, exact limits, NOSCRIPT after the scripts are flushed, usage found on every master.
+// the hash tag (the workspace's id, or the key's own), exact limits in both scopes, NOSCRIPT after
+// the scripts are flushed, usage found on every master.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
@@ -37,6 +38,27 @@ describe("Redis Cluster (3 masters)", () => {
     expect(allowed.every((n) => n === 3)).toBe(true);
     const perMaster = await Promise.all(client.nodes("master").map((node) => node.dbsize()));
     expect(perMaster.filter((n) => n > 0)).toHaveLength(3);
+  });
+
+  it("counts a workspace's plan across its keys exactly, in one call each, and a key's own lower limit refuses first", async () => {
+    const limiter = new RedisLimiter(client);
+    const workspaces = Array.from({ length: 12 }, () => ({ id: `ws${randomBytes(8).toString("hex")}`, limits: { minute: 10, hour: 100, day: 1000, month: 10000 } }));
+    // 5 keys a workspace, 10 requests each, all at once: exactly the plan's 10 per workspace
+    const admitted = await Promise.all(workspaces.map(async (workspace) => {
+      const keys = Array.from({ length: 5 }, () => ({ id: randomBytes(8).toString("hex"), limits: null, workspace }));
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => limiter.check(keys[i % 5]!)));
+      return results.filter((r) => r.allowed).length;
+    }));
+    expect(admitted).toEqual(workspaces.map(() => 10));
+    const perMaster = await Promise.all(client.nodes("master").map((node) => node.dbsize()));
+    expect(perMaster.filter((n) => n > 0)).toHaveLength(3);
+
+    const workspace = { id: `ws${randomBytes(8).toString("hex")}`, limits: { minute: 10, hour: 100, day: 1000, month: 10000 } };
+    const capped = { id: randomBytes(8).toString("hex"), limits: { minute: 2, hour: 1e9, day: 1e9, month: 1e9 }, workspace };
+    const decisions = [];
+    for (let i = 0; i < 3; i++) decisions.push(await limiter.check(capped));
+    expect(decisions.map((d) => [d.allowed, d.scope])).toEqual([[true, "key"], [true, "key"], [false, "key"]]);
+    expect(decisions[2]!.scopes.workspace!.minute.used).toBe(2);
   });
 
   it("recovers from NOSCRIPT after every node's script cache is flushed", async () => {

@@ -20,14 +20,36 @@ beforeAll(() => waitForReady(redis, 2_000));
 afterAll(() => redis.disconnect());
 
 describe("accuracy", () => {
-  it.each([1, 10, 100])("admits exactly %i of 10N concurrent requests sent from two processes", async (n) => {
-    const keyId = randomBytes(8).toString("hex");
+  it.each([
+    [1, 1], [10, 1], [100, 1],
+    [1, 5], [10, 5], [100, 5],
+  ])("admits exactly N = %i of 10N concurrent requests over %i keys of one workspace, sent from two processes", async (n, k) => {
+    const workspaceId = `ws${randomBytes(8).toString("hex")}`;
+    const keyIds = Array.from({ length: k }, () => randomBytes(8).toString("hex")).join(",");
     const worker = (count: number) =>
-      run(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "test/limiter-worker.ts"), config.REDIS_URL, config.REDIS_KEY_PREFIX, keyId, String(n), String(count)], { cwd: root });
+      run(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "test/limiter-worker.ts"), config.REDIS_URL, config.REDIS_KEY_PREFIX, workspaceId, String(n), String(count), keyIds], { cwd: root });
     const outputs = await Promise.all([worker(5 * n), worker(5 * n)]);
     const results = outputs.map((o) => JSON.parse(o.stdout.trim()) as { allowed: number; degraded: boolean });
     expect(results.some((r) => r.degraded)).toBe(false);
     expect(results[0]!.allowed + results[1]!.allowed).toBe(n);
+  });
+
+  it("a key's own lower limit refuses first, naming the key; a refused request consumes nothing in either scope", async () => {
+    const limiter = new RedisLimiter(redis);
+    const workspace = { id: `ws${randomBytes(8).toString("hex")}`, limits: { minute: 10, hour: 100, day: 1_000, month: 10_000 } };
+    const capped = { id: randomBytes(8).toString("hex"), limits: { minute: 3, hour: 1e9, day: 1e9, month: 1e9 }, workspace };
+    const other = { id: randomBytes(8).toString("hex"), limits: null, workspace };
+    const a = [];
+    for (let i = 0; i < 5; i++) a.push(await limiter.check(capped));
+    expect(a.map((d) => [d.allowed, d.scope])).toEqual([[true, "key"], [true, "key"], [true, "key"], [false, "key"], [false, "key"]]);
+    expect(a[3]!.blockedBy).toBe("minute");
+    // the two refusals counted in neither scope: the workspace has 3 of its 10, so the other key gets 7
+    expect(a[2]!.scopes.workspace!.minute.used).toBe(3);
+    const b = [];
+    for (let i = 0; i < 8; i++) b.push(await limiter.check(other));
+    expect(b.filter((d) => d.allowed)).toHaveLength(7);
+    expect(b[7]).toMatchObject({ allowed: false, scope: "workspace", blockedBy: "minute", windows: { minute: { limit: 10, used: 10, remaining: 0 } } });
+    expect(b[7]!.scopes.key).toBeUndefined();
   });
 
   it("property: under any schedule of requests and clock moves, no window admits more than its limit", async () => {

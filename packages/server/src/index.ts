@@ -94,7 +94,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
   const bus = invalidationBus(redis, config.REDIS_URL, config.REDIS_KEY_PREFIX, (target) => verifier.invalidate(target));
   const publish = (target: InvalidationTarget) =>
     bus.publish(target).catch((error: Error) => log.error({ err: error.message }, "could not publish a cache invalidation"));
-  const keys = keyService(db, { pepper: config.KEY_PEPPER, maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_USER, publish, clock: options.clock });
+  const keys = keyService(db, { pepper: config.KEY_PEPPER, maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_WORKSPACE, publish, clock: options.clock });
   const mail = mailService(config);
   const sessions = sessionService(db, options.clock);
   return {

@@ -168,7 +168,7 @@ export function UserDetail({ userId }: { userId: string }) {
                     <td className="px-3 py-2"><code className="text-xs">{k.prefix}_…</code></td>
                     <td className="px-3 py-2"><StatusBadge status={statusOf(k)} /></td>
                     <td className="px-3 py-2 text-xs" data-testid="key-limits">
-                      {overridden.length === 0 ? <span className="text-slate-500">Tier defaults</span> : overridden.map((w) => `${fmt.format(o[w]!)}/${w}`).join(" · ")}
+                      {overridden.length === 0 ? <span className="text-slate-500">Plan only</span> : overridden.map((w) => `${fmt.format(o[w]!)}/${w}`).join(" · ")}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
                     <td className="px-3 py-2">
@@ -206,7 +206,7 @@ export function UserDetail({ userId }: { userId: string }) {
       {dialog?.kind === "limits" && (
         <Dialog open onClose={() => setDialog(null)} title={`Limits for ${dialog.key.name}`}>
           <form onSubmit={(e) => onLimits(e, dialog.key)} className="space-y-4">
-            <p className="text-sm text-slate-600">Leave a window empty to use the {u.tierName} tier&apos;s limit. Applies to this key only, from its next request.</p>
+            <p className="text-sm text-slate-600">The key&apos;s own limits, on top of its workspace&apos;s {u.tierName} plan (which all of the workspace&apos;s keys share): the tighter one refuses. Leave a window empty for no limit of its own. From its next request.</p>
             <div className="grid grid-cols-2 gap-3">
               {WINDOWS.map((w) => (
                 <label key={w} className="block text-sm">
