@@ -9,4 +9,6 @@ server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("ready"))
 process.on("SIGTERM", () => {
   server.close();
   void services.close().then(() => process.exit(0));
+  // a test may have stopped the Redis or PostgreSQL it would close: never outlive the test by more
+  setTimeout(() => process.exit(0), 3_000).unref();
 });

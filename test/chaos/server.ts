@@ -13,6 +13,8 @@ export async function startApiServer(config: Config, extra: Record<string, strin
     env: { ...process.env, ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])), PORT: String(port), LOG_LEVEL: "silent", ...extra },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // however the test ends, its servers end with it
+  process.once("exit", () => child.kill("SIGKILL"));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
     child.on("exit", (code) => reject(new Error(`api server exited with ${code}`)));
