@@ -39,12 +39,14 @@ test("requests made through the API appear in the usage chart and the quota, wit
   await expect(page.getByTestId("total-successful")).toHaveText("10");
   await expect(page.getByTestId("total-rate-limited")).toHaveText("2");
   await expect(page.getByTestId("quota-minute")).toContainText("10 of 10 used · 0 left");
+  await expect(page.getByTestId("quota-minute")).toContainText("workspace plan, all its keys");
   await expect(page.getByTestId("quota-month")).toContainText("10 of 10,000 used");
   await page.getByText("Show the numbers as a table").click();
   await page.screenshot({ path: "test-results/screenshots/usage.png", fullPage: true });
 
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: "test-results/screenshots/usage-375.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.screenshot({ path: "test-results/screenshots/usage-390.png", fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
   // With a key that has been used, the walkthrough is done and makes way.
   await page.getByRole("link", { name: "Overview" }).click();

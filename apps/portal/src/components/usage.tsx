@@ -4,6 +4,7 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { dateTime, number as num } from "~/lib/format";
+import type { RouterOutputs } from "~/trpc/types";
 
 export type Range = "hour" | "day" | "month" | "year";
 export const RANGES: { value: Range; label: string }[] = [
@@ -27,7 +28,7 @@ interface Counts {
   failed: number;
 }
 export type Series = { points: (Counts & { start: string })[]; totals: Counts };
-export type Quota = { window: string; used: number; limit: number; remaining: number; resetAt: number }[];
+export type Quota = RouterOutputs["usage"]["quota"];
 
 function label(iso: string, range: Range): string {
   const d = new Date(iso);
@@ -115,7 +116,11 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
   );
 }
 
-/** Used / limit per window as bars: amber from 80 %, red at the limit; resets in the viewer's time. */
+/**
+ * Used / limit per window as bars: amber from 80 %, red at the limit; resets in the viewer's time.
+ * Each window shows the limit with less left: the workspace's plan (shared by its keys) or the
+ * key's own.
+ */
 export function QuotaBars({ query }: { query: UseQueryResult<Quota, { message: string }> }) {
   if (query.isPending) return <div aria-busy="true" className="h-40 animate-pulse rounded-xl bg-slate-200" />;
   if (query.isError) return <p role="alert" className="text-sm text-red-700">Could not load the quota: {query.error.message}</p>;
@@ -129,7 +134,10 @@ export function QuotaBars({ query }: { query: UseQueryResult<Quota, { message: s
           return (
             <li key={w.window} data-testid={`quota-${w.window}`}>
               <div className="mb-1 flex flex-wrap justify-between gap-2 text-sm">
-                <span className="font-medium capitalize">{w.window}</span>
+                <span>
+                  <span className="font-medium capitalize">{w.window}</span>{" "}
+                  <span className="text-xs text-slate-500">{w.scope === "key" ? "this key's own limit" : "workspace plan, all its keys"}</span>
+                </span>
                 <span className="text-slate-600">
                   {num.format(w.used)} of {num.format(w.limit)} used · {num.format(w.remaining)} left ·{" "}
                   {w.used === 0 ? "nothing to reset" : `resets ${dateTime(new Date(w.resetAt))}`}
