@@ -209,6 +209,21 @@ describe("keys in the owner's personal workspace", () => {
     expect(await services.verifier.verify(key)).toMatchObject({ workspace: { plan: "enterprise" }, limits: { minute: 1_000 } });
   });
 
+  it("a platform admin's overrides of a workspace's plan reach its keys at once, audited; bad ones change nothing", async () => {
+    const user = await newUser("free");
+    const { key, record } = await newKey(user.id);
+    expect(await services.verifier.verify(key)).toMatchObject({ limits: { minute: 10 } });
+    for (const bad of [{ minute: 0 }, { hour: 1.5 }, { day: 2_000_000_000 }]) {
+      await expect(services.admin.workspaces.setLimits(actor, record.workspaceId, bad)).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    }
+    await expect(services.admin.workspaces.setLimits(actor, "no-such-workspace", { minute: 50 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await services.db.workspace.findUniqueOrThrow({ where: { id: record.workspaceId } })).toMatchObject({ limitMinute: null, limitHour: null, limitDay: null });
+    expect(await services.admin.workspaces.setLimits(actor, record.workspaceId, { minute: 50 })).toMatchObject({ overrides: { minute: 50, hour: null } });
+    expect(await services.verifier.verify(key)).toMatchObject({ limits: { minute: 50, hour: 100 } });
+    const audit = await services.db.auditLog.findMany({ where: { action: "workspace.limits" }, orderBy: { id: "desc" }, take: 1 });
+    expect(audit[0]).toMatchObject({ before: { workspaceId: record.workspaceId, minute: null }, after: { workspaceId: record.workspaceId, minute: 50 } });
+  });
+
   it("counts rolled keys still in their grace period against the cap, and refuses to roll one again", async () => {
     const user = await newUser();
     const made = [];

@@ -56,6 +56,28 @@ describe("two server processes", () => {
     for (const ms of refusedAfter) expect(ms).toBeLessThan(1_000);
   });
 
+  it("a workspace's plan change reaches every key of it on both within 1 s", async () => {
+    const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await services.keys.create({ id: null, role: "system" }, { userId: user.id, name: `k${i}` }));
+    for (const s of servers) for (const m of made) expect((await echo(s.port, m.key)).headers.get("x-ratelimit-limit")).toBe("10"); // cached in both
+    const t0 = performance.now();
+    await services.keys.setUserTier({ id: null, role: "system" }, user.id, "pro");
+    const seenAfter = await Promise.all(
+      servers.flatMap((s) =>
+        made.map(async (m) => {
+          for (;;) {
+            const res = await echo(s.port, m.key);
+            if (res.headers.get("x-ratelimit-limit") === "100") return performance.now() - t0;
+            if (performance.now() - t0 > 5_000) return Infinity;
+          }
+        }),
+      ),
+    );
+    console.log(`plan change seen by all 3 keys on both processes within ${Math.max(...seenAfter).toFixed(1)} ms`);
+    for (const ms of seenAfter) expect(ms).toBeLessThan(1_000);
+  });
+
   it("share limits exactly: 10 per minute across both takes exactly 10 of 40", async () => {
     const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
     const { key } = await services.keys.create({ id: null, role: "system" }, { userId: user.id, name: "k" });

@@ -6,6 +6,7 @@ import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
 import { personalPlanSelect, personalTier } from "./workspaces.ts";
+import { overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 import type { Prisma, Role } from "./generated/prisma/client.ts";
 
 
@@ -174,21 +175,14 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
        * A platform admin's overrides of a workspace's plan, window by window (null: the plan's
        * value again). Every key of the workspace counts against them from its next request.
        */
-      async setLimits(actor: Actor, workspaceId: string, overrides: Partial<Record<keyof Limits, number | null>>) {
-        for (const [w, v] of Object.entries(overrides)) {
-          if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_LIMIT)) {
-            throw new DomainError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to ${MAX_LIMIT.toLocaleString("en")}.`);
-          }
-        }
-        const columns = { minute: "limitMinute", hour: "limitHour", day: "limitDay", month: "limitMonth" } as const;
-        const data = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined).map(([w, v]) => [columns[w as keyof Limits], v]));
-        const pick = (w: { limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null }) => ({ minute: w.limitMinute, hour: w.limitHour, day: w.limitDay, month: w.limitMonth });
+      async setLimits(actor: Actor, workspaceId: string, overrides: LimitOverrides) {
+        const data = overrideData(overrides);
         const updated = await db.$transaction(async (tx) => {
           const before = await tx.workspace.findUnique({ where: { id: workspaceId } });
           if (!before) throw new DomainError("NOT_FOUND", "No such workspace.");
           const after = await tx.workspace.update({ where: { id: workspaceId }, data });
-          await writeAudit(tx, actor, { action: "workspace.limits", before: { workspaceId, ...pick(before) }, after: { workspaceId, ...pick(after) } });
-          return { id: after.id, tier: after.tierName, overrides: pick(after) };
+          await writeAudit(tx, actor, { action: "workspace.limits", before: { workspaceId, ...overridesOf(before) }, after: { workspaceId, ...overridesOf(after) } });
+          return { id: after.id, tier: after.tierName, overrides: overridesOf(after) };
         });
         await publish({ workspaceId });
         return updated;

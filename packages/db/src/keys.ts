@@ -1,12 +1,13 @@
 // API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
-import { generateKey, hashKey, effectiveLimits, MAX_LIMIT, ownLimits, tighter, type InvalidationTarget, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
+import { generateKey, hashKey, effectiveLimits, ownLimits, tighter, type InvalidationTarget, type KeyRecord, type KeyStore } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
 import { personalWorkspaceOf } from "./workspaces.ts";
+import { overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 
 
 /** Fields of a key that may leave the server. No hash, ever. */
@@ -40,9 +41,6 @@ export interface KeyServiceOptions {
   clock?: () => number;
 }
 
-export type LimitOverrides = Partial<Record<Window, number | null>>;
-
-const overrideColumns = { minute: "limitMinute", hour: "limitHour", day: "limitDay", month: "limitMonth" } as const;
 
 /** A key's limits as the verifier needs them: its own (if any), its workspace's, and the tighter of both. */
 function limitsOf(row: {
@@ -262,20 +260,13 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     },
 
     /** Per-key overrides; null clears one (the tier's value applies again). */
+    /** The key's own limits; null clears one (only its workspace's plan limits that window again). */
     async setLimits(actor: Actor, keyId: string, overrides: LimitOverrides) {
-      for (const [w, v] of Object.entries(overrides)) {
-        if (v !== null && v !== undefined && (!Number.isInteger(v) || v < 1 || v > MAX_LIMIT)) {
-          throw new DomainError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to ${MAX_LIMIT.toLocaleString("en")}.`);
-        }
-      }
-      const data = Object.fromEntries(
-        Object.entries(overrides).filter(([, v]) => v !== undefined).map(([w, v]) => [overrideColumns[w as Window], v]),
-      );
+      const data = overrideData(overrides);
       const updated = await db.$transaction(async (tx) => {
         const key = await ownedKey(tx, keyId, null);
         const result = await tx.apiKey.update({ where: { id: keyId }, data, select: publicKeySelect });
-        const pick = (k: PublicKey) => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
-        await writeAudit(tx, actor, { action: "key.limits", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: pick(key), after: pick(result) });
+        await writeAudit(tx, actor, { action: "key.limits", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: overridesOf(key), after: overridesOf(result) });
         return result;
       });
       await publish({ keyId });

@@ -1,0 +1,26 @@
+// Limit overrides, as a key's own limits and a workspace's changes to its plan are both stored:
+// four nullable columns, null meaning "not set". One place checks them and maps them to columns.
+import { MAX_LIMIT, type Window } from "@keyway/core";
+import { DomainError } from "./errors.ts";
+
+export type LimitOverrides = Partial<Record<Window, number | null>>;
+
+type OverrideColumns = { limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null };
+
+const COLUMNS = { minute: "limitMinute", hour: "limitHour", day: "limitDay", month: "limitMonth" } as const;
+
+/** The column updates for these overrides (undefined: left as it is, null: cleared); refuses a bad value. */
+export function overrideData(overrides: LimitOverrides): Partial<OverrideColumns> {
+  const data: Partial<OverrideColumns> = {};
+  for (const [w, v] of Object.entries(overrides) as [Window, number | null | undefined][]) {
+    if (v === undefined) continue;
+    if (v !== null && (!Number.isInteger(v) || v < 1 || v > MAX_LIMIT)) {
+      throw new DomainError("INVALID_INPUT", `The ${w} limit must be a whole number from 1 to ${MAX_LIMIT.toLocaleString("en")}.`);
+    }
+    data[COLUMNS[w]] = v;
+  }
+  return data;
+}
+
+/** A row's overrides by window (for audit rows and answers). */
+export const overridesOf = (row: OverrideColumns) => ({ minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth });
