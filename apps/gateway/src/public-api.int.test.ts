@@ -65,6 +65,8 @@ describe("GET|POST /api/v1/echo", () => {
     await services.keys.setLimits(actor, record.id, { minute: 2 });
     const first = await echo({ authorization: `Bearer ${key}` });
     expect([first.headers.get("x-ratelimit-limit"), first.headers.get("x-ratelimit-remaining")]).toEqual(["2", "1"]);
+    // each window's real limit: the key's own minute, the plan's others (never a window the key leaves open)
+    expect(first.headers.get("ratelimit-policy")).toBe('"minute";q=2;w=60, "hour";q=2000;w=3600, "day";q=25000;w=86400, "month";q=500000;w=2592000');
     await echo({ authorization: `Bearer ${key}` });
     const refused = await echo({ authorization: `Bearer ${key}` });
     expect(refused.status).toBe(429);

@@ -58,7 +58,7 @@ describe("two server processes", () => {
 
   it("a workspace's plan change reaches every key of it on both within 1 s", async () => {
     const user = await services.users.createWithPassword({ email: uniqueEmail(), name: "T", password: "long-enough-pass", role: "developer", tier: "free" });
-    const made = [];
+    const made: { key: string }[] = [];
     for (let i = 0; i < 3; i++) made.push(await services.keys.create({ id: null, role: "system" }, { userId: user.id, name: `k${i}` }));
     for (const s of servers) for (const m of made) expect((await echo(s.port, m.key)).headers.get("x-ratelimit-limit")).toBe("10"); // cached in both
     const t0 = performance.now();

@@ -19,9 +19,9 @@ export interface LimitDecision {
   blockedBy: Window | null;
   /** How long until a request of the same cost would fit (ms); 0 when allowed. */
   retryAfterMs: number;
-  /** The scope that binds: the one that refused, else the one with the least room left. */
+  /** The scope that binds: the one that refused, else the one of the window with least room left. */
   scope: LimitScope;
-  /** The binding scope's windows: what the rate-limit headers describe. */
+  /** Per window, the scope's state with less left: what the rate-limit headers describe. */
   windows: Record<Window, WindowState>;
   /** Every scope the request was counted against, with its windows. */
   scopes: Partial<Record<LimitScope, Record<Window, WindowState>>>;
@@ -103,14 +103,26 @@ export function tightestWindow(decision: LimitDecision): Window {
   return decision.blockedBy ?? leastRoom(decision.windows);
 }
 
-/** Of an allowed request's scopes, the one with the least room left in any window. */
-export function bindingScope(scopes: Partial<Record<LimitScope, Record<Window, WindowState>>>): LimitScope {
+/**
+ * The limit that binds, from every scope's windows: per window the scope with less left (the
+ * refusing scope's for the refusing window), and the scope of the window with least room (or the
+ * refusing one). What the headers describe: each window's real limit, never a window a key leaves
+ * to its workspace.
+ */
+export function binding(
+  scopes: Partial<Record<LimitScope, Record<Window, WindowState>>>,
+  refused: { scope: LimitScope; window: Window } | null,
+): { scope: LimitScope; windows: Record<Window, WindowState> } {
   const { key, workspace } = scopes;
-  if (!key) return "workspace";
-  if (!workspace) return "key";
-  const k = key[leastRoom(key)];
-  const w = workspace[leastRoom(workspace)];
-  return k.remaining / k.limit < w.remaining / w.limit ? "key" : "workspace";
+  if (!key || !workspace) return { scope: key ? "key" : "workspace", windows: (key ?? workspace)! };
+  const windows = {} as Record<Window, WindowState>;
+  for (const w of WINDOWS) windows[w] = key[w].remaining < workspace[w].remaining ? key[w] : workspace[w];
+  if (refused) {
+    windows[refused.window] = scopes[refused.scope]![refused.window];
+    return { scope: refused.scope, windows };
+  }
+  const tightest = leastRoom(windows);
+  return { scope: windows[tightest] === key[tightest] ? "key" : "workspace", windows };
 }
 
 /**

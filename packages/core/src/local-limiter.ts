@@ -45,15 +45,15 @@ export class LocalLimiter {
   }
 
   /** Remembers what Redis answered for a scope (its counts, at its time). */
-  observe(keyId: string, windows: Record<Window, WindowState>, now: number): void {
-    let slot = this.slots.get(keyId);
+  observe(id: string, windows: Record<Window, WindowState>, now: number): void {
+    let slot = this.slots.get(id);
     if (slot === undefined) {
       slot = this.nextSlot;
       this.nextSlot = (slot + 1) % this.maxKeys;
       const previous = this.owners[slot];
       if (previous !== undefined) this.slots.delete(previous);
-      this.owners[slot] = keyId;
-      this.slots.set(keyId, slot);
+      this.owners[slot] = id;
+      this.slots.set(id, slot);
     }
     const at = slot * SEEN;
     this.seen[at] = now;

@@ -283,9 +283,9 @@ export function keyService(db: Db, options: KeyServiceOptions) {
         const before = await personalWorkspaceOf(tx, userId);
         await tx.workspace.update({ where: { id: before.id }, data: { tierName: tier } });
         await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, before: { tier: before.tierName }, after: { tier, workspaceId: before.id } });
-        return { ...target, tierName: tier };
+        return { ...target, tierName: tier, workspaceId: before.id };
       });
-      await publish({ userId });
+      await publish({ workspaceId: user.workspaceId });
       return user;
     },
   };

@@ -3,7 +3,7 @@
 // request on a cluster), an in-process negative cache for keys and workspaces known to be blocked,
 // and a circuit breaker with a declared failure policy.
 import {
-  bindingScope,
+  binding,
   LimiterUnavailableError,
   LocalLimiter,
   type LimitDecision,
@@ -91,13 +91,14 @@ function planOf(target: LimitTarget): Plan {
 function decisionOf(plan: Plan, answer: ScopedDecision, degraded: boolean): LimitDecision {
   const scopes: LimitDecision["scopes"] = {};
   plan.scopes.forEach((s, i) => (scopes[s.scope] = answer.windows[i]!));
-  const scope = answer.blockedScope >= 0 ? plan.scopes[answer.blockedScope]!.scope : bindingScope(scopes);
+  const refused = answer.blockedScope >= 0 ? { scope: plan.scopes[answer.blockedScope]!.scope, window: answer.blockedBy! } : null;
+  const { scope, windows } = binding(scopes, refused);
   return {
-    allowed: answer.blockedScope < 0,
+    allowed: refused === null,
     blockedBy: answer.blockedBy,
     retryAfterMs: answer.retryAfterMs,
     scope,
-    windows: scopes[scope]!,
+    windows,
     scopes,
     now: answer.now,
     degraded,
@@ -191,7 +192,8 @@ export class RedisLimiter implements Limiter {
   private remember(scope: Scope, decision: LimitDecision): void {
     if (this.blocked.size >= this.o.negativeCacheSize) this.blocked.delete(this.blocked.keys().next().value as string);
     // A refused workspace's answer goes to all of its keys: only its own windows, not this key's.
-    const remembered = scope.scope === "workspace" ? { ...decision, scopes: { workspace: decision.scopes.workspace } } : decision;
+    const workspace = decision.scopes.workspace!;
+    const remembered = scope.scope === "workspace" ? { ...decision, windows: workspace, scopes: { workspace } } : decision;
     this.blocked.set(scope.id, { until: this.now() + decision.retryAfterMs, decision: remembered });
   }
 

@@ -97,15 +97,15 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
       </div>
       <details className="mt-4 text-sm">
         <summary className="cursor-pointer font-medium text-slate-700">Show the numbers as a table</summary>
-        <div className="overflow-x-auto">
-          <table className="mt-2 w-full text-left">
+        <div className="relative overflow-x-auto">
+          <table className="mt-2 w-full text-left [&_td]:px-2 [&_td]:py-1 [&_th]:px-2 [&_th]:py-1 [&_th]:align-bottom">
             <caption className="sr-only">Requests per period</caption>
             <thead className="text-slate-600">
-              <tr><th scope="col">Period</th>{SERIES.map((s) => <th key={s.key} scope="col">{s.label}</th>)}</tr>
+              <tr><th scope="col">Period</th>{SERIES.map((s) => <th key={s.key} scope="col" className="min-w-24">{s.label}</th>)}</tr>
             </thead>
             <tbody>
               {rows.filter((r) => r.allowed + r.rateLimited > 0).map((r) => (
-                <tr key={r.start}><th scope="row" className="font-normal">{new Date(r.start).toLocaleString()}</th>
+                <tr key={r.start}><th scope="row" className="whitespace-nowrap font-normal">{new Date(r.start).toLocaleString()}</th>
                   {SERIES.map((s) => <td key={s.key} className="tabular-nums">{num.format(r[s.key])}</td>)}</tr>
               ))}
             </tbody>
