@@ -28,7 +28,12 @@ test("the demo developer signs in from the keyboard and sees their plan", async 
   await expect(page.getByRole("heading", { name: "Welcome, Dana Developer" })).toBeVisible();
   await expect(page.getByTestId("tier-name")).toHaveText("free");
   await expect(page.getByText("per minute")).toBeVisible();
+  await expect(page.getByText(/all the keys of your Personal workspace together/)).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.screenshot({ path: "test-results/screenshots/home-390.png", fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);

@@ -98,10 +98,10 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
       <details className="mt-4 text-sm">
         <summary className="cursor-pointer font-medium text-slate-700">Show the numbers as a table</summary>
         <div className="relative overflow-x-auto">
-          <table className="mt-2 w-full text-left [&_td]:px-2 [&_td]:py-1 [&_th]:px-2 [&_th]:py-1 [&_th]:align-bottom">
+          <table className="mt-2 w-full text-left [&_td]:px-2 [&_td]:py-1 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th]:py-1">
             <caption className="sr-only">Requests per period</caption>
             <thead className="text-slate-600">
-              <tr><th scope="col">Period</th>{SERIES.map((s) => <th key={s.key} scope="col" className="min-w-24">{s.label}</th>)}</tr>
+              <tr><th scope="col">Period</th>{SERIES.map((s) => <th key={s.key} scope="col">{s.label}</th>)}</tr>
             </thead>
             <tbody>
               {rows.filter((r) => r.allowed + r.rateLimited > 0).map((r) => (

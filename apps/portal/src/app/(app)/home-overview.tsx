@@ -74,7 +74,7 @@ export function HomeOverview() {
       </p>
     );
   }
-  const { name, email, tier } = me.data;
+  const { name, email, tier, workspace } = me.data;
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold">Welcome, {name ?? email}</h1>
@@ -86,6 +86,9 @@ export function HomeOverview() {
           </h2>
           <p className="text-sm text-slate-600">{tier.description}</p>
         </div>
+        <p className="mt-1 text-sm text-slate-600">
+          For all the keys of your <span className="font-medium">{workspace.name}</span> workspace together: each request with any of them counts.
+        </p>
         <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
           {(["minute", "hour", "day", "month"] as const).map((w) => (
             <div key={w} className="rounded-md bg-slate-50 p-3">
