@@ -16,7 +16,9 @@ const USAGE = `usage: pnpm --silent cli <command>
   keys:roll    --id ID [--grace-seconds S]
   keys:limits  --id ID [--minute N] [--hour N] [--day N] [--month N]   (0 clears an override)
   keys:usage   --id ID
-  tier:set     --email E --tier T`;
+  tier:set     --email E --tier T   (the plan of the user's personal workspace)
+  workspaces:list  --email E   (the user's workspaces, their role and plan)
+  workspace:limits --workspace ID [--minute N] [--hour N] [--day N] [--month N]   (overrides of its plan; 0 clears one)`;
 
 class UsageError extends Error {}
 
@@ -42,6 +44,15 @@ const int = (flags: Record<string, string>, name: string) => {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number`);
   return Number(v);
+};
+
+/** --minute/--hour/--day/--month as limit overrides (0 clears one); at least one is needed. */
+const limitFlags = (flags: Record<string, string>) => {
+  const overrides = Object.fromEntries(
+    (["minute", "hour", "day", "month"] as const).filter((w) => flags[w] !== undefined).map((w) => [w, int(flags, w) === 0 ? null : int(flags, w)]),
+  );
+  if (Object.keys(overrides).length === 0) throw new UsageError("give at least one of --minute --hour --day --month");
+  return overrides;
 };
 
 const [command, ...rest] = process.argv.slice(2);
@@ -112,14 +123,9 @@ try {
       out = { id: record.id, key, prefix: record.prefix, tier: record.tierAtCreation, expiresAt: record.expiresAt };
       break;
     }
-    case "keys:limits": {
-      const overrides = Object.fromEntries(
-        (["minute", "hour", "day", "month"] as const).filter((w) => flags[w] !== undefined).map((w) => [w, int(flags, w) === 0 ? null : int(flags, w)]),
-      );
-      if (Object.keys(overrides).length === 0) throw new UsageError("give at least one of --minute --hour --day --month");
-      out = keyView(await s.keys.setLimits(actor, need(flags, "id"), overrides));
+    case "keys:limits":
+      out = keyView(await s.keys.setLimits(actor, need(flags, "id"), limitFlags(flags)));
       break;
-    }
     case "keys:usage": {
       await s.keys.get(need(flags, "id"), null);
       out = await s.usage.summary(need(flags, "id"));
@@ -127,6 +133,12 @@ try {
     }
     case "tier:set":
       out = await s.keys.setUserTier(actor, await userByEmail(need(flags, "email")), need(flags, "tier"));
+      break;
+    case "workspaces:list":
+      out = (await s.admin.users.get(await userByEmail(need(flags, "email")))).workspaces;
+      break;
+    case "workspace:limits":
+      out = await s.admin.workspaces.setLimits(actor, need(flags, "workspace"), limitFlags(flags));
       break;
     default:
       throw new UsageError(`unknown command ${command}`);

@@ -47,6 +47,11 @@ describe("pnpm cli", () => {
 
     expect(JSON.parse((await cli("keys:revoke", "--id", rolled.id)).stdout).status).toBe("revoked");
     expect(JSON.parse((await cli("tier:set", "--email", email, "--tier", "free")).stdout)).toMatchObject({ tierName: "free" });
+
+    const [personal] = JSON.parse((await cli("workspaces:list", "--email", email)).stdout) as { id: string }[];
+    expect(personal).toMatchObject({ name: "Personal", personal: true, role: "owner", tierName: "free" });
+    const raised = JSON.parse((await cli("workspace:limits", "--workspace", personal!.id, "--minute", "50", "--hour", "0")).stdout);
+    expect(raised).toEqual({ id: personal!.id, tier: "free", overrides: { minute: 50, hour: null, day: null, month: null } });
   });
 
   it("refuses an existing email, and promotes with users:promote (audited)", async () => {
@@ -64,6 +69,7 @@ describe("pnpm cli", () => {
     [["tier:set", "--email", "nobody@example.test", "--tier", "pro"], "keyway: no user with email nobody@example.test"],
     [["keys:create", "--name", "n"], "keyway: --email is required"],
     [["keys:limits", "--id", "0123456789abcdef", "--minute", "-3"], "keyway: --minute must be a whole number"],
+    [["workspace:limits", "--workspace", "nope", "--minute", "5"], "keyway: No such workspace."],
   ])("fails cleanly: %j", async (args, message) => {
     const result = await cli(...args);
     expect(result.code).not.toBe(0);
