@@ -56,6 +56,10 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await expect(page.getByTestId("tier-pro")).toContainText("120");
   await expect.poll(async () => (await echo(dev, key)).headers()["x-ratelimit-limit"], { timeout: 1_000 }).toBe("120");
   await page.screenshot({ path: "test-results/screenshots/admin-tiers.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.screenshot({ path: "test-results/screenshots/admin-tiers-390.png", fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
   // A tier someone is on cannot be deleted.
   await expect(page.getByRole("button", { name: "Delete pro" })).toBeDisabled();
 

@@ -15,19 +15,19 @@ const MESSAGES = {
 const left = (w: Record<Window, WindowState>) => ({ minute: w.minute.remaining, hour: w.hour.remaining, day: w.day.remaining, month: w.month.remaining });
 
 /**
- * Both scopes' remaining. A refusal answered from the negative cache knows only the refusing
- * scope's: the other is given as unknown (null for the key's, the key's limits for the workspace's).
+ * Both scopes' remaining (every key has a workspace). A refused workspace's answer from the negative
+ * cache does not know the key's own: null then, as for a key without limits of its own.
  */
-function remainingOf(ratelimit: LimitDecision, limits: Record<Window, number>): VerifiedKey["remaining"] {
+function remainingOf(ratelimit: LimitDecision): VerifiedKey["remaining"] {
   const { key, workspace } = ratelimit.scopes;
-  return { workspace: workspace ? left(workspace) : { ...limits }, key: key ? left(key) : null };
+  return { workspace: left(workspace!), key: key ? left(key) : null };
 }
 
 export function toWire(result: VerifyResult): VerifyResponse {
   if (result.valid) {
     // every field named (not a rest/spread copy): this runs for every request
     const { keyId, ownerId, prefix, tier, workspace, limits, ratelimit } = result;
-    return { valid: true, keyId, ownerId, prefix, tier, workspace, limits, remaining: remainingOf(ratelimit, limits), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
+    return { valid: true, keyId, ownerId, prefix, tier, workspace, limits, remaining: remainingOf(ratelimit), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
   }
   if (result.code === "RATE_LIMITED") {
     const { ratelimit, code, valid, ...key } = result;
@@ -40,7 +40,7 @@ export function toWire(result: VerifyResult): VerifyResponse {
       code,
       period,
       scope: ratelimit.scope,
-      remaining: remainingOf(ratelimit, key.limits),
+      remaining: remainingOf(ratelimit),
       message: `Rate limit of ${ratelimit.windows[period].limit} requests per ${period} reached for ${whose}. Retry in ${seconds} s.`,
       headers: rateLimitHeaders(ratelimit),
     };

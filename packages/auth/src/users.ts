@@ -1,4 +1,4 @@
-import { DomainError, withPersonalWorkspace, type Db } from "@keyway/db";
+import { DomainError, PERSONAL, withPersonalWorkspace, type Db } from "@keyway/db";
 import { hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
 
 export type PasswordCheck =
@@ -90,7 +90,7 @@ export function userService(db: Db) {
           passwordHash: true,
           accounts: { select: { provider: true } },
           memberships: {
-            where: { role: "owner", workspace: { personal: true } },
+            where: PERSONAL,
             take: 1,
             select: { workspace: { select: { id: true, name: true, tier: { select: { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true } } } } },
           },

@@ -4,6 +4,9 @@ import type { Db } from "./client.ts";
 import { DomainError } from "./errors.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 
+/** A membership in the user's personal workspace (the one they own and were made with). */
+export const PERSONAL = { role: "owner", workspace: { personal: true } } satisfies Prisma.MembershipWhereInput;
+
 /** The part of a `user.create` that makes the user's personal workspace on `tier`, owned by them. */
 export function withPersonalWorkspace(tier = "free") {
   return {
@@ -14,7 +17,7 @@ export function withPersonalWorkspace(tier = "free") {
 /** A user's personal workspace (every user has exactly one). */
 export async function personalWorkspaceOf(db: Db | Prisma.TransactionClient, userId: string) {
   const membership = await db.membership.findFirst({
-    where: { userId, role: "owner", workspace: { personal: true } },
+    where: { userId, ...PERSONAL },
     select: { workspace: { select: { id: true, name: true, tierName: true } } },
   });
   if (!membership) throw new DomainError("NOT_FOUND", "No such user.");
@@ -23,7 +26,7 @@ export async function personalWorkspaceOf(db: Db | Prisma.TransactionClient, use
 
 /** Selects, on a user, their personal workspace's plan; `personalTier` reads it. */
 export const personalPlanSelect = {
-  where: { role: "owner", workspace: { personal: true } },
+  where: PERSONAL,
   select: { workspace: { select: { tierName: true } } },
   take: 1,
 } satisfies Prisma.User$membershipsArgs;

@@ -232,13 +232,9 @@ export function usageService(deps: UsageDeps) {
   async function quota(keyId: string, ownerId?: string) {
     const record = await deps.keyStore.findById(keyId);
     if (!record || (ownerId !== undefined && record.userId !== ownerId)) throw new DomainError("NOT_FOUND", "No such key.");
-    const { scopes } = await deps.limiter.peek(record.limitTarget);
-    // each window's bar shows the scope with less left: the key's own limit or its workspace's
-    return WINDOWS.map((window) => {
-      const key = scopes.key?.[window];
-      const workspace = scopes.workspace![window];
-      return key && key.remaining < workspace.remaining ? { window, scope: "key" as const, ...key } : { window, scope: "workspace" as const, ...workspace };
-    });
+    // each window's bar shows the limit that binds it, as the headers do: the key's own or its workspace's
+    const { windows, scopes } = await deps.limiter.peek(record.limitTarget);
+    return WINDOWS.map((window) => ({ window, scope: windows[window] === scopes.key?.[window] ? ("key" as const) : ("workspace" as const), ...windows[window] }));
   }
 
   return { flushOnce, series, summary, topKeys, quota, withLastUse };

@@ -1,6 +1,7 @@
 "use client";
 // The usage chart, its range tabs and the quota bars: shared by the developer's Usage page and the
 // admin console (the data comes from whichever tRPC query the page is allowed to call).
+import { scrollX } from "~/components/ui";
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { dateTime, number as num } from "~/lib/format";
@@ -97,7 +98,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
       </div>
       <details className="mt-4 text-sm">
         <summary className="cursor-pointer font-medium text-slate-700">Show the numbers as a table</summary>
-        <div className="relative overflow-x-auto">
+        <div className={scrollX}>
           <table className="mt-2 w-full text-left [&_td]:px-2 [&_td]:py-1 [&_th]:whitespace-nowrap [&_th]:px-2 [&_th]:py-1">
             <caption className="sr-only">Requests per period</caption>
             <thead className="text-slate-600">

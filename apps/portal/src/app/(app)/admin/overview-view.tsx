@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { RangeTabs, UsageChart, type Range } from "~/components/usage";
-import { card } from "~/components/ui";
+import { card, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 
@@ -19,7 +19,7 @@ function TopKeys({ title, caption, rows, empty, testId }: { title: string; capti
       ) : rows.length === 0 ? (
         <p className="text-sm text-slate-500">{empty}</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className={scrollX}>
           <table className="w-full text-left text-sm">
             <thead className="text-slate-500">
               <tr><th className="py-1 pr-3 font-medium">Key and owner</th><th className="py-1 pr-3 text-right font-medium">Requests</th><th className="py-1 text-right font-medium">Limited</th></tr>

@@ -6,7 +6,7 @@ import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
 import { dateTime as fmt, lastUsedAgo } from "~/lib/format";
-import { primary, secondary } from "~/components/ui";
+import { primary, secondary, scrollX, card } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 
 const PAGE = 50;
@@ -127,7 +127,7 @@ export function KeysView() {
           <button type="button" className={`${primary} mt-4`} onClick={() => setDialog({ kind: "create" })}>Create your first key</button>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+        <div className={`${card} ${scrollX}`}>
           <table className="w-full min-w-[56rem] text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>

@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { card, input, primary, secondary } from "~/components/ui";
+import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 
@@ -71,7 +71,7 @@ export function AuditView() {
           <button type="reset" className={secondary} onClick={() => setFilter({})}>Clear</button>
         )}
       </form>
-      <div className={`${card} overflow-x-auto`}>
+      <div className={`${card} ${scrollX}`}>
         {log.isPending ? (
           <div aria-busy="true" aria-label="Loading the audit log" className="m-4 h-40 animate-pulse rounded bg-slate-100" />
         ) : log.isError ? (

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
-import { card, input, primary, secondary } from "~/components/ui";
+import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
@@ -63,7 +63,7 @@ export function TiersView() {
         <button type="button" className={primary} onClick={() => open({ kind: "create" })}>New tier</button>
       </div>
       {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
-      <div className={`${card} overflow-x-auto`}>
+      <div className={`${card} ${scrollX}`}>
         {tiers.isPending ? (
           <div aria-busy="true" aria-label="Loading tiers" className="m-4 h-32 animate-pulse rounded bg-slate-100" />
         ) : tiers.isError ? (

@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { card, input, secondary } from "~/components/ui";
+import { card, input, secondary, scrollX } from "~/components/ui";
 import { ago, number as fmt } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 
@@ -34,7 +34,7 @@ export function UsersView() {
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Search by email or name" className={`${input} w-72 max-w-full`} />
         </label>
       </div>
-      <div className={`${card} overflow-x-auto`}>
+      <div className={`${card} ${scrollX}`}>
         {list.isPending ? (
           <div aria-busy="true" aria-label="Loading users" className="m-4 h-40 animate-pulse rounded bg-slate-100" />
         ) : list.isError ? (

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
 import { StatusBadge, statusOf } from "~/components/key-status";
-import { card, danger, input, primary, secondary } from "~/components/ui";
+import { card, danger, input, primary, secondary, scrollX } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
 import { dateTime, lastUsedAgo, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
@@ -130,7 +130,7 @@ export function UserDetail({ userId }: { userId: string }) {
         </div>
       </div>
 
-      <section className={`${card} overflow-x-auto`} aria-labelledby="workspaces-heading">
+      <section className={`${card} ${scrollX}`} aria-labelledby="workspaces-heading">
         <h2 id="workspaces-heading" className="px-4 pt-4 text-lg font-medium">Workspaces</h2>
         <table className="mt-2 w-full text-left text-sm">
           <thead className="border-b border-slate-200 text-slate-500">
@@ -148,7 +148,7 @@ export function UserDetail({ userId }: { userId: string }) {
         </table>
       </section>
 
-      <section className={`${card} relative overflow-x-auto`} aria-labelledby="keys-heading">
+      <section className={`${card} ${scrollX}`} aria-labelledby="keys-heading">
         <h2 id="keys-heading" className="px-4 pt-4 text-lg font-medium">Keys</h2>
         {keys.length === 0 ? (
           <p className="p-4 text-sm text-slate-600">This user has no keys yet.</p>
