@@ -58,7 +58,7 @@ export function TiersView() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">Tiers</h1>
-          <p className="text-sm text-slate-600">Plans with their limits per window. A key uses its owner&apos;s tier unless it has its own limits.</p>
+          <p className="text-sm text-slate-600">Plans with their limits per window. All the keys of a workspace share its tier&apos;s limits; a key&apos;s own limits can only be tighter.</p>
         </div>
         <button type="button" className={primary} onClick={() => open({ kind: "create" })}>New tier</button>
       </div>
