@@ -10,14 +10,17 @@ import { root } from "./lib/services.ts";
 const USAGE = `usage: pnpm --silent cli <command>
   users:create --email E [--name N] [--role developer|admin] [--tier T] [--password P]   (refuses an existing email)
   users:promote --email E   (makes an admin; ends that user's sessions)
-  keys:create  --email E --name N [--expires-in-days D]
-  keys:list    --email E
+  keys:create  (--email E [--workspace ID] | --workspace ID) --name N [--expires-in-days D]
+               (made by that user, in their personal workspace unless --workspace names one of theirs;
+                with --workspace alone, a key of that workspace with no creator: a customer's)
+  keys:list    --email E | --workspace ID
   keys:revoke  --id ID
   keys:roll    --id ID [--grace-seconds S]
   keys:limits  --id ID [--minute N] [--hour N] [--day N] [--month N]   (0 clears an override)
   keys:usage   --id ID
-  tier:set     --email E --tier T   (the plan of the user's personal workspace)
+  tier:set     (--email E | --workspace ID) --tier T   (a workspace's plan; --email: the user's personal one)
   workspaces:list  --email E   (the user's workspaces, their role and plan)
+  workspace:create --name N [--external-id X] [--tier T]   (a customer's workspace: no members)
   workspace:limits --workspace ID [--minute N] [--hour N] [--day N] [--month N]   (overrides of its plan; 0 clears one)`;
 
 class UsageError extends Error {}
@@ -103,17 +106,19 @@ try {
       out = await s.admin.users.promote(actor, need(flags, "email"));
       break;
     case "keys:create": {
-      const userId = await userByEmail(need(flags, "email"));
+      const userId = flags.email || !flags.workspace ? await userByEmail(need(flags, "email")) : null;
+      const workspaceId = flags.workspace;
+      if (userId && workspaceId && !(await s.workspaces.roleOf(workspaceId, userId))) throw new DomainError("NOT_FOUND", `${flags.email} is not a member of workspace ${workspaceId}`);
       const name = need(flags, "name").trim();
       if (name.length < 1 || name.length > 64) throw new UsageError("--name is 1 to 64 characters");
       const days = int(flags, "expires-in-days");
       if (days !== undefined && (days < 1 || days > 3650)) throw new UsageError("--expires-in-days is 1 to 3650");
-      const { key, record } = await s.keys.create(actor, { userId, name, expiresInDays: days });
+      const { key, record } = await s.keys.create(actor, { userId, workspaceId, name, expiresInDays: days });
       out = { id: record.id, key, prefix: record.prefix, tier: record.tierAtCreation, expiresAt: record.expiresAt };
       break;
     }
     case "keys:list":
-      out = (await s.keys.list(await userByEmail(need(flags, "email")))).map(keyView);
+      out = (await s.keys.list(flags.workspace ? { workspaceId: flags.workspace } : { userId: await userByEmail(need(flags, "email")) })).map(keyView);
       break;
     case "keys:revoke":
       out = keyView(await s.keys.revoke(actor, need(flags, "id"), null));
@@ -132,8 +137,18 @@ try {
       break;
     }
     case "tier:set":
-      out = await s.keys.setUserTier(actor, await userByEmail(need(flags, "email")), need(flags, "tier"));
+      out = flags.workspace
+        ? await s.admin.workspaces.setTier(actor, flags.workspace, need(flags, "tier"))
+        : await s.keys.setUserTier(actor, await userByEmail(need(flags, "email")), need(flags, "tier"));
       break;
+    case "workspace:create": {
+      const name = need(flags, "name").trim();
+      if (name.length > 64) throw new UsageError("--name is 1 to 64 characters");
+      const externalId = flags["external-id"];
+      if (externalId !== undefined && !/^[\w.:@-]{1,128}$/.test(externalId)) throw new UsageError("--external-id is 1 to 128 letters, digits and . _ : @ -");
+      out = await s.admin.workspaces.create(actor, { name, externalId, tier: flags.tier });
+      break;
+    }
     case "workspaces:list":
       out = (await s.admin.users.get(await userByEmail(need(flags, "email")))).workspaces;
       break;

@@ -199,9 +199,9 @@ describe("transport-level abuse", () => {
 describe("keys that were good once", () => {
   it("revoked, expired, rolled past grace, and a disabled user's key are refused with their codes", async () => {
     const revoked = await newKey();
-    await services.keys.revoke({ id: revoked.userId, role: "developer" }, revoked.record.id, revoked.userId);
+    await services.keys.revoke({ id: revoked.userId, role: "developer" }, revoked.record.id, revoked.record.workspaceId);
     const rolled = await newKey();
-    const next = await services.keys.roll({ id: rolled.userId, role: "developer" }, rolled.record.id, rolled.userId, 0);
+    const next = await services.keys.roll({ id: rolled.userId, role: "developer" }, rolled.record.id, rolled.record.workspaceId, 0);
     secrets.push(next.key);
     const disabled = await newKey();
     await services.db.user.update({ where: { id: disabled.userId }, data: { disabled: true } });

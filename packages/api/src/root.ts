@@ -5,6 +5,7 @@ import { accountRouter } from "./routers/account.ts";
 import { usageRouter } from "./routers/usage.ts";
 import { adminRouter } from "./routers/admin.ts";
 import { settingsRouter } from "./routers/settings.ts";
+import { invitationsRouter, workspacesRouter } from "./routers/workspaces.ts";
 
 export const appRouter = router({
   me: meRouter,
@@ -13,6 +14,8 @@ export const appRouter = router({
   usage: usageRouter,
   admin: adminRouter,
   settings: settingsRouter,
+  workspaces: workspacesRouter,
+  invitations: invitationsRouter,
 });
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);

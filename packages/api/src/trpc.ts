@@ -1,7 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
-import { DomainError, isDomainError, type DomainErrorCode, type Actor } from "@keyway/db";
+import { z, ZodError } from "zod";
+import { atLeast, DomainError, isDomainError, personalWorkspaceOf, type DomainErrorCode, type Actor, type Member, type WorkspaceRole } from "@keyway/db";
 import { isThrottled, type Viewer } from "@keyway/auth";
 import type { Services } from "@keyway/server";
 
@@ -70,6 +70,15 @@ const DOMAIN_ERROR_CODES = {
   WRONG_PASSWORD: "FORBIDDEN",
   SECOND_FACTOR_REQUIRED: "FORBIDDEN",
   MAIL_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  ROLE_REQUIRED: "FORBIDDEN",
+  LAST_OWNER: "CONFLICT",
+  PERSONAL_WORKSPACE: "BAD_REQUEST",
+  WORKSPACE_LIMIT_REACHED: "PRECONDITION_FAILED",
+  ALREADY_MEMBER: "CONFLICT",
+  INVITATION_LIMIT_REACHED: "PRECONDITION_FAILED",
+  WRONG_ACCOUNT: "FORBIDDEN",
+  LIMIT_ABOVE_PLAN: "BAD_REQUEST",
+  EXTERNAL_ID_TAKEN: "CONFLICT",
 } as const satisfies Record<DomainErrorCode, TRPCError["code"]>;
 
 /** Invalid input and domain errors become tRPC errors with a one-line message; anything else stays internal. */
@@ -130,3 +139,24 @@ export const adminProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   }
   return next();
 });
+
+/** A workspace's id: a cuid, or the id a migrated personal workspace was given. */
+export const workspaceId = z.string().regex(/^[\w-]{1,64}$/, "Not a workspace id.");
+
+/**
+ * A procedure on one workspace's objects, for members with at least `minimum` role. The input's
+ * `workspaceId` names it (without one: the caller's personal workspace). Membership and role are
+ * read from the database on every call, so a removed member is refused at once; a non-member is
+ * told the workspace does not exist.
+ */
+export const workspaceProcedure = (minimum: WorkspaceRole) =>
+  protectedProcedure.input(z.object({ workspaceId: workspaceId.optional() })).use(async ({ ctx, input, next }) => {
+    const id = input.workspaceId ?? (await personalWorkspaceOf(ctx.services.db, ctx.viewer.id)).id;
+    const role = await ctx.services.workspaces.roleOf(id, ctx.viewer.id);
+    if (!role) throw new DomainError("NOT_FOUND", "No such workspace.");
+    if (!atLeast(role, minimum)) {
+      throw new DomainError("ROLE_REQUIRED", `This needs the ${minimum} role or higher in this workspace; yours is ${role}. Ask one of its admins.`);
+    }
+    const member: Member = { actor: ctx.actor, role };
+    return next({ ctx: { ...ctx, workspace: { id, role }, member } });
+  });

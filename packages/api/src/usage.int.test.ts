@@ -42,7 +42,7 @@ describe("usage", () => {
     // the same numbers whether they sit in Redis or PostgreSQL
     const after = await services.usage.series({ keyIds: [record.id] }, "hour");
     expect(after).toEqual(before);
-    const byUser = await services.usage.series({ userId: record.userId }, "day");
+    const byUser = await services.usage.series({ userId: record.userId! }, "day");
     expect(byUser.totals).toEqual(before.totals);
     expect(byUser.points).toHaveLength(24);
     expect(await services.usage.summary(record.id)).toEqual({
@@ -99,12 +99,12 @@ describe("usage", () => {
     const { key, record, user } = await keyFor();
     const viewer = viewerOf(user, { name: "T" });
     const caller = createCaller({ services, viewer, client: { ip: "203.0.113.9", userAgent: "vitest" } });
-    expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt).toBeNull();
+    expect((await caller.keys.list({})).find((k) => k.id === record.id)?.lastUsedAt).toBeNull();
     await services.verifier.verify(key);
     expect((await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } })).lastUsedAt).toBeNull(); // not flushed yet
     const minute = Math.floor(clock.t / 60_000) * 60_000;
-    expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt?.getTime()).toBe(minute);
+    expect((await caller.keys.list({})).find((k) => k.id === record.id)?.lastUsedAt?.getTime()).toBe(minute);
     await services.usage.flushOnce();
-    expect((await caller.keys.list()).find((k) => k.id === record.id)?.lastUsedAt?.getTime()).toBe(minute);
+    expect((await caller.keys.list({})).find((k) => k.id === record.id)?.lastUsedAt?.getTime()).toBe(minute);
   });
 });

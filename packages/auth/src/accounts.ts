@@ -3,7 +3,7 @@
 // random single-use token of which only the SHA-256 is stored. Answers never tell whether an
 // address has an account; the owner of a taken address gets a mail instead.
 import { createHash, randomBytes } from "node:crypto";
-import { assertAnotherAdmin, DomainError, withPersonalWorkspace, writeAudit, type Actor, type Db, type KeyService } from "@keyway/db";
+import { assertAnotherAdmin, assertNotSoleOwner, DomainError, personalWorkspaceOf, withPersonalWorkspace, writeAudit, type Actor, type Db, type KeyService } from "@keyway/db";
 import type { MailService } from "./mail.ts";
 import type { SessionService } from "./sessions.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
@@ -226,8 +226,9 @@ export function accountService({ db, mail, sessions, keys, publicUrl, clock = Da
     },
 
     /**
-     * Deletes the account: its keys are revoked first (every cache is told at once), then the
-     * user and their sessions go; the audit rows stay. Refused for the last enabled admin.
+     * Deletes the account: its personal workspace's keys are revoked first (every cache is told at
+     * once), then the user and their sessions go; the audit rows stay, and keys the user made in
+     * teams stay with the teams. Refused for the last enabled admin and a team's only owner.
      */
     async deleteAccount(actor: Actor & { id: string }, password: string | null, confirmEmail: string): Promise<void> {
       const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { email: true, passwordHash: true, role: true } });
@@ -237,11 +238,14 @@ export function accountService({ db, mail, sessions, keys, publicUrl, clock = Da
       }
       // Checked before anything changes, and again under the admins' lock where the row goes.
       if (user.role === "admin") await db.$transaction((tx) => assertAnotherAdmin(tx, actor.id));
-      for (const key of await keys.list(actor.id)) {
-        if (key.status === "active") await keys.revoke(actor, key.id, actor.id);
+      await assertNotSoleOwner(db, actor.id);
+      const personal = await personalWorkspaceOf(db, actor.id);
+      for (const key of await keys.list({ workspaceId: personal.id })) {
+        if (key.status === "active") await keys.revoke(actor, key.id, personal.id);
       }
       await db.$transaction(async (tx) => {
         if (user.role === "admin") await assertAnotherAdmin(tx, actor.id);
+        await assertNotSoleOwner(tx, actor.id);
         await writeAudit(tx, actor, { action: "account.delete", targetUserId: actor.id, before: { email: user.email, role: user.role } });
         // the personal workspace goes with its user (its keys, revoked above, with it)
         await tx.workspace.deleteMany({ where: { personal: true, members: { some: { userId: actor.id, role: "owner" } } } });

@@ -7,3 +7,4 @@ export { mailService, MailNotConfiguredError, render, type Mail, type MailServic
 export { accountService, RESET_PASSWORD_TTL_MS, VERIFY_EMAIL_TTL_MS, type AccountService } from "./accounts.ts";
 export { secondFactorService, RECOVERY_CODE_COUNT, type SecondFactorService } from "./second-factor.ts";
 export { userService, type PasswordCheck, type UserService } from "./users.ts";
+export { invitationService, INVITATION_TTL_MS, MAX_PENDING_INVITATIONS, type InvitationService } from "./invitations.ts";

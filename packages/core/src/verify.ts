@@ -10,7 +10,8 @@ import type { Limits } from "./tiers.ts";
 /** What verification needs to know about a key: limits already resolved (tier + overrides). */
 export interface KeyRecord {
   id: string;
-  userId: string;
+  /** Who created the key; null once that account is deleted (a team's keys outlive it). */
+  userId: string | null;
   prefix: string;
   hash: string;
   /** The workspace's current plan. */
@@ -43,7 +44,7 @@ export type InvalidationTarget = { keyId: string } | { userId: string } | { work
 /** A genuine, usable key and its rate-limit decision (allowed or not). */
 export interface KeyDecision {
   keyId: string;
-  ownerId: string;
+  ownerId: string | null;
   prefix: string;
   tier: string;
   workspace: WorkspaceRef;

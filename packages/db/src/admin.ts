@@ -171,6 +171,54 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
     },
 
     workspaces: {
+      /** One page of workspaces, newest first: teams, personal ones and customers' (q: name, id, external id or a member's email). */
+      async list(input: { q?: string; page?: number }) {
+        const page = Math.max(0, input.page ?? 0);
+        const q = input.q?.trim();
+        const where: Prisma.WorkspaceWhereInput = q
+          ? { OR: [{ name: { contains: literal(q), mode: "insensitive" } }, { id: q }, { externalId: q }, { members: { some: { user: { email: { contains: literal(q), mode: "insensitive" } } } } }] }
+          : {};
+        const [total, rows] = await Promise.all([
+          db.workspace.count({ where }),
+          db.workspace.findMany({
+            where,
+            orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+            skip: page * USER_PAGE_SIZE,
+            take: USER_PAGE_SIZE,
+            select: { id: true, name: true, personal: true, externalId: true, tierName: true, createdAt: true, _count: { select: { members: true, keys: { where: { status: "active" } } } } },
+          }),
+        ]);
+        return { total, page, pageSize: USER_PAGE_SIZE, workspaces: rows.map(({ _count, ...w }) => ({ ...w, members: _count.members, activeKeys: _count.keys })) };
+      },
+
+      /** A workspace for the platform's own customer: no members; its keys are made by operators or the platform API. */
+      async create(actor: Actor, input: { name: string; externalId?: string | null; tier?: string }) {
+        const tier = input.tier ?? "free";
+        return db.$transaction(async (tx) => {
+          if (!(await tx.tier.findUnique({ where: { name: tier }, select: { name: true } }))) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+          if (input.externalId && (await tx.workspace.findUnique({ where: { externalId: input.externalId }, select: { id: true } }))) {
+            throw new DomainError("EXTERNAL_ID_TAKEN", `A workspace with the external id ${JSON.stringify(input.externalId)} exists already.`);
+          }
+          const workspace = await tx.workspace.create({ data: { name: input.name, externalId: input.externalId ?? null, tierName: tier }, select: { id: true, name: true, externalId: true, tierName: true, personal: true } });
+          await writeAudit(tx, actor, { action: "workspace.create", targetWorkspaceId: workspace.id, after: { name: workspace.name, externalId: workspace.externalId, tier } });
+          return workspace;
+        });
+      },
+
+      /** Moves a workspace to a tier; its keys take the new limits on their next request. */
+      async setTier(actor: Actor, workspaceId: string, tier: string) {
+        const updated = await db.$transaction(async (tx) => {
+          if (!(await tx.tier.findUnique({ where: { name: tier }, select: { name: true } }))) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+          const before = await tx.workspace.findUnique({ where: { id: workspaceId }, select: { tierName: true } });
+          if (!before) throw new DomainError("NOT_FOUND", "No such workspace.");
+          const after = await tx.workspace.update({ where: { id: workspaceId }, data: { tierName: tier }, select: { id: true, tierName: true } });
+          await writeAudit(tx, actor, { action: "workspace.tier", targetWorkspaceId: workspaceId, before: { tier: before.tierName }, after: { tier } });
+          return { id: after.id, tier: after.tierName };
+        });
+        await publish({ workspaceId });
+        return updated;
+      },
+
       /**
        * A platform admin's overrides of a workspace's plan, window by window (null: the plan's
        * value again). Every key of the workspace counts against them from its next request.
@@ -181,7 +229,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
           const before = await tx.workspace.findUnique({ where: { id: workspaceId } });
           if (!before) throw new DomainError("NOT_FOUND", "No such workspace.");
           const after = await tx.workspace.update({ where: { id: workspaceId }, data });
-          await writeAudit(tx, actor, { action: "workspace.limits", before: { workspaceId, ...overridesOf(before) }, after: { workspaceId, ...overridesOf(after) } });
+          await writeAudit(tx, actor, { action: "workspace.limits", targetWorkspaceId: workspaceId, before: overridesOf(before), after: overridesOf(after) });
           return { id: after.id, tier: after.tierName, overrides: overridesOf(after) };
         });
         await publish({ workspaceId });

@@ -1,4 +1,4 @@
-// The audit log: one row per key or admin change, written in the same transaction as the change.
+// The audit log: one row per key, workspace or admin change, written in the same transaction as the change.
 // Rows are only ever inserted; the application has no update or delete path for them.
 import type { Prisma } from "./generated/prisma/client.ts";
 
@@ -15,6 +15,7 @@ export interface AuditEntry {
   targetUserId?: string | null;
   targetKeyId?: string | null;
   targetKeyPrefix?: string | null;
+  targetWorkspaceId?: string | null;
   before?: Prisma.InputJsonValue | null;
   after?: Prisma.InputJsonValue | null;
 }
@@ -28,6 +29,7 @@ export async function writeAudit(tx: Prisma.TransactionClient, actor: Actor, ent
       targetUserId: entry.targetUserId ?? null,
       targetKeyId: entry.targetKeyId ?? null,
       targetKeyPrefix: entry.targetKeyPrefix ?? null,
+      targetWorkspaceId: entry.targetWorkspaceId ?? null,
       before: entry.before ?? undefined,
       after: entry.after ?? undefined,
       ip: actor.ip?.slice(0, 64) ?? null,

@@ -38,7 +38,16 @@ export type DomainErrorCode =
   | "INVALID_TOKEN"
   | "WRONG_PASSWORD"
   | "SECOND_FACTOR_REQUIRED"
-  | "MAIL_UNAVAILABLE";
+  | "MAIL_UNAVAILABLE"
+  | "ROLE_REQUIRED"
+  | "LAST_OWNER"
+  | "PERSONAL_WORKSPACE"
+  | "WORKSPACE_LIMIT_REACHED"
+  | "ALREADY_MEMBER"
+  | "INVITATION_LIMIT_REACHED"
+  | "WRONG_ACCOUNT"
+  | "LIMIT_ABOVE_PLAN"
+  | "EXTERNAL_ID_TAKEN";
 
 /**
  * Checked by name, not instanceof: Next bundles each route with its own copy of this module while

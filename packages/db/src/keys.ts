@@ -1,7 +1,7 @@
 // API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
-import { generateKey, hashKey, effectiveLimits, ownLimits, tighter, type InvalidationTarget, type KeyRecord, type KeyStore } from "@keyway/core";
+import { generateKey, hashKey, effectiveLimits, ownLimits, tighter, type InvalidationTarget, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
@@ -29,6 +29,7 @@ export const publicKeySelect = {
   rolledToId: true,
   userId: true,
   workspaceId: true,
+  user: { select: { name: true, email: true } },
 } satisfies Prisma.ApiKeySelect;
 
 export type PublicKey = Prisma.ApiKeyGetPayload<{ select: typeof publicKeySelect }>;
@@ -66,7 +67,7 @@ export function keyStore(db: Db): KeyStore {
   async function findByIds(ids: string[]): Promise<KeyRecord[]> {
     const rows = await db.$queryRaw<
       {
-        id: string; userId: string; prefix: string; hash: string; status: "active" | "revoked"; expiresAt: Date | null;
+        id: string; userId: string | null; prefix: string; hash: string; status: "active" | "revoked"; expiresAt: Date | null;
         limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
         disabled: boolean; workspaceId: string; workspaceName: string; tier: string;
         perMinute: number; perHour: number; perDay: number; perMonth: number;
@@ -74,11 +75,11 @@ export function keyStore(db: Db): KeyStore {
       }[]
     >`
       SELECT k.id, k."userId", k.prefix, k.hash, k.status::text AS status, k."expiresAt",
-             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth", u.disabled,
+             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth", COALESCE(u.disabled, false) AS disabled,
              w.id AS "workspaceId", w.name AS "workspaceName", t.name AS tier,
              t."perMinute", t."perHour", t."perDay", t."perMonth",
              w."limitMinute" AS "wsMinute", w."limitHour" AS "wsHour", w."limitDay" AS "wsDay", w."limitMonth" AS "wsMonth"
-      FROM "ApiKey" k JOIN "User" u ON u.id = k."userId" JOIN "Workspace" w ON w.id = k."workspaceId"
+      FROM "ApiKey" k LEFT JOIN "User" u ON u.id = k."userId" JOIN "Workspace" w ON w.id = k."workspaceId"
         JOIN "Tier" t ON t.name = w."tierName"
       WHERE k.id = ANY(${ids}::text[])`;
     return rows.map((row) => ({
@@ -106,15 +107,17 @@ export function keyStore(db: Db): KeyStore {
 }
 
 export function keyService(db: Db, options: KeyServiceOptions) {
+  const store = keyStore(db);
   const now = () => new Date((options.clock ?? Date.now)());
   const publish = (target: InvalidationTarget) => options.publish(target).catch(() => {});
 
-  async function ownedKey(tx: Prisma.TransactionClient, keyId: string, ownerId: string | null) {
+  /** A key of the workspace (any key for a platform admin: null). */
+  async function ownedKey(tx: Prisma.TransactionClient, keyId: string, workspaceId: string | null) {
     const key = await tx.apiKey.findFirst({
-      where: ownerId === null ? { id: keyId } : { id: keyId, userId: ownerId },
+      where: workspaceId === null ? { id: keyId } : { id: keyId, workspaceId },
       select: { ...publicKeySelect },
     });
-    // Another user's key and a missing key are the same answer.
+    // Another workspace's key and a missing key are the same answer.
     if (!key) throw new DomainError("NOT_FOUND", "No such key.");
     return key;
   }
@@ -133,7 +136,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
 
   async function insertKey(
     tx: Prisma.TransactionClient,
-    input: { workspaceId: string; userId: string; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue; overrides?: Partial<Record<string, number | null>> },
+    input: { workspaceId: string; userId: string | null; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue; overrides?: Partial<Record<string, number | null>> },
   ) {
     const generated = generateKey(input.tier);
     const created = await tx.apiKey.create({
@@ -156,13 +159,22 @@ export function keyService(db: Db, options: KeyServiceOptions) {
 
   return {
     /** Creates a key; the plaintext is in the result and nowhere else. */
-    async create(actor: Actor, input: { userId: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> }) {
+    /**
+     * Creates a key in a workspace (the creator's personal one unless named; an operator's key
+     * for a customer's workspace has no creator). The creator's right to do so is the caller's
+     * check. The plaintext is in the result and nowhere else.
+     */
+    async create(actor: Actor, input: { userId: string | null; workspaceId?: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> }) {
       return db.$transaction(async (tx) => {
-        const owner = await tx.user.findUnique({ where: { id: input.userId }, select: { emailVerified: true } });
-        if (!owner) throw new DomainError("NOT_FOUND", "No such user.");
-        // A key is what an account is for: an address nobody has proven gets none.
-        if (owner.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", "Verify your email address first: open the link we mailed you.");
-        const workspace = await lockWorkspace(tx, (await personalWorkspaceOf(tx, input.userId)).id);
+        if (input.userId !== null) {
+          const creator = await tx.user.findUnique({ where: { id: input.userId }, select: { emailVerified: true } });
+          if (!creator) throw new DomainError("NOT_FOUND", "No such user.");
+          // A key is what an account is for: an address nobody has proven gets none.
+          if (creator.emailVerified === null) throw new DomainError("EMAIL_NOT_VERIFIED", "Verify your email address first: open the link we mailed you.");
+        }
+        const workspaceId = input.workspaceId ?? (input.userId === null ? null : (await personalWorkspaceOf(tx, input.userId)).id);
+        if (workspaceId === null) throw new DomainError("INVALID_INPUT", "A key without a creator needs a workspace.");
+        const workspace = await lockWorkspace(tx, workspaceId);
         const active = await activeKeys(tx, workspace.id);
         if (active >= options.maxActiveKeys) {
           throw new DomainError("KEY_LIMIT_REACHED", `This workspace already has ${active} active keys (rolled keys count until their grace period ends), the most allowed. Revoke one first.`);
@@ -181,35 +193,37 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           targetUserId: input.userId,
           targetKeyId: result.record.id,
           targetKeyPrefix: result.record.prefix,
+          targetWorkspaceId: workspace.id,
           after: { name: input.name, expiresAt: expiresAt?.toISOString() ?? null },
         });
         return result;
       });
     },
 
-    async list(userId: string): Promise<PublicKey[]> {
-      return db.apiKey.findMany({ where: { userId }, select: publicKeySelect, orderBy: { createdAt: "desc" } });
+    /** A workspace's keys, or the keys a user created (anywhere), newest first. */
+    async list(scope: { workspaceId: string } | { userId: string }): Promise<PublicKey[]> {
+      return db.apiKey.findMany({ where: scope, select: publicKeySelect, orderBy: { createdAt: "desc" } });
     },
 
-    async get(keyId: string, ownerId: string | null): Promise<PublicKey> {
-      return ownedKey(db, keyId, ownerId);
+    async get(keyId: string, workspaceId: string | null): Promise<PublicKey> {
+      return ownedKey(db, keyId, workspaceId);
     },
 
-    async rename(actor: Actor, keyId: string, ownerId: string | null, name: string) {
+    async rename(actor: Actor, keyId: string, workspaceId: string | null, name: string) {
       return db.$transaction(async (tx) => {
-        const key = await ownedKey(tx, keyId, ownerId);
+        const key = await ownedKey(tx, keyId, workspaceId);
         const updated = await tx.apiKey.update({ where: { id: keyId }, data: { name }, select: publicKeySelect });
-        await writeAudit(tx, actor, { action: "key.rename", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: { name: key.name }, after: { name } });
+        await writeAudit(tx, actor, { action: "key.rename", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before: { name: key.name }, after: { name } });
         return updated;
       });
     },
 
-    async revoke(actor: Actor, keyId: string, ownerId: string | null) {
+    async revoke(actor: Actor, keyId: string, workspaceId: string | null) {
       const updated = await db.$transaction(async (tx) => {
-        const key = await ownedKey(tx, keyId, ownerId);
+        const key = await ownedKey(tx, keyId, workspaceId);
         if (key.status === "revoked") throw new DomainError("ALREADY_REVOKED", "This key is already revoked.");
         const result = await tx.apiKey.update({ where: { id: keyId }, data: { status: "revoked", revokedAt: now() }, select: publicKeySelect });
-        await writeAudit(tx, actor, { action: "key.revoke", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: { status: key.status }, after: { status: "revoked" } });
+        await writeAudit(tx, actor, { action: "key.revoke", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before: { status: key.status }, after: { status: "revoked" } });
         return result;
       });
       await publish({ keyId });
@@ -217,12 +231,12 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     },
 
     /** A new key now; the old one keeps working for `graceSeconds` (0 to 24 h), then stops. */
-    async roll(actor: Actor, keyId: string, ownerId: string | null, graceSeconds: number) {
+    async roll(actor: Actor, keyId: string, workspaceId: string | null, graceSeconds: number) {
       if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 86_400) {
         throw new DomainError("INVALID_INPUT", "The grace period must be 0 to 86400 seconds.");
       }
       const result = await db.$transaction(async (tx) => {
-        const old = await ownedKey(tx, keyId, ownerId);
+        const old = await ownedKey(tx, keyId, workspaceId);
         if (old.status === "revoked") throw new DomainError("ALREADY_REVOKED", "A revoked key cannot be rolled.");
         if (old.rolledToId !== null) throw new DomainError("ALREADY_ROLLED", "This key was rolled already and is in its grace period: roll its replacement, or revoke it.");
         const workspace = await lockWorkspace(tx, old.workspaceId);
@@ -232,7 +246,8 @@ export function keyService(db: Db, options: KeyServiceOptions) {
         }
         const rolled = await insertKey(tx, {
           workspaceId: workspace.id,
-          userId: old.userId,
+          // the replacement is the roller's: the old key's creator may have left
+          userId: actor.id ?? old.userId,
           tier: workspace.tierName,
           name: old.name,
           expiresAt: old.expiresAt,
@@ -250,6 +265,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           targetUserId: old.userId,
           targetKeyId: old.id,
           targetKeyPrefix: old.prefix,
+          targetWorkspaceId: old.workspaceId,
           before: { prefix: old.prefix },
           after: { prefix: rolled.record.prefix, newKeyId: rolled.record.id, oldKeyStopsAt: graceSeconds === 0 ? now().toISOString() : ends.toISOString() },
         });
@@ -259,14 +275,25 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       return result;
     },
 
-    /** Per-key overrides; null clears one (the tier's value applies again). */
-    /** The key's own limits; null clears one (only its workspace's plan limits that window again). */
-    async setLimits(actor: Actor, keyId: string, overrides: LimitOverrides) {
+    /**
+     * The key's own limits; null clears one (only its workspace's plan limits that window again).
+     * Within a workspace (a workspace admin's change) each must be at or below the workspace's
+     * limits; a platform admin (workspaceId null) may set any value.
+     */
+    async setLimits(actor: Actor, keyId: string, overrides: LimitOverrides, workspaceId: string | null = null) {
       const data = overrideData(overrides);
       const updated = await db.$transaction(async (tx) => {
-        const key = await ownedKey(tx, keyId, null);
+        const key = await ownedKey(tx, keyId, workspaceId);
+        if (workspaceId !== null) {
+          const plan = (await store.findById(keyId))?.limitTarget.workspace?.limits;
+          for (const [w, v] of Object.entries(overrides) as [Window, number | null | undefined][]) {
+            if (plan && typeof v === "number" && v > plan[w]) {
+              throw new DomainError("LIMIT_ABOVE_PLAN", `The ${w} limit can be at most the workspace's ${plan[w].toLocaleString("en")} (its plan); ask a platform admin for more.`);
+            }
+          }
+        }
         const result = await tx.apiKey.update({ where: { id: keyId }, data, select: publicKeySelect });
-        await writeAudit(tx, actor, { action: "key.limits", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, before: overridesOf(key), after: overridesOf(result) });
+        await writeAudit(tx, actor, { action: "key.limits", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before: overridesOf(key), after: overridesOf(result) });
         return result;
       });
       await publish({ keyId });

@@ -7,7 +7,8 @@ export type VerifyCode =
 
 export interface VerifiedKey {
   keyId: string;
-  ownerId: string;
+  /** The user who created the key (null once that account is deleted; the key is its workspace's). */
+  ownerId: string | null;
   prefix: string;
   /** The key's workspace's plan (the same as workspace.plan). */
   tier: string;

@@ -1,10 +1,10 @@
 // @keyway/server, the composition root: one set of services per process, built from validated
 // configuration, with the logger and the metrics. Server-only: never import it from client components.
 import { createVerifier, loadConfig, type Config, type InvalidationTarget } from "@keyway/core";
-import { adminService, createDb, keyService, keyStore, pingDb, type Db } from "@keyway/db";
+import { adminService, createDb, keyService, keyStore, pingDb, workspaceService, type Db } from "@keyway/db";
 import { createRedis, createRedisCluster, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type RedisLike } from "@keyway/redis";
 import type { DestinationStream } from "pino";
-import { accountService, mailService, secondFactorService, sessionService, throttleService, userService } from "@keyway/auth";
+import { accountService, invitationService, mailService, secondFactorService, sessionService, throttleService, userService } from "@keyway/auth";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { usageFlusher, usageService, type FlusherDeps } from "./usage.ts";
@@ -107,6 +107,8 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     limiter,
     recorder,
     keys,
+    workspaces: workspaceService(db, { publish }),
+    invitations: invitationService({ db, mail, publicUrl: config.PUBLIC_URL, clock: options.clock }),
     admin: adminService(db, { publish, clock: options.clock }),
     usage: usageService({ db, redis: readRedis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock }),
     metrics,

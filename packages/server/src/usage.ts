@@ -118,8 +118,8 @@ export function usageService(deps: UsageDeps) {
   const now = () => (deps.clock ?? Date.now)();
   const { flushOnce } = usageFlusher(deps);
 
-  async function keyIdsOf(userId: string): Promise<string[]> {
-    return (await deps.db.apiKey.findMany({ where: { userId }, select: { id: true } })).map((k) => k.id);
+  async function keyIdsOf(scope: { userId: string } | { workspaceId: string }): Promise<string[]> {
+    return (await deps.db.apiKey.findMany({ where: scope, select: { id: true } })).map((k) => k.id);
   }
 
   /** What Redis still holds for these keys (their usage hashes live under their workspace's tag). */
@@ -129,15 +129,16 @@ export function usageService(deps: UsageDeps) {
   }
 
   /**
-   * Counts per bucket over a range, oldest first: for some keys or a user's keys (PostgreSQL plus
+   * Counts per bucket over a range, oldest first: for some keys, a workspace's keys or the keys a
+   * user created (PostgreSQL plus
    * what Redis holds, so a request shows at once), or the whole platform (PostgreSQL: up to one
    * flush interval behind).
    */
-  async function series(scope: { keyIds: string[] } | { userId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: UsageCounts }> {
+  async function series(scope: { keyIds: string[] } | { userId: string } | { workspaceId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: UsageCounts }> {
     const { period, points } = RANGES[range];
     const current = periodStart(period, now());
     const first = new Date(stepFrom(period, current, -(points - 1)));
-    const keyIds = scope === "all" ? [] : "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope.userId);
+    const keyIds = scope === "all" ? [] : "keyIds" in scope ? scope.keyIds : await keyIdsOf(scope);
     const slots = new Map<number, UsageCounts>();
     for (let i = points - 1; i >= 0; i--) slots.set(stepFrom(period, current, -i), zeroCounts());
     const addTo = (start: number, c: UsageCounts) => {
@@ -216,22 +217,22 @@ export function usageService(deps: UsageDeps) {
     const top = await store.topKeys(period, since, by, take);
     const keys = await deps.db.apiKey.findMany({
       where: { id: { in: top.map((t) => t.keyId) } },
-      select: { id: true, name: true, prefix: true, status: true, user: { select: { id: true, email: true } }, workspace: { select: { tierName: true } } },
+      select: { id: true, name: true, prefix: true, status: true, user: { select: { id: true, email: true } }, workspace: { select: { id: true, name: true, tierName: true } } },
     });
     const byId = new Map(keys.map((k) => [k.id, k]));
     return top.flatMap((t) => {
       const k = byId.get(t.keyId);
-      return k ? [{ ...t, name: k.name, prefix: k.prefix, status: k.status, userId: k.user.id, email: k.user.email, tier: k.workspace.tierName }] : [];
+      return k ? [{ ...t, name: k.name, prefix: k.prefix, status: k.status, userId: k.user?.id ?? null, email: k.user?.email ?? null, workspaceId: k.workspace.id, workspaceName: k.workspace.name, tier: k.workspace.tierName }] : [];
     });
   }
 
   /**
    * How much of each window one key has left right now, with its effective limits (counts
-   * nothing). With an owner: only that user's key (another user's key is "no such key").
+   * nothing). With a workspace: only that workspace's key (another's is "no such key").
    */
-  async function quota(keyId: string, ownerId?: string) {
+  async function quota(keyId: string, workspaceId?: string) {
     const record = await deps.keyStore.findById(keyId);
-    if (!record || (ownerId !== undefined && record.userId !== ownerId)) throw new DomainError("NOT_FOUND", "No such key.");
+    if (!record || (workspaceId !== undefined && record.workspace.id !== workspaceId)) throw new DomainError("NOT_FOUND", "No such key.");
     // each window's bar shows the limit that binds it, as the headers do: the key's own or its workspace's
     const { windows, scopes } = await deps.limiter.peek(record.limitTarget);
     return WINDOWS.map((window) => ({ window, scope: windows[window] === scopes.key?.[window] ? ("key" as const) : ("workspace" as const), ...windows[window] }));

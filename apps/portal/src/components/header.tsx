@@ -2,11 +2,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { WorkspaceSwitcher } from "./workspace-switcher";
 
 const NAV = [
   { href: "/", label: "Overview" },
   { href: "/keys", label: "API keys" },
   { href: "/usage", label: "Usage" },
+  { href: "/workspace", label: "Members" },
 ];
 
 export function Header({ email, role }: { email: string; role: string }) {
@@ -19,6 +21,7 @@ export function Header({ email, role }: { email: string; role: string }) {
             <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">K</span>
             <span className="sr-only sm:not-sr-only">Keyway</span>
           </Link>
+          <WorkspaceSwitcher />
           <nav aria-label="Main" className="flex gap-1 text-sm">
             {[...NAV, ...(role === "admin" ? [{ href: "/admin", label: "Admin" }] : [])].map((item) => (
               <Link

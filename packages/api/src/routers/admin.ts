@@ -2,22 +2,11 @@
 // database on each call); the decisions themselves live in @keyway/db's adminService and keyService.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import type { Window } from "@keyway/core";
-import { MAX_LIMIT } from "@keyway/db";
 import { adminProcedure } from "../trpc.ts";
-import { keyId, range } from "./inputs.ts";
+import { keyId, limits, overrides, range } from "./inputs.ts";
 
 const userId = z.string().min(1).max(64);
 const tierName = z.string().trim().min(1, "Name the tier.").max(20, "A tier name is at most 20 characters.");
-const limit = (w: Window) =>
-  z
-    .number({ error: `The per-${w} limit must be a whole number.` })
-    .int(`The per-${w} limit must be a whole number.`)
-    .min(1, `The per-${w} limit must be at least 1.`)
-    .max(MAX_LIMIT, `The per-${w} limit can be at most ${MAX_LIMIT.toLocaleString("en")}.`);
-const limits = z.object({ minute: limit("minute"), hour: limit("hour"), day: limit("day"), month: limit("month") });
-/** A key's own limits: null puts a window back on the owner's tier. */
-const overrides = z.object({ minute: limit("minute").nullable(), hour: limit("hour").nullable(), day: limit("day").nullable(), month: limit("month").nullable() });
 const description = z.string().trim().max(200, "A description is at most 200 characters.");
 
 export const adminRouter = {
@@ -51,7 +40,7 @@ export const adminRouter = {
       .query(({ ctx, input }) => ctx.services.admin.users.list(input)),
     get: adminProcedure.input(z.object({ userId })).query(async ({ ctx, input }) => {
       const user = await ctx.services.admin.users.get(input.userId);
-      return { ...user, keys: await ctx.services.usage.withLastUse(await ctx.services.keys.list(user.id)) };
+      return { ...user, keys: await ctx.services.usage.withLastUse(await ctx.services.keys.list({ userId: user.id })) };
     }),
     setTier: adminProcedure
       .input(z.object({ userId, tier: tierName }))

@@ -1,5 +1,7 @@
 // Input pieces several routers share.
 import { z } from "zod";
+import type { Window } from "@keyway/core";
+import { MAX_LIMIT } from "@keyway/db";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@keyway/auth";
 
 export const keyId = z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a key id.");
@@ -11,3 +13,13 @@ export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${M
 export const currentPassword = z.string().max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters.`);
 /** A token from a mailed link. */
 export const linkToken = z.string().min(1, "This link is incomplete.").max(200, "This link is not valid.");
+
+const limit = (w: Window) =>
+  z
+    .number({ error: `The per-${w} limit must be a whole number.` })
+    .int(`The per-${w} limit must be a whole number.`)
+    .min(1, `The per-${w} limit must be at least 1.`)
+    .max(MAX_LIMIT, `The per-${w} limit can be at most ${MAX_LIMIT.toLocaleString("en")}.`);
+export const limits = z.object({ minute: limit("minute"), hour: limit("hour"), day: limit("day"), month: limit("month") });
+/** A key's own limits: null leaves that window to the workspace's plan. */
+export const overrides = z.object({ minute: limit("minute").nullable(), hour: limit("hour").nullable(), day: limit("day").nullable(), month: limit("month").nullable() });

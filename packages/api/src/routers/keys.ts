@@ -1,13 +1,15 @@
+// A workspace's keys. Viewers see the list; developers and up create, rename, roll and revoke;
+// admins and owners set a key's own limits at or below the workspace's plan.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { protectedProcedure } from "../trpc.ts";
-import { keyId } from "./inputs.ts";
+import { workspaceProcedure } from "../trpc.ts";
+import { keyId, overrides } from "./inputs.ts";
 const name = z.string().trim().min(1, "Give the key a name.").max(64, "Names are at most 64 characters.");
 
 export const keysRouter = {
-  list: protectedProcedure.query(async ({ ctx }) => ctx.services.usage.withLastUse(await ctx.services.keys.list(ctx.viewer.id))),
+  list: workspaceProcedure("viewer").query(async ({ ctx }) => ctx.services.usage.withLastUse(await ctx.services.keys.list({ workspaceId: ctx.workspace.id }))),
 
-  create: protectedProcedure
+  create: workspaceProcedure("developer")
     .input(
       z.object({
         name,
@@ -15,17 +17,22 @@ export const keysRouter = {
         metadata: z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])).refine((m) => Object.keys(m).length <= 20, "At most 20 metadata entries.").optional(),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.keys.create(ctx.actor, { userId: ctx.viewer.id, ...input })),
+    .mutation(({ ctx, input: { workspaceId: _, ...input } }) => ctx.services.keys.create(ctx.actor, { userId: ctx.viewer.id, workspaceId: ctx.workspace.id, ...input })),
 
-  rename: protectedProcedure
+  rename: workspaceProcedure("developer")
     .input(z.object({ id: keyId, name }))
-    .mutation(({ ctx, input }) => ctx.services.keys.rename(ctx.actor, input.id, ctx.viewer.id, input.name)),
+    .mutation(({ ctx, input }) => ctx.services.keys.rename(ctx.actor, input.id, ctx.workspace.id, input.name)),
 
-  revoke: protectedProcedure
+  revoke: workspaceProcedure("developer")
     .input(z.object({ id: keyId }))
-    .mutation(({ ctx, input }) => ctx.services.keys.revoke(ctx.actor, input.id, ctx.viewer.id)),
+    .mutation(({ ctx, input }) => ctx.services.keys.revoke(ctx.actor, input.id, ctx.workspace.id)),
 
-  roll: protectedProcedure
+  roll: workspaceProcedure("developer")
     .input(z.object({ id: keyId, graceSeconds: z.number().int().min(0).max(86_400).default(0) }))
-    .mutation(({ ctx, input }) => ctx.services.keys.roll(ctx.actor, input.id, ctx.viewer.id, input.graceSeconds)),
+    .mutation(({ ctx, input }) => ctx.services.keys.roll(ctx.actor, input.id, ctx.workspace.id, input.graceSeconds)),
+
+  /** A key's own limits, each at most the workspace's (null: only the workspace's plan applies). */
+  setLimits: workspaceProcedure("admin")
+    .input(z.object({ id: keyId, limits: overrides }))
+    .mutation(({ ctx, input }) => ctx.services.keys.setLimits(ctx.actor, input.id, input.limits, ctx.workspace.id)),
 } satisfies TRPCRouterRecord;

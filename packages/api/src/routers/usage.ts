@@ -1,20 +1,21 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { protectedProcedure } from "../trpc.ts";
+import { workspaceProcedure } from "../trpc.ts";
 import { keyId, range } from "./inputs.ts";
 
+// Every member, viewers included, sees their workspace's usage.
 export const usageRouter = {
-  /** Requests over time for one of the viewer's keys, or all of them. */
-  series: protectedProcedure
+  /** Requests over time for one of the workspace's keys, or all of them. */
+  series: workspaceProcedure("viewer")
     .input(z.object({ range, keyId: keyId.optional() }))
     .query(async ({ ctx, input }) => {
       if (input.keyId) {
-        await ctx.services.keys.get(input.keyId, ctx.viewer.id); // NOT_FOUND unless it is theirs
+        await ctx.services.keys.get(input.keyId, ctx.workspace.id); // NOT_FOUND unless it is the workspace's
         return ctx.services.usage.series({ keyIds: [input.keyId] }, input.range);
       }
-      return ctx.services.usage.series({ userId: ctx.viewer.id }, input.range);
+      return ctx.services.usage.series({ workspaceId: ctx.workspace.id }, input.range);
     }),
 
-  /** How much of each window's quota one of the viewer's keys has left, right now (counts nothing). */
-  quota: protectedProcedure.input(z.object({ keyId })).query(({ ctx, input }) => ctx.services.usage.quota(input.keyId, ctx.viewer.id)),
+  /** How much of each window's quota one of the workspace's keys has left, right now (counts nothing). */
+  quota: workspaceProcedure("viewer").input(z.object({ keyId })).query(({ ctx, input }) => ctx.services.usage.quota(input.keyId, ctx.workspace.id)),
 } satisfies TRPCRouterRecord;

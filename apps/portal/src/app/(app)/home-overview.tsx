@@ -4,12 +4,15 @@ import Link from "next/link";
 import { useTRPC } from "~/trpc/client";
 import { CopyButton } from "~/components/dialog";
 import { number as fmt } from "~/lib/format";
+import { Invitations } from "~/components/invitations";
+import { can, ROLE_LABEL, useWorkspace } from "~/components/workspace";
 
 /** The three steps from a new account to a first counted request; hidden once all are done. */
 function GetStarted() {
   const trpc = useTRPC();
-  const keys = useQuery(trpc.keys.list.queryOptions(undefined, { refetchInterval: 10_000 }));
-  if (!keys.data) return null;
+  const { current } = useWorkspace();
+  const keys = useQuery(trpc.keys.list.queryOptions({ workspaceId: current.id }, { refetchInterval: 10_000 }));
+  if (!keys.data || !can(current.role, "developer")) return null;
   const hasKey = keys.data.some((k) => k.status === "active");
   const used = keys.data.some((k) => k.lastUsedAt !== null);
   if (hasKey && used) return null;
@@ -57,9 +60,11 @@ function GetStarted() {
 
 export function HomeOverview() {
   const trpc = useTRPC();
+  const { current } = useWorkspace();
   const me = useQuery(trpc.me.get.queryOptions());
+  const workspace = useQuery(trpc.workspaces.get.queryOptions({ workspaceId: current.id }));
 
-  if (me.isPending) {
+  if (me.isPending || workspace.isPending) {
     return (
       <div aria-busy="true" aria-label="Loading your account" className="space-y-3">
         <div className="h-8 w-64 animate-pulse rounded bg-slate-200" />
@@ -67,33 +72,38 @@ export function HomeOverview() {
       </div>
     );
   }
-  if (me.isError) {
+  if (me.isError || workspace.isError) {
     return (
       <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">
-        Could not load your account: {me.error.message}
+        Could not load your account: {(me.error ?? workspace.error)?.message}
       </p>
     );
   }
-  const { name, email, tier, workspace } = me.data;
+  const { name, email } = me.data;
+  const { plan, limits } = workspace.data;
   return (
     <section className="space-y-6">
-      <h1 className="text-2xl font-semibold">Welcome, {name ?? email}</h1>
+      <div>
+        <h1 className="text-2xl font-semibold">Welcome, {name ?? email}</h1>
+        {!current.personal && <p className="text-sm text-slate-600">You are in <span className="font-medium">{current.name}</span> as {ROLE_LABEL[current.role].toLowerCase()}.</p>}
+      </div>
+      <Invitations />
       <GetStarted />
       <div className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 className="text-lg font-medium">
-            Your plan: <span data-testid="tier-name" className="capitalize">{tier.name}</span>
+            {current.personal ? "Your plan" : "Plan"}: <span data-testid="tier-name" className="capitalize">{plan.name}</span>
           </h2>
-          <p className="text-sm text-slate-600">{tier.description}</p>
+          <p className="text-sm text-slate-600">{plan.description}</p>
         </div>
         <p className="mt-1 text-sm text-slate-600">
-          For all the keys of your <span className="font-medium">{workspace.name}</span> workspace together: each request with any of them counts.
+          For all the keys of the <span className="font-medium">{current.name}</span> workspace together: each request with any of them counts.
         </p>
         <dl className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
           {(["minute", "hour", "day", "month"] as const).map((w) => (
             <div key={w} className="rounded-md bg-slate-50 p-3">
               <dt className="text-xs uppercase tracking-wide text-slate-500">per {w}</dt>
-              <dd className="text-xl font-semibold tabular-nums">{fmt.format(tier.limits[w])}</dd>
+              <dd className="text-xl font-semibold tabular-nums">{fmt.format(limits[w])}</dd>
             </div>
           ))}
         </dl>

@@ -7,7 +7,7 @@ import { card, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 
-type TopKey = { keyId: string; name: string; prefix: string; userId: string; email: string; tier: string; requests: number; rateLimited: number };
+type TopKey = { keyId: string; name: string; prefix: string; workspaceId: string; workspaceName: string; tier: string; requests: number; rateLimited: number };
 
 function TopKeys({ title, caption, rows, empty, testId }: { title: string; caption: string; rows: TopKey[] | undefined; empty: string; testId: string }) {
   return (
@@ -22,7 +22,7 @@ function TopKeys({ title, caption, rows, empty, testId }: { title: string; capti
         <div className={scrollX}>
           <table className="w-full text-left text-sm">
             <thead className="text-slate-500">
-              <tr><th className="py-1 pr-3 font-medium">Key and owner</th><th className="py-1 pr-3 text-right font-medium">Requests</th><th className="py-1 text-right font-medium">Limited</th></tr>
+              <tr><th className="py-1 pr-3 font-medium">Key and workspace</th><th className="py-1 pr-3 text-right font-medium">Requests</th><th className="py-1 text-right font-medium">Limited</th></tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((k) => (
@@ -30,7 +30,7 @@ function TopKeys({ title, caption, rows, empty, testId }: { title: string; capti
                   <td className="min-w-0 py-1.5 pr-3">
                     <span className="font-medium">{k.name}</span> <code className="text-xs text-slate-500">{k.prefix}</code>
                     <br />
-                    <Link className="break-all text-indigo-700 hover:underline" href={`/admin/users/${k.userId}`}>{k.email}</Link>{" "}
+                    <Link className="break-all text-indigo-700 hover:underline" href={`/admin/workspaces/${k.workspaceId}`}>{k.workspaceName}</Link>{" "}
                     <span className="text-xs capitalize text-slate-500">{k.tier}</span>
                   </td>
                   <td className="py-1.5 pr-3 text-right tabular-nums">{fmt.format(k.requests)}</td>

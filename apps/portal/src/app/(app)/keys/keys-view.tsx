@@ -8,6 +8,7 @@ import type { RouterOutputs } from "~/trpc/types";
 import { dateTime as fmt, lastUsedAgo } from "~/lib/format";
 import { primary, secondary, scrollX, card } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
+import { can, useWorkspace } from "~/components/workspace";
 
 const PAGE = 50;
 
@@ -43,9 +44,13 @@ function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
 export function KeysView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const { current } = useWorkspace();
+  const workspaceId = current.id;
+  // viewers see the keys but change none (the server refuses it too)
+  const canEdit = can(current.role, "developer");
   // Refreshed every 10 s so "last used" follows traffic (the list reads it from Redis until the
   // usage flusher has moved it to PostgreSQL).
-  const keys = useQuery(trpc.keys.list.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const keys = useQuery(trpc.keys.list.queryOptions({ workspaceId }, { refetchInterval: 10_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
 
   const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "revoke" | "roll"; key: Key }>(null);
@@ -85,7 +90,7 @@ export function KeysView() {
     const form = new FormData(event.currentTarget);
     const days = Number(form.get("expires"));
     try {
-      const result = await create.mutateAsync({ name: String(form.get("name") ?? ""), expiresInDays: days > 0 ? days : null });
+      const result = await create.mutateAsync({ workspaceId, name: String(form.get("name") ?? ""), expiresInDays: days > 0 ? days : null });
       setSecret(result.key);
     } catch (e) {
       setFormError(errorText(e));
@@ -105,10 +110,17 @@ export function KeysView() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">API keys</h1>
-          <p className="text-sm text-slate-600">Your services send a key with each request; Keyway checks it and its rate limits.</p>
+          <p className="text-sm text-slate-600">
+            {current.personal ? "Your services send a key with each request; Keyway checks it and its rate limits." : `The keys of ${current.name}: every member sees them, and they share its plan.`}
+          </p>
         </div>
-        <button type="button" className={primary} onClick={() => setDialog({ kind: "create" })}>Create key</button>
+        {canEdit && <button type="button" className={primary} onClick={() => setDialog({ kind: "create" })}>Create key</button>}
       </div>
+      {!canEdit && (
+        <p role="note" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="viewer-note">
+          You are a viewer in {current.name}: you see its keys and usage. Ask one of its admins for the developer role to create or change keys.
+        </p>
+      )}
 
       {renameError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{renameError}</p>}
       {keys.isPending ? (
@@ -124,17 +136,18 @@ export function KeysView() {
             An API key identifies your app when it calls the platform. Create one, copy it once, and send it as
             <code className="mx-1 rounded bg-slate-100 px-1">Authorization: Bearer …</code>.
           </p>
-          <button type="button" className={`${primary} mt-4`} onClick={() => setDialog({ kind: "create" })}>Create your first key</button>
+          {canEdit && <button type="button" className={`${primary} mt-4`} onClick={() => setDialog({ kind: "create" })}>Create your first key</button>}
         </div>
       ) : (
         <div className={`${card} ${scrollX}`}>
-          <table className="w-full min-w-[56rem] text-left text-sm">
+          <table className="w-full min-w-[62rem] text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
                 {sortHeader("name", "Name")}
                 <th scope="col" className="px-3 py-2 font-medium">Key</th>
                 <th scope="col" className="px-3 py-2 font-medium">Tier</th>
                 <th scope="col" className="px-3 py-2 font-medium">Status</th>
+                <th scope="col" className="px-3 py-2 font-medium">Created by</th>
                 {sortHeader("createdAt", "Created")}
                 {sortHeader("lastUsedAt", "Last used")}
                 <th scope="col" className="px-3 py-2 font-medium">Expires</th>
@@ -152,7 +165,7 @@ export function KeysView() {
                         <form onSubmit={(e) => {
                           e.preventDefault();
                           const name = String(new FormData(e.currentTarget).get("name") ?? "");
-                          rename.mutate({ id: k.id, name }, {
+                          rename.mutate({ workspaceId, id: k.id, name }, {
                             onSuccess: () => { setEditing(null); setRenameError(null); },
                             onError: (err) => setRenameError(`Could not rename "${k.name}": ${errorText(err)}`),
                           });
@@ -162,10 +175,12 @@ export function KeysView() {
                             onBlur={() => setEditing(null)}
                             className="w-40 rounded border border-indigo-400 px-2 py-1" />
                         </form>
-                      ) : (
+                      ) : canEdit ? (
                         <button type="button" title="Rename" className="text-left font-medium hover:underline" onClick={() => setEditing(k.id)}>
                           {k.name}
                         </button>
+                      ) : (
+                        <span className="font-medium">{k.name}</span>
                       )}
                     </td>
                     <td className="px-3 py-2 font-mono text-xs">{k.prefix}_…</td>
@@ -173,11 +188,14 @@ export function KeysView() {
                     <td className="px-3 py-2">
                       <StatusBadge status={status} />
                     </td>
+                    <td className="max-w-[12rem] truncate px-3 py-2" data-testid="created-by" title={k.user?.email}>
+                      {k.user ? (k.user.name ?? k.user.email) : <span className="text-slate-500" title="Made by an operator, or by an account since deleted">—</span>}
+                    </td>
                     <td className="px-3 py-2 whitespace-nowrap">{fmt(k.createdAt)}</td>
                     <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{k.expiresAt ? fmt(k.expiresAt) : "Never"}</td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">
-                      {live && (
+                      {live && canEdit && (
                         <span className="inline-flex gap-2">
                           <button type="button" className={secondary} onClick={() => setDialog({ kind: "roll", key: k })}>Roll</button>
                           <button type="button" className={secondary} onClick={() => setDialog({ kind: "revoke", key: k })}>Revoke</button>
@@ -228,7 +246,7 @@ export function KeysView() {
 
       <ConfirmDialog open={dialog?.kind === "revoke"} onClose={close} title="Revoke this key?" error={formError}
         confirm="Revoke key" pendingLabel="Revoking…" pending={revoke.isPending}
-        onConfirm={() => dialog?.kind === "revoke" && revoke.mutate({ id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
+        onConfirm={() => dialog?.kind === "revoke" && revoke.mutate({ workspaceId, id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
         {dialog?.kind === "revoke" && (
           <>
             <strong>{dialog.key.name}</strong> (<code className="font-mono">{dialog.key.prefix}</code>) stops working
@@ -242,7 +260,7 @@ export function KeysView() {
           <form className="space-y-4" onSubmit={(e) => {
             e.preventDefault();
             const grace = Number(new FormData(e.currentTarget).get("grace"));
-            roll.mutate({ id: dialog.key.id, graceSeconds: grace }, { onSuccess: (r) => setSecret(r.key), onError: (err) => setFormError(errorText(err)) });
+            roll.mutate({ workspaceId, id: dialog.key.id, graceSeconds: grace }, { onSuccess: (r) => setSecret(r.key), onError: (err) => setFormError(errorText(err)) });
           }}>
             <p className="text-sm text-slate-700">
               A new key replaces <strong>{dialog.key.name}</strong>. Choose how long the old key keeps working while you deploy the new one.

@@ -3,19 +3,22 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
 import { useTRPC } from "~/trpc/client";
+import { useWorkspace } from "~/components/workspace";
 
-function KeyQuota({ keyId }: { keyId: string }) {
+function KeyQuota({ workspaceId, keyId }: { workspaceId: string; keyId: string }) {
   const trpc = useTRPC();
-  return <QuotaBars query={useQuery({ ...trpc.usage.quota.queryOptions({ keyId }), refetchInterval: 5_000 })} />;
+  return <QuotaBars query={useQuery({ ...trpc.usage.quota.queryOptions({ workspaceId, keyId }), refetchInterval: 5_000 })} />;
 }
 
 export function UsageView() {
   const trpc = useTRPC();
   const [range, setRange] = useState<Range>("hour");
+  const { current } = useWorkspace();
+  const workspaceId = current.id;
   const [keyId, setKeyId] = useState<string>("");
-  const keys = useQuery(trpc.keys.list.queryOptions());
+  const keys = useQuery(trpc.keys.list.queryOptions({ workspaceId }));
   const series = useQuery({
-    ...trpc.usage.series.queryOptions({ range, keyId: keyId || undefined }),
+    ...trpc.usage.series.queryOptions({ workspaceId, range, keyId: keyId || undefined }),
     refetchInterval: 5_000, // requests show up within seconds, without a reload
     placeholderData: (previous) => previous,
   });
@@ -25,7 +28,7 @@ export function UsageView() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">Usage</h1>
-          <p className="text-sm text-slate-600">Requests made with your keys, and how much of each limit is left.</p>
+          <p className="text-sm text-slate-600">Requests made with the keys of {current.personal ? "your workspace" : current.name}, and how much of each limit is left.</p>
         </div>
         <label className="text-sm">
           <span className="mr-2 font-medium text-slate-700">Key</span>
@@ -39,7 +42,7 @@ export function UsageView() {
       </div>
       <RangeTabs range={range} onChange={setRange} />
       <UsageChart query={series} range={range} />
-      {keyId ? <KeyQuota keyId={keyId} /> : (
+      {keyId ? <KeyQuota workspaceId={workspaceId} keyId={keyId} /> : (
         <p className="text-sm text-slate-600">Pick a key above to see how much of its minute, hour, day and month quota is left.</p>
       )}
     </section>
