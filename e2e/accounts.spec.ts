@@ -71,7 +71,7 @@ test("two-factor: enrol, sign out, sign in with a code, then with a recovery cod
   await expect(page.locator("#two-factor")).toContainText("10 of 10 recovery codes left");
   await page.screenshot({ path: "test-results/screenshots/settings.png", fullPage: true });
   const signInWith = async (code: string) => {
-    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await signOut(page);
     await expect(page).toHaveURL(/\/sign-in/);
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(password);
@@ -84,7 +84,7 @@ test("two-factor: enrol, sign out, sign in with a code, then with a recovery cod
   await signInWith(codes[0]!);
   await expect(page).toHaveURL(/\/$/);
   // The same recovery code a second time is refused, beside the code field.
-  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await signOut(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -111,3 +111,9 @@ export async function createKey(page: Page, name: string, tier = "free"): Promis
 }
 
 export const echo = (page: Page, key: string) => page.request.get("/api/v1/echo", { headers: { authorization: `Bearer ${key}` } });
+
+/** Signs out from the header's account menu. */
+export async function signOut(page: Page) {
+  await page.getByTestId("account-menu").click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+}

@@ -1,4 +1,4 @@
-import { createKey, echo, expect, signUp, test, unique } from "./fixtures.ts";
+import { createKey, echo, expect, signOut, signUp, test, unique } from "./fixtures.ts";
 
 test("sign up, create a key, copy it, call the API, roll, revoke: the old key is refused", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -96,7 +96,7 @@ test("after sign-out, replaying the old session cookie is refused", async ({ bro
   const page = await context.newPage();
   await signUp(page, unique(), "Replay Tester");
   const cookies = await context.cookies();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);
 
   const replay = await browser.newContext();

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { demo, expect, test } from "./fixtures.ts";
+import { demo, expect, signOut, test } from "./fixtures.ts";
 
 // The portal runs with OIDC_ISSUER pointing at test/oidc-provider.ts (see playwright.config.ts).
 
@@ -30,7 +30,7 @@ test("a new person signs in with single sign-on and lands on their own, empty ac
   await expect(page.getByTestId("tier-name")).toHaveText("free");
 
   // Signing out of Keyway and in again (still signed in at the provider) finds the same account.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);
   await ssoLogin(page, null);
   await expect(page.getByTestId("viewer-email")).toHaveText(`${login}@sso.example.test`);

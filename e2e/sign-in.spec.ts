@@ -1,4 +1,4 @@
-import { demo, expect, signIn, signUp, test, unique } from "./fixtures.ts";
+import { demo, expect, signIn, signOut, signUp, test, unique } from "./fixtures.ts";
 
 const developer = demo.developer;
 
@@ -35,14 +35,14 @@ test("the demo developer signs in from the keyboard and sees their plan", async 
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.setViewportSize({ width: 1280, height: 720 });
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
 test("sign-in attempts on one account are throttled with a clear message", async ({ page }) => {
   const email = unique("throttle");
   await signUp(page, email, "Theo Throttle");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);
   // Only failures count: five wrong passwords from this browser's address this minute.
   for (let i = 0; i < 5; i++) {

@@ -150,8 +150,9 @@ export const workspaceId = z.string().regex(/^[\w-]{1,64}$/, "Not a workspace id
  * told the workspace does not exist.
  */
 export const workspaceProcedure = (minimum: WorkspaceRole) =>
-  protectedProcedure.input(z.object({ workspaceId: workspaceId.optional() })).use(async ({ ctx, input, next }) => {
-    const id = input.workspaceId ?? (await personalWorkspaceOf(ctx.services.db, ctx.viewer.id)).id;
+  // optional as a whole too, so `keys.list` with no input at all still means the personal workspace
+  protectedProcedure.input(z.object({ workspaceId: workspaceId.optional() }).optional()).use(async ({ ctx, input, next }) => {
+    const id = input?.workspaceId ?? (await personalWorkspaceOf(ctx.services.db, ctx.viewer.id)).id;
     const role = await ctx.services.workspaces.roleOf(id, ctx.viewer.id);
     if (!role) throw new DomainError("NOT_FOUND", "No such workspace.");
     if (!atLeast(role, minimum)) {

@@ -4,6 +4,7 @@
 // its tRPC calls, which check the role again on the server.
 import { createContext, useContext, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
+import { WORKSPACE_COOKIE } from "~/lib/workspace-cookie";
 
 export type WorkspaceRole = "owner" | "admin" | "developer" | "viewer";
 export interface WorkspaceChoice {
@@ -15,8 +16,6 @@ export interface WorkspaceChoice {
   members: number;
 }
 
-/** The cookie naming the current workspace (not a secret: each call checks membership). */
-export const WORKSPACE_COOKIE = "keyway-workspace";
 
 const RANK: Record<WorkspaceRole, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
 /** Whether a role may do what `minimum` may (the server decides; this only hides what it would refuse). */
@@ -36,12 +35,15 @@ export function useWorkspace() {
   return value;
 }
 
-/** Switches the portal to another workspace: the cookie, then a server render with it. */
+/**
+ * Switches the portal to another workspace ("" = the personal one): the cookie, then the server
+ * renders the layout with it, here or at `then` (a full load there, as the layout must run again).
+ */
 export function useSwitchWorkspace() {
   const router = useRouter();
   return (id: string, then?: string) => {
     document.cookie = `${WORKSPACE_COOKIE}=${encodeURIComponent(id)}; path=/; max-age=31536000; samesite=lax${location.protocol === "https:" ? "; secure" : ""}`;
-    if (then) router.push(then);
-    router.refresh();
+    if (then) window.location.assign(then);
+    else router.refresh();
   };
 }

@@ -5,7 +5,8 @@ import { getServices } from "@keyway/server";
 import { getViewer } from "~/server/auth";
 import { Header } from "~/components/header";
 import { VerifyBanner } from "~/components/verify-banner";
-import { WORKSPACE_COOKIE, WorkspaceProvider } from "~/components/workspace";
+import { WorkspaceProvider } from "~/components/workspace";
+import { WORKSPACE_COOKIE } from "~/lib/workspace-cookie";
 
 export const dynamic = "force-dynamic";
 

@@ -140,12 +140,11 @@ export function KeysView() {
         </div>
       ) : (
         <div className={`${card} ${scrollX}`}>
-          <table className="w-full min-w-[62rem] text-left text-sm">
+          <table className="w-full min-w-[58rem] text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
                 {sortHeader("name", "Name")}
                 <th scope="col" className="px-3 py-2 font-medium">Key</th>
-                <th scope="col" className="px-3 py-2 font-medium">Tier</th>
                 <th scope="col" className="px-3 py-2 font-medium">Status</th>
                 <th scope="col" className="px-3 py-2 font-medium">Created by</th>
                 {sortHeader("createdAt", "Created")}
@@ -160,7 +159,7 @@ export function KeysView() {
                 const live = status === "active" || status === "expiring";
                 return (
                   <tr key={k.id} className="border-b border-slate-100 last:border-0" data-testid={`key-${k.prefix}`}>
-                    <td className="px-3 py-2">
+                    <td className="min-w-[9rem] px-3 py-2">
                       {editing === k.id ? (
                         <form onSubmit={(e) => {
                           e.preventDefault();
@@ -184,7 +183,6 @@ export function KeysView() {
                       )}
                     </td>
                     <td className="px-3 py-2 font-mono text-xs">{k.prefix}_…</td>
-                    <td className="px-3 py-2 capitalize">{k.tierAtCreation}</td>
                     <td className="px-3 py-2">
                       <StatusBadge status={status} />
                     </td>

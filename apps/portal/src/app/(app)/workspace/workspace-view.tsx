@@ -56,14 +56,14 @@ function InviteForm({ workspaceId, role }: { workspaceId: string; role: Workspac
           <input name="email" type="email" required maxLength={320} autoComplete="off" placeholder="name@company.com"
             aria-invalid={error ? true : undefined} aria-describedby={error ? "invite-error" : undefined} className={`${input} w-full`} />
         </label>
-        <label>
-          <span className="mb-1 block text-sm font-medium text-slate-700">Role</span>
-          <select name="role" defaultValue="developer" className={input}>
+        <div className="min-w-0 max-w-full">
+          <label htmlFor="invite-role" className="mb-1 block text-sm font-medium text-slate-700">Role</label>
+          <select id="invite-role" name="role" defaultValue="developer" className={`${input} w-full max-w-full sm:w-auto`}>
             {ROLES.filter((r) => r !== "owner" || role === "owner").map((r) => (
               <option key={r} value={r}>{ROLE_LABEL[r]} — {ROLE_HELP[r]}</option>
             ))}
           </select>
-        </label>
+        </div>
         <button type="submit" className={primary} disabled={invite.isPending}>{invite.isPending ? "Sending…" : "Send invitation"}</button>
       </div>
       {error && <p id="invite-error" role="alert" className="text-sm text-red-700">{error}</p>}
@@ -214,7 +214,7 @@ export function WorkspaceView({ viewerId }: { viewerId: string }) {
                     <tbody>
                       {members.data.invitations.map((i) => (
                         <tr key={i.id} className="border-b border-slate-100 last:border-0" data-testid={`invitation-${i.email}`}>
-                          <td className="px-2 py-2 break-all">{i.email}</td>
+                          <td className="px-2 py-2 whitespace-nowrap">{i.email}</td>
                           <td className="px-2 py-2">{ROLE_LABEL[i.role]}</td>
                           <td className="px-2 py-2">{i.invitedBy?.name ?? i.invitedBy?.email ?? "—"}</td>
                           <td className="px-2 py-2 whitespace-nowrap">{i.expired ? <span className="text-amber-700">Expired</span> : dateTime(i.expires)}</td>
