@@ -1,5 +1,5 @@
 // Accounts people can trust, in Chromium, with every mail read from the run's mail catcher.
-import { expect, test, enrolTotp, freshCode, mailApi, password, signInAdmin, signUp, unique } from "./fixtures.ts";
+import { expect, test, enrolTotp, freshCode, mailApi, password, signInAdmin, signOut, signUp, unique } from "./fixtures.ts";
 import { latestMail, linkIn } from "../test/mailbox.ts";
 
 test("sign up, keys are refused until the mailed link is opened, then a key is created", async ({ page }) => {

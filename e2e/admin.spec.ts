@@ -122,3 +122,38 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await devContext.close();
   await adminContext.close();
 });
+
+test("the admin makes a customer's workspace, finds it by its external id, and changes its plan", async ({ page }) => {
+  await signInAdmin(page);
+  await page.goto("/admin/workspaces");
+  await page.getByRole("button", { name: "New customer workspace" }).click();
+  const dialog = page.getByRole("dialog");
+  const externalId = `cus_${Date.now().toString(36)}`;
+  await dialog.getByLabel("Name").fill("Globex Corporation");
+  await dialog.getByLabel(/External id/).fill(externalId);
+  await dialog.getByLabel("Tier").selectOption("pro");
+  await dialog.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("heading", { name: "Globex Corporation" })).toBeVisible();
+  await expect(page.getByText("Customer workspace (no members)")).toBeVisible();
+
+  // the same external id twice is refused in words
+  await page.goto("/admin/workspaces");
+  await page.getByRole("button", { name: "New customer workspace" }).click();
+  await dialog.getByLabel("Name").fill("Globex again");
+  await dialog.getByLabel(/External id/).fill(externalId);
+  await dialog.getByRole("button", { name: "Create workspace" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("exists already");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByLabel("Search workspaces").fill(externalId);
+  await expect(page.getByRole("row")).toHaveCount(2);
+  await page.getByRole("link", { name: "Globex Corporation" }).click();
+  await page.getByLabel("Per minute").fill("50");
+  await page.getByRole("button", { name: "Save overrides" }).click();
+  await expect(page.getByRole("status")).toContainText("Plan overrides saved");
+  await expect(page.getByText("In force now: 50/minute")).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/admin-workspace.png", fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: "test-results/screenshots/admin-workspace-390.png", fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

@@ -2,8 +2,8 @@
 // database on each call); the decisions themselves live in @keyway/db's adminService and keyService.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { adminProcedure } from "../trpc.ts";
-import { keyId, limits, overrides, range } from "./inputs.ts";
+import { adminProcedure, workspaceId } from "../trpc.ts";
+import { keyId, limits, overrides, range, workspaceName } from "./inputs.ts";
 
 const userId = z.string().min(1).max(64);
 const tierName = z.string().trim().min(1, "Name the tier.").max(20, "A tier name is at most 20 characters.");
@@ -53,6 +53,33 @@ export const adminRouter = {
       .mutation(({ ctx, input }) => ctx.services.admin.users.setDisabled(ctx.actor, input.userId, input.disabled)),
   },
 
+  workspaces: {
+    list: adminProcedure
+      .input(z.object({ q: z.string().max(200).optional(), page: z.number().int().min(0).max(100_000).default(0) }))
+      .query(({ ctx, input }) => ctx.services.admin.workspaces.list(input)),
+    /** The workspace's plan and overrides, members, keys and open invitations. */
+    get: adminProcedure.input(z.object({ workspaceId })).query(async ({ ctx, input }) => {
+      const [workspace, members, keys, invitations] = await Promise.all([
+        ctx.services.workspaces.get(input.workspaceId),
+        ctx.services.workspaces.members(input.workspaceId),
+        ctx.services.keys.list({ workspaceId: input.workspaceId }),
+        ctx.services.invitations.list(input.workspaceId),
+      ]);
+      return { ...workspace, members, keys: await ctx.services.usage.withLastUse(keys), invitations };
+    }),
+    /** A customer's workspace, with no members (its keys come from operators or the platform API). */
+    create: adminProcedure
+      .input(z.object({ name: workspaceName, externalId: z.string().trim().regex(/^[\w.:@-]{1,128}$/, "An external id is 1 to 128 letters, digits and . _ : @ -").nullish(), tier: tierName.default("free") }))
+      .mutation(({ ctx, input }) => ctx.services.admin.workspaces.create(ctx.actor, input)),
+    setTier: adminProcedure
+      .input(z.object({ workspaceId, tier: tierName }))
+      .mutation(({ ctx, input }) => ctx.services.admin.workspaces.setTier(ctx.actor, input.workspaceId, input.tier)),
+    /** Overrides of the workspace's plan, window by window (null: the plan's value). */
+    setLimits: adminProcedure
+      .input(z.object({ workspaceId, limits: overrides }))
+      .mutation(({ ctx, input }) => ctx.services.admin.workspaces.setLimits(ctx.actor, input.workspaceId, input.limits)),
+  },
+
   keys: {
     /** Overrides one key's limits; a null window goes back to the owner's tier. */
     setLimits: adminProcedure
@@ -64,11 +91,14 @@ export const adminRouter = {
   },
 
   usage: {
-    /** Requests over time for any user or key. */
+    /** Requests over time for any user, workspace or key. */
     series: adminProcedure
-      .input(z.object({ range, userId: userId.optional(), keyId: keyId.optional() }))
+      .input(z.object({ range, userId: userId.optional(), workspaceId: workspaceId.optional(), keyId: keyId.optional() }))
       .query(({ ctx, input }) =>
-        ctx.services.usage.series(input.keyId ? { keyIds: [input.keyId] } : input.userId ? { userId: input.userId } : "all", input.range),
+        ctx.services.usage.series(
+          input.keyId ? { keyIds: [input.keyId] } : input.workspaceId ? { workspaceId: input.workspaceId } : input.userId ? { userId: input.userId } : "all",
+          input.range,
+        ),
       ),
     quota: adminProcedure.input(z.object({ keyId })).query(({ ctx, input }) => ctx.services.usage.quota(input.keyId)),
   },

@@ -11,6 +11,7 @@ export const personName = z.string().trim().min(1, "Tell us your name.").max(100
 export const newPassword = z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters.`);
 /** A password being checked: any length up to the cap (an old one may be shorter than today's minimum). */
 export const currentPassword = z.string().max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters.`);
+export const workspaceName = z.string().trim().min(1, "Name the workspace.").max(64, "A workspace name is at most 64 characters.");
 /** A token from a mailed link. */
 export const linkToken = z.string().min(1, "This link is incomplete.").max(200, "This link is not valid.");
 

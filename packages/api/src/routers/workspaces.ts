@@ -4,9 +4,8 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure, workspaceProcedure } from "../trpc.ts";
-import { email, linkToken } from "./inputs.ts";
+import { email, linkToken, workspaceName as name } from "./inputs.ts";
 
-const name = z.string().trim().min(1, "Name the workspace.").max(64, "A workspace name is at most 64 characters.");
 const role = z.enum(["owner", "admin", "developer", "viewer"], { error: "A role is owner, admin, developer or viewer." });
 const userId = z.string().min(1).max(64);
 const invitationId = z.string().regex(/^[\w-]{1,64}$/, "Not an invitation id.");

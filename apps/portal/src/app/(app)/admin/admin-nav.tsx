@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 const TABS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/workspaces", label: "Workspaces" },
   { href: "/admin/tiers", label: "Tiers" },
   { href: "/admin/audit", label: "Audit log" },
 ];

@@ -2,34 +2,21 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
-import { StatusBadge, statusOf } from "~/components/key-status";
+import { ConfirmDialog } from "~/components/dialog";
 import { card, danger, input, primary, secondary, scrollX } from "~/components/ui";
-import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
-import { dateTime, lastUsedAgo, number as fmt } from "~/lib/format";
+import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
-import type { RouterOutputs } from "~/trpc/types";
+import { AdminKeys } from "../../admin-keys";
 
 const WINDOWS = ["minute", "hour", "day", "month"] as const;
-type Window = (typeof WINDOWS)[number];
-type Key = RouterOutputs["admin"]["users"]["get"]["keys"][number];
-const overrideOf = (k: Key): Record<Window, number | null> => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
-
-function KeyQuota({ keyId }: { keyId: string }) {
-  const trpc = useTRPC();
-  return <QuotaBars query={useQuery({ ...trpc.admin.usage.quota.queryOptions({ keyId }), refetchInterval: 5_000 })} />;
-}
 
 export function UserDetail({ userId }: { userId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const user = useQuery(trpc.admin.users.get.queryOptions({ userId }));
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
-  const [range, setRange] = useState<Range>("day");
-  const [keyId, setKeyId] = useState("");
-  const series = useQuery({ ...trpc.admin.usage.series.queryOptions({ range, userId, keyId: keyId || undefined }), refetchInterval: 10_000, placeholderData: (p) => p });
-  const [dialog, setDialog] = useState<null | { kind: "disable" } | { kind: "limits" | "revoke"; key: Key }>(null);
+  const [dialog, setDialog] = useState<null | { kind: "disable" }>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -46,15 +33,12 @@ export function UserDetail({ userId }: { userId: string }) {
   const setTier = useMutation(trpc.admin.users.setTier.mutationOptions({ onSuccess: done("Tier changed: their keys use the new limits from the next request."), onError: fail }));
   const setRole = useMutation(trpc.admin.users.setRole.mutationOptions({ onSuccess: done("Role changed."), onError: fail }));
   const setDisabled = useMutation(trpc.admin.users.setDisabled.mutationOptions({ onError: fail }));
-  const setLimits = useMutation(trpc.admin.keys.setLimits.mutationOptions({ onSuccess: done("Key limits saved."), onError: fail }));
-  const revoke = useMutation(trpc.admin.keys.revoke.mutationOptions({ onSuccess: done("Key revoked."), onError: fail }));
 
   if (user.isPending) return <div aria-busy="true" aria-label="Loading the user" className="h-64 animate-pulse rounded-xl bg-slate-200" />;
   if (user.isError) {
     return <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">{user.error.message} <Link className="underline" href="/admin/users">Back to users</Link></p>;
   }
   const u = user.data;
-  const keys = u.keys;
   const tier = tiers.data?.find((t) => t.name === u.tierName);
 
   function onTier(event: FormEvent<HTMLFormElement>) {
@@ -67,16 +51,6 @@ export function UserDetail({ userId }: { userId: string }) {
     const value = String(new FormData(event.currentTarget).get("role")) as "developer" | "admin";
     if (value !== u.role) setRole.mutate({ userId, role: value });
   }
-  function onLimits(event: FormEvent<HTMLFormElement>, key: Key) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const limits = Object.fromEntries(WINDOWS.map((w) => {
-      const raw = String(form.get(w) ?? "").trim().replaceAll(",", "");
-      return [w, raw === "" ? null : Number(raw)];
-    })) as Record<Window, number | null>;
-    setLimits.mutate({ keyId: key.id, limits });
-  }
-
   return (
     <section className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -139,7 +113,7 @@ export function UserDetail({ userId }: { userId: string }) {
           <tbody>
             {u.workspaces.map((w) => (
               <tr key={w.id} className="border-b border-slate-100 last:border-0">
-                <td className="px-3 py-2">{w.name}{w.personal && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">personal</span>}</td>
+                <td className="px-3 py-2"><Link className="font-medium text-indigo-700 hover:underline" href={`/admin/workspaces/${w.id}`}>{w.name}</Link>{w.personal && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">personal</span>}</td>
                 <td className="px-3 py-2 capitalize">{w.role}</td>
                 <td className="px-3 py-2 capitalize">{w.tierName}</td>
               </tr>
@@ -148,54 +122,7 @@ export function UserDetail({ userId }: { userId: string }) {
         </table>
       </section>
 
-      <section className={`${card} ${scrollX}`} aria-labelledby="keys-heading">
-        <h2 id="keys-heading" className="px-4 pt-4 text-lg font-medium">Keys</h2>
-        {keys.length === 0 ? (
-          <p className="p-4 text-sm text-slate-600">This user has no keys yet.</p>
-        ) : (
-          <table className="mt-2 w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-slate-500">
-              <tr><th className="px-3 py-2 font-medium">Name</th><th className="px-3 py-2 font-medium">Key</th><th className="px-3 py-2 font-medium">Status</th>
-                <th className="px-3 py-2 font-medium">Limits</th><th className="px-3 py-2 font-medium">Last used</th><th className="px-3 py-2"><span className="sr-only">Actions</span></th></tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {keys.map((k) => {
-                const o = overrideOf(k);
-                const overridden = WINDOWS.filter((w) => o[w] !== null);
-                return (
-                  <tr key={k.id}>
-                    <td className="px-3 py-2 font-medium">{k.name}</td>
-                    <td className="px-3 py-2"><code className="text-xs">{k.prefix}_…</code></td>
-                    <td className="px-3 py-2"><StatusBadge status={statusOf(k)} /></td>
-                    <td className="px-3 py-2 text-xs" data-testid="key-limits">
-                      {overridden.length === 0 ? <span className="text-slate-500">Plan only</span> : overridden.map((w) => `${fmt.format(o[w]!)}/${w}`).join(" · ")}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
-                    <td className="px-3 py-2">
-                      <div className="flex justify-end gap-2 whitespace-nowrap">
-                        <button type="button" className={secondary} onClick={() => setKeyId(k.id)} aria-pressed={keyId === k.id}>Usage</button>
-                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setError(null); setDialog({ kind: "limits", key: k }); }}>Limits</button>}
-                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setError(null); setDialog({ kind: "revoke", key: k }); }}>Revoke</button>}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
-      </section>
-
-      <section className="space-y-4" aria-labelledby="usage-heading">
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <h2 id="usage-heading" className="text-lg font-medium">
-            Usage {keyId ? <>of <span className="font-semibold">{keys.find((k) => k.id === keyId)?.name}</span> <button type="button" className="ml-2 text-sm text-indigo-700 underline" onClick={() => setKeyId("")}>all keys</button></> : "of all their keys"}
-          </h2>
-          <RangeTabs range={range} onChange={setRange} />
-        </div>
-        <UsageChart query={series} range={range} />
-        {keyId && <KeyQuota keyId={keyId} />}
-      </section>
+      <AdminKeys keys={u.keys} scope={{ userId }} whose="this user" planName={u.tierName} planLimits={tier?.limits} onNotice={setNotice} />
 
       <ConfirmDialog open={dialog?.kind === "disable"} onClose={() => setDialog(null)} title={`Disable ${u.email}?`} error={error}
         confirm="Disable user" pending={setDisabled.isPending}
@@ -203,35 +130,6 @@ export function UserDetail({ userId }: { userId: string }) {
         They are signed out everywhere and every one of their keys is refused (DISABLED_USER) from the next request. You can enable them again later.
       </ConfirmDialog>
 
-      {dialog?.kind === "limits" && (
-        <Dialog open onClose={() => setDialog(null)} title={`Limits for ${dialog.key.name}`}>
-          <form onSubmit={(e) => onLimits(e, dialog.key)} className="space-y-4">
-            <p className="text-sm text-slate-600">The key&apos;s own limits, on top of its workspace&apos;s {u.tierName} plan (which all of the workspace&apos;s keys share): the tighter one refuses. Leave a window empty for no limit of its own. From its next request.</p>
-            <div className="grid grid-cols-2 gap-3">
-              {WINDOWS.map((w) => (
-                <label key={w} className="block text-sm">
-                  <span className="mb-1 block font-medium capitalize text-slate-700">Per {w}</span>
-                  <input name={w} inputMode="numeric" defaultValue={overrideOf(dialog.key)[w] ?? ""} placeholder={tier ? `${fmt.format(tier.limits[w])} (tier)` : "tier"} className={`${input} w-full`} />
-                </label>
-              ))}
-            </div>
-            <DialogFooter error={error} onCancel={() => setDialog(null)}>
-              <button type="button" className={secondary} disabled={setLimits.isPending}
-                onClick={() => setLimits.mutate({ keyId: dialog.key.id, limits: { minute: null, hour: null, day: null, month: null } })}>
-                Clear overrides
-              </button>
-              <button type="submit" className={primary} disabled={setLimits.isPending}>{setLimits.isPending ? "Saving…" : "Save limits"}</button>
-            </DialogFooter>
-          </form>
-        </Dialog>
-      )}
-
-      {dialog?.kind === "revoke" && (
-        <ConfirmDialog open onClose={() => setDialog(null)} title={`Revoke ${dialog.key.name}?`} error={error}
-          confirm="Revoke key" pending={revoke.isPending} onConfirm={() => revoke.mutate({ keyId: dialog.key.id })}>
-          Requests with <code>{dialog.key.prefix}_…</code> are refused from now on. This cannot be undone.
-        </ConfirmDialog>
-      )}
     </section>
   );
 }

@@ -1,0 +1,117 @@
+"use client";
+// One workspace as a platform admin sees it: plan and overrides (any value), members, keys, usage.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { card, input, primary, secondary, scrollX } from "~/components/ui";
+import { dateTime, number as fmt } from "~/lib/format";
+import { errorText } from "~/trpc/errors";
+import { useTRPC } from "~/trpc/client";
+import { AdminKeys } from "../../admin-keys";
+
+const WINDOWS = ["minute", "hour", "day", "month"] as const;
+type Window = (typeof WINDOWS)[number];
+
+export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const workspace = useQuery(trpc.admin.workspaces.get.queryOptions({ workspaceId }));
+  const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const done = (message: string) => async () => {
+    setError(null);
+    setNotice(message);
+    await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
+  };
+  const fail = (e: unknown) => { setNotice(null); setError(errorText(e)); };
+  const setTier = useMutation(trpc.admin.workspaces.setTier.mutationOptions({ onSuccess: done("Tier changed: the workspace's keys use it from their next request."), onError: fail }));
+  const setLimits = useMutation(trpc.admin.workspaces.setLimits.mutationOptions({ onSuccess: done("Plan overrides saved: from the next request."), onError: fail }));
+
+  if (workspace.isPending) return <div aria-busy="true" aria-label="Loading the workspace" className="h-64 animate-pulse rounded-xl bg-slate-200" />;
+  if (workspace.isError) {
+    return <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">{workspace.error.message} <Link className="underline" href="/admin/workspaces">Back to workspaces</Link></p>;
+  }
+  const w = workspace.data;
+
+  function onTier(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const value = String(new FormData(event.currentTarget).get("tier"));
+    if (value !== w.tierName) setTier.mutate({ workspaceId, tier: value });
+  }
+  function onLimits(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const limits = Object.fromEntries(WINDOWS.map((x) => {
+      const raw = String(form.get(x) ?? "").trim().replaceAll(",", "");
+      return [x, raw === "" ? null : Number(raw)];
+    })) as Record<Window, number | null>;
+    setLimits.mutate({ workspaceId, limits });
+  }
+
+  return (
+    <section className="space-y-6">
+      <div>
+        <p className="text-sm"><Link className="text-indigo-700 hover:underline" href="/admin/workspaces">← Workspaces</Link></p>
+        <h1 className="text-2xl font-semibold break-words">{w.name}</h1>
+        <p className="text-sm text-slate-600">
+          {w.personal ? "Personal workspace" : w.members.length === 0 ? "Customer workspace (no members)" : "Team workspace"} · created {dateTime(w.createdAt)}
+          {w.externalId && <> · external id <code>{w.externalId}</code></>}
+        </p>
+      </div>
+      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
+      {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
+
+      <div className="grid gap-4 md:grid-cols-3">
+        <form onSubmit={onTier} className={`${card} space-y-3 p-4`}>
+          <label className="block text-sm">
+            <span className="mb-1 block font-medium text-slate-700">Tier</span>
+            <select name="tier" defaultValue={w.tierName} key={w.tierName} className={`${input} w-full capitalize`}>
+              {(tiers.data ?? [{ name: w.tierName }]).map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+            </select>
+          </label>
+          <p className="text-xs text-slate-500">{WINDOWS.map((x) => `${fmt.format(w.plan.limits[x])}/${x}`).join(" · ")}, for all its keys together.</p>
+          <button type="submit" className={primary} disabled={setTier.isPending}>{setTier.isPending ? "Saving…" : "Change tier"}</button>
+        </form>
+        <form onSubmit={onLimits} className={`${card} space-y-3 p-4 md:col-span-2`} key={JSON.stringify(w.overrides)}>
+          <p className="text-sm font-medium text-slate-700">Overrides of the plan <span className="font-normal text-slate-500">(empty: the tier&apos;s value)</span></p>
+          <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+            {WINDOWS.map((x) => (
+              <label key={x} className="block text-sm">
+                <span className="mb-1 block capitalize text-slate-700">Per {x}</span>
+                <input name={x} inputMode="numeric" defaultValue={w.overrides[x] ?? ""} placeholder={fmt.format(w.plan.limits[x])} className={`${input} w-full`} />
+              </label>
+            ))}
+          </div>
+          <p className="text-xs text-slate-500">In force now: {WINDOWS.map((x) => `${fmt.format(w.limits[x])}/${x}`).join(" · ")}.</p>
+          <button type="submit" className={secondary} disabled={setLimits.isPending}>{setLimits.isPending ? "Saving…" : "Save overrides"}</button>
+        </form>
+      </div>
+
+      <section className={`${card} ${scrollX}`} aria-labelledby="members-heading">
+        <h2 id="members-heading" className="px-4 pt-4 text-lg font-medium">Members</h2>
+        {w.members.length === 0 ? (
+          <p className="p-4 text-sm text-slate-600">No portal members: this workspace&apos;s keys are managed by operators or the platform API.</p>
+        ) : (
+          <table className="mt-2 w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-500">
+              <tr><th className="px-3 py-2 font-medium">Member</th><th className="px-3 py-2 font-medium">Role</th><th className="px-3 py-2 font-medium">Joined</th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {w.members.map((m) => (
+                <tr key={m.userId}>
+                  <td className="px-3 py-2"><Link className="font-medium text-indigo-700 hover:underline" href={`/admin/users/${m.userId}`}>{m.email}</Link>{m.name && <span className="block text-xs text-slate-500">{m.name}</span>}</td>
+                  <td className="px-3 py-2 capitalize">{m.role}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{dateTime(m.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {w.invitations.length > 0 && <p className="px-4 pb-4 text-sm text-slate-600">{w.invitations.length} open invitation{w.invitations.length === 1 ? "" : "s"}: {w.invitations.map((i) => `${i.email} (${i.role})`).join(", ")}.</p>}
+      </section>
+
+      <AdminKeys keys={w.keys} scope={{ workspaceId }} whose="this workspace" planName={w.tierName} planLimits={w.limits} onNotice={setNotice} />
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+"use client";
+// Every workspace (personal, teams, customers'), searchable, and a form for a customer's workspace.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useState, type FormEvent } from "react";
+import { Dialog, DialogFooter } from "~/components/dialog";
+import { card, input, primary, secondary, scrollX } from "~/components/ui";
+import { dateTime, number as fmt } from "~/lib/format";
+import { useTRPC } from "~/trpc/client";
+import { errorText } from "~/trpc/errors";
+
+const kind = (w: { personal: boolean; externalId: string | null; members: number }) => (w.personal ? "Personal" : w.members === 0 ? "Customer" : "Team");
+
+export function WorkspacesView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [text, setText] = useState("");
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const t = setTimeout(() => { setQ(text.trim()); setPage(0); }, 250);
+    return () => clearTimeout(t);
+  }, [text]);
+  const list = useQuery({ ...trpc.admin.workspaces.list.queryOptions({ q: q || undefined, page }), placeholderData: (p) => p });
+  const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
+  const create = useMutation(trpc.admin.workspaces.create.mutationOptions({
+    onSuccess: (w) => { setCreating(false); setError(null); void queryClient.invalidateQueries({ queryKey: trpc.admin.workspaces.list.queryKey() }); window.location.assign(`/admin/workspaces/${w.id}`); },
+    onError: (e) => setError(errorText(e)),
+  }));
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
+
+  function onCreate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const externalId = String(form.get("externalId") ?? "").trim();
+    create.mutate({ name: String(form.get("name") ?? ""), externalId: externalId || null, tier: String(form.get("tier") ?? "free") });
+  }
+
+  return (
+    <section className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Workspaces</h1>
+          <p className="text-sm text-slate-600">{list.data ? `${fmt.format(list.data.total)} ${q ? "matching" : "in all"}` : "Loading…"}</p>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <label className="text-sm">
+            <span className="sr-only">Search workspaces</span>
+            <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Name, id, external id or member email" className={`${input} w-72 max-w-full`} />
+          </label>
+          <button type="button" className={primary} onClick={() => setCreating(true)}>New customer workspace</button>
+        </div>
+      </div>
+      <div className={`${card} ${scrollX}`}>
+        {list.isPending ? (
+          <div aria-busy="true" aria-label="Loading workspaces" className="m-4 h-40 animate-pulse rounded bg-slate-100" />
+        ) : list.isError ? (
+          <p role="alert" className="p-4 text-sm text-red-700">Could not load workspaces: {list.error.message}</p>
+        ) : list.data.workspaces.length === 0 ? (
+          <p className="p-6 text-center text-slate-600">No workspace matches “{q}”.</p>
+        ) : (
+          <table className="w-full min-w-[44rem] text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-500">
+              <tr>
+                <th className="px-3 py-2 font-medium">Name</th><th className="px-3 py-2 font-medium">Kind</th><th className="px-3 py-2 font-medium">Tier</th>
+                <th className="px-3 py-2 text-right font-medium">Members</th><th className="px-3 py-2 text-right font-medium">Active keys</th><th className="px-3 py-2 font-medium">Created</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {list.data.workspaces.map((w) => (
+                <tr key={w.id}>
+                  <td className="px-3 py-2">
+                    <Link className="font-medium text-indigo-700 hover:underline" href={`/admin/workspaces/${w.id}`}>{w.name}</Link>
+                    {w.externalId && <span className="block text-xs text-slate-500">external id <code>{w.externalId}</code></span>}
+                  </td>
+                  <td className="px-3 py-2">{kind(w)}</td>
+                  <td className="px-3 py-2 capitalize">{w.tierName}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{w.members}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{w.activeKeys}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{dateTime(w.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      {pages > 1 && (
+        <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
+          <button type="button" className={secondary} disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
+          <span className="text-slate-600">Page {page + 1} of {pages}</span>
+          <button type="button" className={secondary} disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next</button>
+        </nav>
+      )}
+
+      <Dialog open={creating} onClose={() => { setCreating(false); setError(null); }} title="New customer workspace">
+        <form onSubmit={onCreate} className="space-y-4">
+          <p className="text-sm text-slate-600">A workspace for one of the platform&apos;s own customers: it has no portal members; its keys are made by operators or through the platform API.</p>
+          <label className="block text-sm">
+            <span className="mb-1 block font-medium text-slate-700">Name</span>
+            <input name="name" required maxLength={64} autoFocus className={`${input} w-full`} />
+          </label>
+          <label className="block text-sm">
+            <span className="mb-1 block font-medium text-slate-700">External id <span className="font-normal text-slate-500">(optional: your id for this customer)</span></span>
+            <input name="externalId" maxLength={128} className={`${input} w-full`} placeholder="e.g. cus_12345" />
+          </label>
+          <label className="block text-sm">
+            <span className="mb-1 block font-medium text-slate-700">Tier</span>
+            <select name="tier" defaultValue="free" className={`${input} w-full capitalize`}>
+              {(tiers.data ?? [{ name: "free" }]).map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+            </select>
+          </label>
+          <DialogFooter error={error} onCancel={() => { setCreating(false); setError(null); }}>
+            <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create workspace"}</button>
+          </DialogFooter>
+        </form>
+      </Dialog>
+    </section>
+  );
+}
