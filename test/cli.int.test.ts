@@ -54,6 +54,26 @@ describe("pnpm cli", () => {
     expect(raised).toEqual({ id: personal!.id, tier: "free", overrides: { minute: 50, hour: null, day: null, month: null } });
   });
 
+  it("makes a customer's workspace with no members, and keys, plan and listing for it by --workspace", async () => {
+    const externalId = `cus_${Date.now().toString(36)}`;
+    const workspace = JSON.parse((await cli("workspace:create", "--name", "Globex", "--external-id", externalId, "--tier", "pro")).stdout);
+    expect(workspace).toMatchObject({ name: "Globex", externalId, tierName: "pro", personal: false });
+    const again = await cli("workspace:create", "--name", "Globex again", "--external-id", externalId);
+    expect(again.stderr.trim()).toBe(`keyway: A workspace with the external id "${externalId}" exists already.`);
+
+    const key = JSON.parse((await cli("keys:create", "--workspace", workspace.id, "--name", "customer key")).stdout);
+    expect(key.key).toMatch(/^ys_pro_/);
+    expect(JSON.parse((await cli("keys:list", "--workspace", workspace.id)).stdout)).toMatchObject([{ id: key.id, name: "customer key" }]);
+    expect(JSON.parse((await cli("tier:set", "--workspace", workspace.id, "--tier", "enterprise")).stdout)).toEqual({ id: workspace.id, tier: "enterprise" });
+
+    // a user's key in a workspace they do not belong to is refused
+    const email = uniqueEmail("cli-outsider");
+    await cli("users:create", "--email", email);
+    const outsider = await cli("keys:create", "--email", email, "--workspace", workspace.id, "--name", "sneaky");
+    expect(outsider.stderr.trim()).toBe(`keyway: ${email} is not a member of workspace ${workspace.id}`);
+    expect(JSON.parse((await cli("keys:list", "--workspace", workspace.id)).stdout)).toHaveLength(1);
+  });
+
   it("refuses an existing email, and promotes with users:promote (audited)", async () => {
     const email = uniqueEmail("cli-promote");
     expect((await cli("users:create", "--email", email)).code).toBe(0);

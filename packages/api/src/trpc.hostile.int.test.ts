@@ -26,6 +26,7 @@ const secrets: string[] = [];
 let developer: Viewer;
 let admin: Viewer;
 let keyId = "";
+let teamId = "";
 beforeAll(async () => {
   const password = "hostile-password-1";
   secrets.push(password);
@@ -36,6 +37,7 @@ beforeAll(async () => {
   admin = viewerOf(adm, { role: "admin", twoFactor: true });
   const created = await services.keys.create({ id: dev.id, role: "developer" }, { userId: dev.id, name: "target" });
   keyId = created.record.id;
+  teamId = (await services.workspaces.create({ id: dev.id, role: "developer" }, "Hostile team")).id;
   secrets.push(created.key, (await services.db.user.findUniqueOrThrow({ where: { id: dev.id } })).passwordHash!);
 });
 
@@ -66,6 +68,12 @@ describe("control characters and out-of-range numbers", () => {
     ["a password", () => call(developer, "settings.changePassword", { current: `x${NUL}`, next: "long-enough-pass" }), "current"],
     ["a two-factor code", () => call(developer, "settings.twoFactor.confirm", { code: `12345${NUL}` }), "code"],
     ["a mailed link's token", () => call(null, "account.verifyEmail", { token: `t${NUL}`.repeat(20) }), "token"],
+    ["a new workspace's name", () => call(developer, "workspaces.create", { name: `Team${NUL}` }), "name"],
+    ["a workspace's new name", () => call(developer, "workspaces.rename", { workspaceId: teamId, name: `Team\u2028x` }), "name"],
+    ["an invited address", () => call(developer, "workspaces.invite", { workspaceId: teamId, email: `a${NUL}@example.test`, role: "viewer" }), "email"],
+    ["an invitation link's token", () => call(developer, "invitations.preview", { token: `t${NUL}`.repeat(20) }, "GET"), "token"],
+    ["a customer's external id", () => call(admin, "admin.workspaces.create", { name: "Customer", externalId: `cus${NUL}` }), "externalId"],
+    ["workspace search", () => call(admin, "admin.workspaces.list", { q: `x${NUL}` }, "GET"), "q"],
   ])("%s: 400 naming the field", async (_what, run, field) => {
     const res = await run();
     expect(res.status).toBe(400);
@@ -84,7 +92,24 @@ describe("control characters and out-of-range numbers", () => {
     expect((await call(admin, "admin.audit.list", { cursor: "9223372036854775807" }, "GET")).status).toBe(200);
   });
 
+  it("refuses malformed workspace and invitation ids, roles and addresses with 400, unknown ones with 404", async () => {
+    for (const workspaceId of ["../../etc/passwd", "' OR 1=1 --", "x".repeat(65), ""]) {
+      expect((await call(developer, "keys.list", { workspaceId }, "GET")).message).toBe("workspaceId: Not a workspace id.");
+    }
+    expect(await call(developer, "keys.list", { workspaceId: "nosuchworkspace" }, "GET")).toEqual({ status: 404, message: "No such workspace." });
+    expect((await call(developer, "workspaces.invite", { workspaceId: teamId, email: "two@@example.test", role: "viewer" })).status).toBe(400);
+    expect((await call(developer, "workspaces.invite", { workspaceId: teamId, email: uniqueEmail(), role: "superuser" })).status).toBe(400);
+    expect((await call(developer, "workspaces.setRole", { workspaceId: teamId, userId: developer.id, role: ["owner"] })).status).toBe(400);
+    expect((await call(developer, "invitations.accept", { id: "' OR 1=1 --" })).status).toBe(400);
+    expect((await call(developer, "invitations.accept", { id: "nosuchinvitation" })).status).toBe(404);
+    expect((await call(developer, "invitations.preview", { token: "a".repeat(43) }, "GET")).status).toBe(400);
+    expect((await call(developer, "workspaces.remove", { workspaceId: teamId, confirmName: 42 })).status).toBe(400);
+  });
+
   it("refuses numbers beyond their columns", async () => {
+    expect((await call(developer, "keys.setLimits", { workspaceId: teamId, id: keyId, limits: { minute: 2 ** 31, hour: null, day: null, month: null } })).status).toBe(400);
+    expect((await call(admin, "admin.workspaces.setLimits", { workspaceId: teamId, limits: { minute: -1, hour: null, day: null, month: null } })).status).toBe(400);
+    expect((await call(admin, "admin.workspaces.list", { page: -1 }, "GET")).status).toBe(400);
     expect((await call(admin, "admin.keys.setLimits", { keyId, limits: { minute: 2 ** 31, hour: null, day: null, month: null } })).status).toBe(400);
     expect((await call(admin, "admin.users.list", { page: 1e12 }, "GET")).status).toBe(400);
     expect((await call(developer, "keys.create", { name: "x", expiresInDays: 1e9 })).status).toBe(400);
@@ -95,6 +120,9 @@ describe("control characters and out-of-range numbers", () => {
     expect((await services.keys.get(keyId, null)).name).toBe("target");
     expect(await services.db.tier.findUnique({ where: { name: "hostile" } })).toBeNull();
     expect(await services.db.apiKey.count({ where: { userId: developer.id } })).toBe(1);
+    expect((await services.workspaces.listFor(developer.id)).map((w) => w.name)).toEqual(["Personal", "Hostile team"]);
+    expect(await services.db.invitation.count({ where: { workspaceId: teamId } })).toBe(0);
+    expect(await services.db.workspace.count({ where: { name: "Customer" } })).toBe(0);
   });
 
   it("no answer was a 500, and no answer or log line holds a secret or a stack trace", () => {
