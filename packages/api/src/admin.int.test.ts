@@ -304,7 +304,7 @@ describe("audit CSV", () => {
     let csv = "";
     for await (const chunk of auditCsv(services.admin.audit, { actor: dev.email })) csv += chunk;
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("id,at,actor_email,actor_id,actor_role,action,target_user_email,target_user_id,target_key_prefix,before,after,ip");
+    expect(lines[0]).toBe("id,at,actor_email,actor_id,actor_role,action,target_user_email,target_user_id,target_key_prefix,target_workspace_id,target_workspace_name,before,after,ip");
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).every((l) => l.includes(`,${dev.email},`) && l.includes(",key.create,"))).toBe(true);
   });

@@ -74,6 +74,13 @@ describe("every workspace procedure, by role", () => {
     expect(await services.db.membership.count({ where: { workspaceId: t.workspace.id } })).toBe(5);
   });
 
+  it("the caller's own lists and invitations need a session", async () => {
+    await expect(anonymous.workspaces.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(anonymous.workspaces.create({ name: "x" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(anonymous.invitations.mine()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(anonymous.invitations.accept({ id: "x" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
   it("shows open invitations to admins and owners only", async () => {
     const t = await team();
     expect((await t.members.admin.caller.workspaces.members({ workspaceId: t.workspace.id })).invitations).toHaveLength(1);
@@ -215,6 +222,16 @@ describe("owners, roles and removal", () => {
     expect(await services.verifier.verify(t.key.key)).toMatchObject({ limits: { minute: 3 } });
     await services.keys.setLimits(system, id, { minute: 500 });
     expect(await services.db.apiKey.findUniqueOrThrow({ where: { id }, select: { limitMinute: true } })).toEqual({ limitMinute: 500 });
+  });
+
+  it("a platform admin's plan change reaches the workspace's keys on their next request, audited against the workspace", async () => {
+    const t = await team();
+    expect(await services.verifier.verify(t.key.key)).toMatchObject({ limits: { minute: 10 }, workspace: { plan: "free" } });
+    await services.admin.workspaces.setTier(system, t.workspace.id, "pro");
+    expect(await services.verifier.verify(t.key.key)).toMatchObject({ limits: { minute: 100 }, workspace: { plan: "pro" } });
+    const { rows } = await services.admin.audit.list({ target: t.workspace.id, action: "workspace.tier" });
+    expect(rows).toMatchObject([{ targetWorkspaceId: t.workspace.id, targetWorkspaceName: t.workspace.name, before: { tier: "free" }, after: { tier: "pro" } }]);
+    await expect(services.admin.workspaces.setTier(system, t.workspace.id, "nope")).rejects.toMatchObject({ code: "INVALID_TIER" });
   });
 
   it("never reaches a key through a workspace it does not belong to", async () => {

@@ -44,7 +44,7 @@ export const AUDIT_PAGE_SIZE = 50;
 export interface AuditFilter {
   /** A user id or (part of) an email address. */
   actor?: string;
-  /** A user id or email, a key id or display prefix. */
+  /** A user id or email, a key id or display prefix, a workspace id. */
   target?: string;
   action?: string;
 }
@@ -321,7 +321,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
         if (filter.actor?.trim()) where.actorId = { in: await userIdsMatching(filter.actor) };
         if (filter.target?.trim()) {
           const t = filter.target.trim();
-          where.OR = [{ targetUserId: { in: await userIdsMatching(t) } }, { targetKeyId: t }, { targetKeyPrefix: { startsWith: literal(t) } }];
+          where.OR = [{ targetUserId: { in: await userIdsMatching(t) } }, { targetKeyId: t }, { targetKeyPrefix: { startsWith: literal(t) } }, { targetWorkspaceId: t }];
         }
         if (filter.before !== undefined) where.id = { lt: filter.before };
         const take = Math.min(filter.take ?? AUDIT_PAGE_SIZE, 10_000);
@@ -330,6 +330,9 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
         const page = rows.slice(0, take);
         const ids = [...new Set(page.flatMap((r) => [r.actorId, r.targetUserId]).filter((x): x is string => x !== null))];
         const emails = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+        const workspaceIds = [...new Set(page.map((r) => r.targetWorkspaceId).filter((x): x is string => x !== null))];
+        // a deleted workspace keeps its id here; its name is in the row's `before`
+        const names = new Map((await db.workspace.findMany({ where: { id: { in: workspaceIds } }, select: { id: true, name: true } })).map((w) => [w.id, w.name]));
         return {
           rows: page.map((r) => ({
             id: r.id.toString(),
@@ -342,6 +345,8 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
             targetUserEmail: r.targetUserId ? (emails.get(r.targetUserId) ?? null) : null,
             targetKeyId: r.targetKeyId,
             targetKeyPrefix: r.targetKeyPrefix,
+            targetWorkspaceId: r.targetWorkspaceId,
+            targetWorkspaceName: r.targetWorkspaceId ? (names.get(r.targetWorkspaceId) ?? null) : null,
             before: r.before,
             after: r.after,
             ip: r.ip,

@@ -1,7 +1,7 @@
 // The audit log as CSV (RFC 4180), newest first, streamed page by page.
 import type { AdminService, AuditFilter } from "@keyway/db";
 
-const COLUMNS = ["id", "at", "actor_email", "actor_id", "actor_role", "action", "target_user_email", "target_user_id", "target_key_prefix", "before", "after", "ip"] as const;
+const COLUMNS = ["id", "at", "actor_email", "actor_id", "actor_role", "action", "target_user_email", "target_user_id", "target_key_prefix", "target_workspace_id", "target_workspace_name", "before", "after", "ip"] as const;
 
 /**
  * One CSV field. Quoted when it holds a comma, quote or line break; a leading = + - @ (or tab/CR)
@@ -23,7 +23,7 @@ export async function* auditCsv(audit: AdminService["audit"], filter: AuditFilte
     const page = await audit.list({ ...filter, before, take: Math.min(1_000, limit - sent) });
     let chunk = "";
     for (const r of page.rows) {
-      chunk += [r.id, r.at, r.actorEmail, r.actorId, r.actorRole, r.action, r.targetUserEmail, r.targetUserId, r.targetKeyPrefix, r.before, r.after, r.ip].map(csvField).join(",") + "\r\n";
+      chunk += [r.id, r.at, r.actorEmail, r.actorId, r.actorRole, r.action, r.targetUserEmail, r.targetUserId, r.targetKeyPrefix, r.targetWorkspaceId, r.targetWorkspaceName, r.before, r.after, r.ip].map(csvField).join(",") + "\r\n";
     }
     if (chunk) yield chunk;
     sent += page.rows.length;

@@ -57,7 +57,7 @@ export function AuditView() {
         </label>
         <label className="text-sm">
           <span className="mb-1 block font-medium text-slate-700">Target</span>
-          <input name="target" className={input} placeholder="user email, key prefix or id" defaultValue={filter.target} />
+          <input name="target" className={input} placeholder="user email, key prefix or id, workspace id" defaultValue={filter.target} />
         </label>
         <label className="text-sm">
           <span className="mb-1 block font-medium text-slate-700">Action</span>
@@ -93,6 +93,7 @@ export function AuditView() {
                   <td className="px-3 py-2">
                     {r.targetUserId && <Link className="text-indigo-700 hover:underline" href={`/admin/users/${r.targetUserId}`}>{r.targetUserEmail ?? r.targetUserId}</Link>}
                     {r.targetKeyPrefix && <><br /><code className="text-xs">{r.targetKeyPrefix}</code></>}
+                    {r.targetWorkspaceId && <><br /><Link className="text-xs text-indigo-700 hover:underline" href={`/admin/workspaces/${r.targetWorkspaceId}`}>{r.targetWorkspaceName ?? "workspace (deleted)"}</Link></>}
                     {tierOf(r) && <span>tier <span className="font-medium">{tierOf(r)}</span></span>}
                   </td>
                   <td className="px-3 py-2 text-xs">
