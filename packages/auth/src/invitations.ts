@@ -2,7 +2,7 @@
 // stored) and works for 7 days; it is answered by a signed-in user whose verified address is the
 // one invited, so a forwarded or leaked link lets nobody else in.
 import { createHash, randomBytes } from "node:crypto";
-import { atLeast, DomainError, writeAudit, type Actor, type Db, type Member, type WorkspaceRole } from "@keyway/db";
+import { atLeast, DomainError, lockWorkspace, writeAudit, type Actor, type Db, type Member, type WorkspaceRole } from "@keyway/db";
 import type { MailService } from "./mail.ts";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
@@ -53,9 +53,7 @@ export function invitationService({ db, mail, publicUrl, clock = Date.now }: Inv
       if (input.role === "owner" && by.role !== "owner") throw new DomainError("ROLE_REQUIRED", "Only an owner can invite an owner.");
       const token = randomBytes(32).toString("base64url");
       const { invitation, workspace, inviter } = await db.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<{ name: string; personal: boolean }[]>`SELECT name, personal FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
-        const workspace = rows[0];
-        if (!workspace) throw new DomainError("NOT_FOUND", "No such workspace.");
+        const workspace = await lockWorkspace(tx, workspaceId);
         if (workspace.personal) throw new DomainError("PERSONAL_WORKSPACE", "Your personal workspace has only you: create a team workspace to invite people.");
         const inviter = await tx.user.findUniqueOrThrow({ where: { id: by.actor.id }, select: { name: true, email: true, emailVerified: true } });
         // an unproven address sends no mail to others

@@ -7,5 +7,5 @@ export { writeAudit, type Actor, type AuditEntry } from "./audit.ts";
 export { usageStore, addCounts, rollUp, zeroCounts, PERIODS, type UsageStore, type FlushBatch } from "./usage.ts";
 export type { UsagePeriod } from "./generated/prisma/client.ts";
 export { MAX_LIMIT } from "@keyway/core";
-export { PERSONAL, personalPlanSelect, personalTier, personalWorkspaceOf, withPersonalWorkspace, assertNotSoleOwner, workspaceService, workspaceSummary, atLeast, ROLE_RANK, MAX_OWNED_TEAMS, type Member, type WorkspaceRole, type WorkspaceService } from "./workspaces.ts";
+export { PERSONAL, personalPlanSelect, personalTier, personalWorkspaceOf, withPersonalWorkspace, assertNotSoleOwner, lockWorkspace, workspaceService, atLeast, type Member, type WorkspaceRole, type WorkspaceService } from "./workspaces.ts";
 export { adminService, assertAnotherAdmin, checkLimits, USER_PAGE_SIZE, AUDIT_PAGE_SIZE, type AdminService, type AuditFilter, type TierInput } from "./admin.ts";

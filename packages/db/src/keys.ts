@@ -6,7 +6,7 @@ import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
-import { personalWorkspaceOf } from "./workspaces.ts";
+import { lockWorkspace, personalWorkspaceOf } from "./workspaces.ts";
 import { overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 
 
@@ -120,13 +120,6 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     // Another workspace's key and a missing key are the same answer.
     if (!key) throw new DomainError("NOT_FOUND", "No such key.");
     return key;
-  }
-
-  /** Locks the workspace's row, so that concurrent creates and rolls count its keys one at a time. */
-  async function lockWorkspace(tx: Prisma.TransactionClient, workspaceId: string) {
-    const rows = await tx.$queryRaw<{ id: string; tierName: string }[]>`SELECT id, "tierName" FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
-    if (rows.length === 0) throw new DomainError("NOT_FOUND", "No such workspace.");
-    return rows[0]!;
   }
 
   /** Keys that verify now: active and unexpired, rolled ones still in their grace period included. */

@@ -36,6 +36,17 @@ export const personalPlanSelect = {
 
 export const personalTier = (user: { memberships: { workspace: { tierName: string } }[] }) => user.memberships[0]?.workspace.tierName ?? "free";
 
+/**
+ * Locks a workspace's row for the rest of the transaction, so that changes to one workspace (its
+ * key count, its members, its invitations) happen one at a time.
+ */
+export async function lockWorkspace(tx: Prisma.TransactionClient, workspaceId: string) {
+  const rows = await tx.$queryRaw<{ id: string; name: string; personal: boolean; tierName: string }[]>`
+    SELECT id, name, personal, "tierName" FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
+  if (rows.length === 0) throw new DomainError("NOT_FOUND", "No such workspace.");
+  return rows[0]!;
+}
+
 /** Refuses to take away a team's only owner (deleting their account): they hand it over or delete it first. */
 export async function assertNotSoleOwner(db: Db | Prisma.TransactionClient, userId: string): Promise<void> {
   const owned = await db.workspace.findMany({
@@ -50,7 +61,7 @@ export async function assertNotSoleOwner(db: Db | Prisma.TransactionClient, user
 
 export type WorkspaceRole = "owner" | "admin" | "developer" | "viewer";
 /** What each role may do includes everything the roles below it may. */
-export const ROLE_RANK: Record<WorkspaceRole, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
+const ROLE_RANK: Record<WorkspaceRole, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
 export const atLeast = (role: WorkspaceRole, minimum: WorkspaceRole) => ROLE_RANK[role] >= ROLE_RANK[minimum];
 
 /** How many team workspaces one user may own (their personal one aside). */
@@ -74,7 +85,7 @@ const summarySelect = {
 type SummaryRow = Prisma.WorkspaceGetPayload<{ select: typeof summarySelect }>;
 
 /** A workspace as members and admins see it: its plan, its overrides and the limits that result. */
-export function workspaceSummary({ tier, limitMinute, limitHour, limitDay, limitMonth, ...w }: SummaryRow) {
+function workspaceSummary({ tier, limitMinute, limitHour, limitDay, limitMonth, ...w }: SummaryRow) {
   const plan = { minute: tier.perMinute, hour: tier.perHour, day: tier.perDay, month: tier.perMonth };
   const overrides = overridesOf({ limitMinute, limitHour, limitDay, limitMonth });
   return { ...w, plan: { name: w.tierName, description: tier.description, limits: plan }, overrides, limits: effectiveLimits(plan, overrides) };
@@ -83,12 +94,7 @@ export function workspaceSummary({ tier, limitMinute, limitHour, limitDay, limit
 export function workspaceService(db: Db, options: WorkspaceServiceOptions) {
   const publish = (target: InvalidationTarget) => options.publish(target).catch(() => {});
 
-  /** Locks the workspace's row: membership changes of one workspace happen one at a time. */
-  async function lock(tx: Prisma.TransactionClient, workspaceId: string) {
-    const rows = await tx.$queryRaw<{ id: string; personal: boolean; name: string }[]>`SELECT id, personal, name FROM "Workspace" WHERE id = ${workspaceId} FOR UPDATE`;
-    if (rows.length === 0) throw new DomainError("NOT_FOUND", "No such workspace.");
-    return rows[0]!;
-  }
+  const lock = lockWorkspace;
 
   function notPersonal(workspace: { personal: boolean }, what: string) {
     if (workspace.personal) throw new DomainError("PERSONAL_WORKSPACE", `Your personal workspace has only you: ${what}. Create a team workspace for that.`);
