@@ -28,12 +28,25 @@ test("the demo developer signs in from the keyboard and sees their plan", async 
   await expect(page.getByRole("heading", { name: "Welcome, Dana Developer" })).toBeVisible();
   await expect(page.getByTestId("tier-name")).toHaveText("free");
   await expect(page.getByText("per minute")).toBeVisible();
-  await expect(page.getByText(/all the keys of your Personal workspace together/)).toBeVisible();
+  await expect(page.getByText(/all the keys of the Personal workspace together/)).toBeVisible();
+  // on a fresh load the first tab stop skips the header to the page's content
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#content")).toBeFocused();
   await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });
   await page.setViewportSize({ width: 390, height: 800 });
   await page.screenshot({ path: "test-results/screenshots/home-390.png", fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.setViewportSize({ width: 1280, height: 720 });
+
+  // an unknown address is a page with a way back, not a dead end
+  const missing = await page.goto("/no-such-page");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "There is no page here" })).toBeVisible();
+  await page.getByRole("link", { name: "Go to the overview" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, Dana Developer" })).toBeVisible();
 
   await signOut(page);
   await expect(page).toHaveURL(/\/sign-in/);

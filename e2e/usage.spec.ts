@@ -8,7 +8,7 @@ test("requests made through the API appear in the usage chart and the quota, wit
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("correct-horse-battery");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/keys$/);
+  await expect(page).toHaveURL(/:\d+\/$/);
   await page.goto(linkIn(await latestMail(mailApi, email, /Verify your email/), "/verify-email"));
   await expect(page.getByRole("status")).toContainText("is verified");
   await page.goto("/keys");

@@ -59,6 +59,9 @@ test("a team: invite by mail, a member's key seen by the owner, a viewer who can
   await expect(dev.getByTestId("workspace-switcher")).toContainText("Acme Robotics");
   await dev.goto("/keys");
   const key = await createKey(dev, "dan-in-acme");
+  // Esc does not throw the one-time secret away
+  await dev.keyboard.press("Escape");
+  await expect(dev.getByRole("dialog").getByTestId("new-key")).toHaveValue(key);
   await dev.getByRole("button", { name: "I have saved it" }).click();
   expect((await echo(dev, key)).status()).toBe(200);
 

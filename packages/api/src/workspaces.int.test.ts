@@ -222,6 +222,12 @@ describe("owners, roles and removal", () => {
     expect(await services.verifier.verify(t.key.key)).toMatchObject({ limits: { minute: 3 } });
     await services.keys.setLimits(system, id, { minute: 500 });
     expect(await services.db.apiKey.findUniqueOrThrow({ where: { id }, select: { limitMinute: true } })).toEqual({ limitMinute: 500 });
+    // limits that contradict each other are refused, whoever sets them, and nothing changes
+    await expect(services.keys.setLimits(system, id, { day: 5_000, month: 100 })).rejects.toMatchObject({ code: "INVALID_INPUT", message: "The day limit (5,000) cannot be higher than the month limit (100)." });
+    await expect(services.keys.setLimits(system, id, { hour: 400 })).rejects.toMatchObject({ code: "INVALID_INPUT", message: "The minute limit (500) cannot be higher than the hour limit (400)." });
+    expect(await services.db.apiKey.findUniqueOrThrow({ where: { id }, select: { limitHour: true, limitDay: true, limitMonth: true } })).toEqual({ limitHour: null, limitDay: null, limitMonth: null });
+    await expect(services.admin.workspaces.setLimits(system, workspaceId, { minute: 1_000 })).rejects.toMatchObject({ code: "INVALID_INPUT", message: "The minute limit (1,000) cannot be higher than the hour limit (100)." });
+    expect(await services.db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { limitMinute: true } })).toEqual({ limitMinute: null });
   });
 
   it("a platform admin's plan change reaches the workspace's keys on their next request, audited against the workspace", async () => {

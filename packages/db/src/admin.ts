@@ -1,12 +1,12 @@
 // What admins change and read: tiers (plans), users (tier, role, disabled) and the audit log.
 // Like the key lifecycle, every change writes its audit row in the same transaction and then
 // announces itself so every process drops the cached key records it affects.
-import { MAX_LIMIT, TIER_NAME, WINDOWS, type InvalidationTarget, type Limits } from "@keyway/core";
+import { effectiveLimits, MAX_LIMIT, TIER_NAME, WINDOWS, type InvalidationTarget, type Limits } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
 import { personalPlanSelect, personalTier } from "./workspaces.ts";
-import { overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
+import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 import type { Prisma, Role } from "./generated/prisma/client.ts";
 
 
@@ -228,7 +228,10 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
         const updated = await db.$transaction(async (tx) => {
           const before = await tx.workspace.findUnique({ where: { id: workspaceId } });
           if (!before) throw new DomainError("NOT_FOUND", "No such workspace.");
-          const after = await tx.workspace.update({ where: { id: workspaceId }, data });
+          const after = await tx.workspace.update({ where: { id: workspaceId }, data, include: { tier: true } });
+          const plan = { minute: after.tier.perMinute, hour: after.tier.perHour, day: after.tier.perDay, month: after.tier.perMonth };
+          // the limits in force after the change, not only the overrides, must make sense together
+          assertAscending(effectiveLimits(plan, overridesOf(after)));
           await writeAudit(tx, actor, { action: "workspace.limits", targetWorkspaceId: workspaceId, before: overridesOf(before), after: overridesOf(after) });
           return { id: after.id, tier: after.tierName, overrides: overridesOf(after) };
         });

@@ -7,7 +7,7 @@ import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
 import { lockWorkspace, personalWorkspaceOf } from "./workspaces.ts";
-import { overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
+import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 
 
 /** Fields of a key that may leave the server. No hash, ever. */
@@ -286,6 +286,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           }
         }
         const result = await tx.apiKey.update({ where: { id: keyId }, data, select: publicKeySelect });
+        assertAscending(overridesOf(result)); // checked on the merged row: the transaction rolls back
         await writeAudit(tx, actor, { action: "key.limits", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before: overridesOf(key), after: overridesOf(result) });
         return result;
       });

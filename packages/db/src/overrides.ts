@@ -1,6 +1,6 @@
 // Limit overrides, as a key's own limits and a workspace's changes to its plan are both stored:
 // four nullable columns, null meaning "not set". One place checks them and maps them to columns.
-import { MAX_LIMIT, type Window } from "@keyway/core";
+import { MAX_LIMIT, WINDOWS, type Window } from "@keyway/core";
 import { DomainError } from "./errors.ts";
 
 export type LimitOverrides = Partial<Record<Window, number | null>>;
@@ -24,3 +24,19 @@ export function overrideData(overrides: LimitOverrides): Partial<OverrideColumns
 
 /** A row's overrides by window (for audit rows and answers). */
 export const overridesOf = (row: OverrideColumns) => ({ minute: row.limitMinute, hour: row.limitHour, day: row.limitDay, month: row.limitMonth });
+
+/**
+ * Refuses limits that contradict each other, like a day limit above the month's: among the windows
+ * that have one, a longer window never allows less than a shorter one.
+ */
+export function assertAscending(limits: Record<Window, number | null>): void {
+  let previous: [Window, number] | null = null;
+  for (const w of WINDOWS) {
+    const v = limits[w];
+    if (v === null) continue;
+    if (previous && previous[1] > v) {
+      throw new DomainError("INVALID_INPUT", `The ${previous[0]} limit (${previous[1].toLocaleString("en")}) cannot be higher than the ${w} limit (${v.toLocaleString("en")}).`);
+    }
+    previous = [w, v];
+  }
+}

@@ -18,6 +18,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">
+        {/* the first tab stop: past the header to the page's own content */}
+        <a href="#content" className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:font-medium focus:text-indigo-700 focus:shadow">
+          Skip to content
+        </a>
         <Providers>{children}</Providers>
       </body>
     </html>

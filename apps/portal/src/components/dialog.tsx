@@ -3,7 +3,11 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { danger } from "./ui";
 
 /** A native modal <dialog>: focus is trapped, Esc closes it, the page behind is inert. */
-export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: string; children: ReactNode }) {
+/**
+ * `locked`: Esc does not close it (a one-time secret is showing: it would be gone without a word);
+ * only the dialog's own buttons do.
+ */
+export function Dialog({ open, onClose, title, locked, children }: { open: boolean; onClose: () => void; title: string; locked?: boolean; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -15,6 +19,7 @@ export function Dialog({ open, onClose, title, children }: { open: boolean; onCl
     <dialog
       ref={ref}
       onClose={onClose}
+      onCancel={(e) => locked && e.preventDefault()}
       aria-label={title}
       className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
     >

@@ -28,7 +28,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       <Header email={viewer.email} role={viewer.role} />
       {!viewer.emailVerified && <VerifyBanner email={viewer.email} />}
       {/* keyed by workspace: a switch starts each page afresh (no key picked in another workspace) */}
-      <main key={current.id} className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+      <main key={current.id} id="content" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">{children}</main>
     </WorkspaceProvider>
   );
 }

@@ -27,7 +27,8 @@ export function SignUpForm() {
     }
     const result = await signIn("credentials", { email: values.email, password: values.password, redirect: false });
     if (result?.ok && !result.error) {
-      router.replace("/keys");
+      // the overview walks a new account through its first key and request
+      router.replace("/");
       router.refresh();
     } else setError("Your account is ready, but signing in failed. Try signing in.");
   }

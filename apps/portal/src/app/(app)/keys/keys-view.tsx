@@ -19,7 +19,7 @@ function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
   return (
     <div className="space-y-4">
       <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-        Copy this key now. For your security it will not be shown again.
+        Copy this key now. For your security it will not be shown again: this window closes only with the button below.
       </p>
       <div className="flex items-center gap-2">
         <input readOnly value={secret} aria-label="Your new API key" data-testid="new-key"
@@ -217,7 +217,7 @@ export function KeysView() {
         </div>
       )}
 
-      <Dialog open={dialog?.kind === "create"} onClose={close} title={secret ? "Your new API key" : "Create an API key"}>
+      <Dialog open={dialog?.kind === "create"} onClose={close} locked={secret !== null} title={secret ? "Your new API key" : "Create an API key"}>
         {secret ? <NewKey secret={secret} onDone={close} /> : (
           <form onSubmit={onCreate} className="space-y-4">
             <label className="block">
@@ -253,7 +253,7 @@ export function KeysView() {
         )}
       </ConfirmDialog>
 
-      <Dialog open={dialog?.kind === "roll"} onClose={close} title={secret ? "Your new API key" : "Roll this key?"}>
+      <Dialog open={dialog?.kind === "roll"} onClose={close} locked={secret !== null} title={secret ? "Your new API key" : "Roll this key?"}>
         {dialog?.kind === "roll" && (secret ? <NewKey secret={secret} onDone={close} /> : (
           <form className="space-y-4" onSubmit={(e) => {
             e.preventDefault();

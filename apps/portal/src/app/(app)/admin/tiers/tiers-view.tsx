@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
+import { useNotice } from "~/components/notice";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
@@ -23,7 +24,7 @@ export function TiersView() {
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
   const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "edit" | "delete"; tier: Tier }>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useNotice();
   const done = (message: string) => async () => {
     setDialog(null);
     setError(null);

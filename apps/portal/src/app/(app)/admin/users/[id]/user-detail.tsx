@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "~/components/dialog";
+import { useNotice } from "~/components/notice";
 import { card, danger, input, primary, secondary, scrollX } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
@@ -16,9 +17,9 @@ export function UserDetail({ userId }: { userId: string }) {
   const queryClient = useQueryClient();
   const user = useQuery(trpc.admin.users.get.queryOptions({ userId }));
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
-  const [dialog, setDialog] = useState<null | { kind: "disable" }>(null);
+  const [dialog, setDialog] = useState<null | { kind: "disable" } | { kind: "promote" }>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useNotice();
 
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
@@ -49,7 +50,12 @@ export function UserDetail({ userId }: { userId: string }) {
   function onRole(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const value = String(new FormData(event.currentTarget).get("role")) as "developer" | "admin";
-    if (value !== u.role) setRole.mutate({ userId, role: value });
+    if (value === u.role) return;
+    // more power needs a second look; taking it away does not
+    if (value === "admin") {
+      setError(null);
+      setDialog({ kind: "promote" });
+    } else setRole.mutate({ userId, role: value });
   }
   return (
     <section className="space-y-6">
@@ -128,6 +134,12 @@ export function UserDetail({ userId }: { userId: string }) {
         confirm="Disable user" pending={setDisabled.isPending}
         onConfirm={() => setDisabled.mutate({ userId, disabled: true }, { onSuccess: done("User disabled: signed out, keys refused.") })}>
         They are signed out everywhere and every one of their keys is refused (DISABLED_USER) from the next request. You can enable them again later.
+      </ConfirmDialog>
+
+      <ConfirmDialog open={dialog?.kind === "promote"} onClose={() => setDialog(null)} title={`Make ${u.email} an admin?`} error={error}
+        confirm="Make admin" pendingLabel="Saving…" pending={setRole.isPending}
+        onConfirm={() => setRole.mutate({ userId, role: "admin" })}>
+        Admins manage every user, workspace, tier and key, and read the audit log. They must set up two-factor sign-in before using the console.
       </ConfirmDialog>
 
     </section>

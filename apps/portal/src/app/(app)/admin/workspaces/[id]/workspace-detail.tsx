@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { useNotice } from "~/components/notice";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
@@ -17,7 +18,7 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
   const queryClient = useQueryClient();
   const workspace = useQuery(trpc.admin.workspaces.get.queryOptions({ workspaceId }));
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useNotice();
   const [error, setError] = useState<string | null>(null);
   const done = (message: string) => async () => {
     setError(null);
