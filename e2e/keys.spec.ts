@@ -27,6 +27,8 @@ test("sign up, create a key, copy it, call the API, roll, revoke: the old key is
   // refreshes every 10 s).
   await expect(row.getByTestId("last-used")).toHaveText("just now", { timeout: 20_000 });
   await page.screenshot({ path: "test-results/screenshots/keys-list.png", fullPage: true });
+  // at 1280 px the whole table fits: no action behind a sideways scroll
+  expect(await page.locator("table").first().evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
 
   // rename inline from the keyboard
   await row.getByRole("button", { name: "Production server" }).click();
@@ -58,7 +60,13 @@ test("sign up, create a key, copy it, call the API, roll, revoke: the old key is
   const after = await echo(page, rolled);
   expect(after.status()).toBe(401);
   expect((await after.json()).error.code).toBe("REVOKED");
-  await expect(page.getByText("revoked")).toHaveCount(2);
+  // revoked keys are out of the way until asked for; the rolled one says what replaced it
+  await expect(page.getByRole("row").filter({ hasText: "Prod API" })).toHaveCount(0);
+  await page.getByLabel("Show revoked (2)").check();
+  await expect(page.getByRole("row").filter({ hasText: "revoked" })).toHaveCount(2);
+  await expect(page.getByRole("row").filter({ hasText: "replaced by" })).toHaveCount(1);
+  await page.getByLabel("Search keys").fill("no such key");
+  await expect(page.getByText("No key matches")).toBeVisible();
 });
 
 test("a second user sees none of the first user's keys, in the UI or through tRPC", async ({ browser }) => {

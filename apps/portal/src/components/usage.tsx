@@ -19,8 +19,20 @@ const SERIES = [
   { key: "successful", label: "Successful", color: "#009E73" },
   { key: "failed", label: "Failed", color: "#D55E00" },
   { key: "rateLimited", label: "Rate-limited", color: "#E69F00" },
-  { key: "unreported", label: "Allowed, outcome not reported", color: "#56B4E9" },
+  { key: "unreported", label: "Allowed, no result reported", color: "#56B4E9" },
 ] as const;
+
+/** How long one bar is, per range (the server's buckets: packages/server/src/usage.ts RANGES). */
+const BUCKET: Record<Range, string> = { hour: "minute", day: "hour", month: "day", year: "month" };
+
+/** The viewer's time zone, as the chart's times are in it ("Europe/Paris, UTC+01:00"). */
+function timeZoneLabel(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone === "UTC" || zone === "Etc/UTC") return "UTC";
+  // "GMT+01:00", or "GMT" alone at a zero offset
+  const offset = new Intl.DateTimeFormat("en", { timeZoneName: "longOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
+  return offset ? `${zone}, ${offset === "GMT" ? "UTC+00:00" : offset.replace("GMT", "UTC")}` : zone;
+}
 
 interface Counts {
   allowed: number;
@@ -35,7 +47,41 @@ function label(iso: string, range: Range): string {
   const d = new Date(iso);
   if (range === "hour" || range === "day") return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   if (range === "month") return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
-  return d.toLocaleDateString(undefined, { month: "short", year: "2-digit" });
+  return d.toLocaleDateString(undefined, { month: "short", year: "numeric" });
+}
+
+/** The bucket a bar stands for, in full ("Dec 1, 2026, 2:05 PM – 2:06 PM"). */
+function bucketTitle(iso: string, range: Range): string {
+  const d = new Date(iso);
+  if (range === "year") return d.toLocaleDateString(undefined, { month: "long", year: "numeric" });
+  if (range === "month") return d.toLocaleDateString(undefined, { dateStyle: "medium" });
+  const end = new Date(d.getTime() + (range === "hour" ? 60_000 : 3_600_000));
+  return `${d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })} – ${end.toLocaleTimeString(undefined, { timeStyle: "short" })}`;
+}
+
+type Row = Counts & { start: string; label: string; unreported: number };
+
+/** The bar's bucket, its total, and each part in the order the bars stack (top first), zeros left out. */
+function ChartTooltip({ active, payload, range }: { active?: boolean; payload?: readonly { payload?: unknown }[]; range: Range }) {
+  const row = payload?.[0]?.payload as Row | undefined;
+  if (!active || !row) return null;
+  const parts = [...SERIES].reverse().filter((s) => row[s.key] > 0);
+  return (
+    <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md">
+      <p className="font-medium text-slate-900">{bucketTitle(row.start, range)}</p>
+      <p className="text-slate-700">{num.format(row.allowed + row.rateLimited)} requests</p>
+      {parts.length > 0 && (
+        <ul className="mt-1 space-y-0.5">
+          {parts.map((s) => (
+            <li key={s.key} className="flex items-center gap-2 text-slate-700">
+              <span aria-hidden className="inline-block size-2.5 rounded-sm" style={{ background: s.color }} />
+              {s.label}: <span className="tabular-nums">{num.format(row[s.key])}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
 
 export function RangeTabs({ range, onChange }: { range: Range; onChange: (r: Range) => void }) {
@@ -59,6 +105,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
     unreported: Math.max(0, p.allowed - p.successful - p.failed),
   }));
   const totals = query.data?.totals;
+  const empty = totals !== undefined && totals.allowed + totals.rateLimited === 0;
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
       <dl className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
@@ -76,26 +123,35 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
           </div>
         ))}
       </dl>
-      <div className="h-72" aria-hidden="true">
+      <p className="mb-2 text-xs text-slate-600" data-testid="chart-caption">
+        Requests per {BUCKET[range]} · times in {timeZoneLabel()}
+      </p>
+      {/* hidden from assistive technology: the table below holds the same numbers */}
+      <div className="relative h-72" aria-hidden="true">
         {query.isPending ? (
           <div className="h-full animate-pulse rounded-md bg-slate-100" />
         ) : query.isError ? (
           <p role="alert" className="text-sm text-red-700">Could not load usage: {query.error.message}</p>
         ) : (
           <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+            <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={24} />
               <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-              <Tooltip />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Tooltip cursor={{ fill: "rgba(148, 163, 184, 0.15)" }} content={(props) => <ChartTooltip active={props.active} payload={props.payload} range={range} />} />
+              {/* legend words in the text colour (the series colours are too light for text) */}
+              <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span className="text-slate-700">{value}</span>} />
               {SERIES.map((s) => (
                 <Bar key={s.key} dataKey={s.key} name={s.label} stackId="requests" fill={s.color} isAnimationActive={false} />
               ))}
             </BarChart>
           </ResponsiveContainer>
         )}
+        {empty && (
+          <p className="pointer-events-none absolute inset-0 grid place-items-center text-sm text-slate-500">No requests in this period.</p>
+        )}
       </div>
+      <p className="mt-1 text-xs text-slate-600">&ldquo;No result reported&rdquo;: allowed requests whose service has not told Keyway whether they succeeded.</p>
       <details className="mt-4 text-sm">
         <summary className="cursor-pointer font-medium text-slate-700">Show the numbers as a table</summary>
         <div className={scrollX}>
@@ -141,7 +197,11 @@ export function QuotaBars({ query }: { query: UseQueryResult<Quota, { message: s
                 </span>
                 <span className="text-slate-600">
                   {num.format(w.used)} of {num.format(w.limit)} used · {num.format(w.remaining)} left ·{" "}
-                  {w.used === 0 ? "nothing to reset" : `resets ${dateTime(new Date(w.resetAt))}`}
+                  {w.used === 0
+                    ? "nothing used"
+                    : w.window === "minute" || w.window === "hour"
+                      ? `rolling ${w.window}: all free again by ${dateTime(new Date(w.resetAt))}`
+                      : `resets ${dateTime(new Date(w.resetAt))}`}
                 </span>
               </div>
               <div role="progressbar" aria-label={`${w.window} quota used`} aria-valuemin={0} aria-valuemax={w.limit} aria-valuenow={w.used}

@@ -4,6 +4,9 @@ export const number = new Intl.NumberFormat("en");
 export const dateTime = (d: Date | string | null) =>
   d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
 
+/** The day alone, for narrow table columns (the time goes in the cell's title). */
+export const dateOnly = (d: Date | string | null) => (d ? new Date(d).toLocaleDateString(undefined, { dateStyle: "medium" }) : "—");
+
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 60],

@@ -5,7 +5,7 @@ import { ConfirmDialog, CopyButton, Dialog, DialogFooter } from "~/components/di
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
-import { dateTime as fmt, lastUsedAgo } from "~/lib/format";
+import { dateOnly, dateTime as fmt, lastUsedAgo } from "~/lib/format";
 import { primary, secondary, scrollX, card } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 import { can, useWorkspace } from "~/components/workspace";
@@ -66,8 +66,14 @@ export function KeysView() {
   const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: refresh }));
   const roll = useMutation(trpc.keys.roll.mutationOptions({ onSuccess: refresh }));
 
+  const [search, setSearch] = useState("");
+  const [showRevoked, setShowRevoked] = useState(false);
+  const byId = useMemo(() => new Map((keys.data ?? []).map((k) => [k.id, k])), [keys.data]);
+  const revokedCount = (keys.data ?? []).filter((k) => k.status === "revoked").length;
   const sorted = useMemo(() => {
-    const list = [...(keys.data ?? [])];
+    const needle = search.trim().toLowerCase();
+    const list = (keys.data ?? []).filter((k) =>
+      (showRevoked || k.status !== "revoked") && (!needle || k.name.toLowerCase().includes(needle) || k.prefix.toLowerCase().includes(needle)));
     const value = (k: Key) => (sort.by === "name" ? k.name.toLowerCase() : new Date(k[sort.by] ?? 0).getTime());
     list.sort((a, b) => {
       const av = value(a);
@@ -75,7 +81,7 @@ export function KeysView() {
       return (av < bv ? -1 : av > bv ? 1 : 0) * sort.dir;
     });
     return list;
-  }, [keys.data, sort]);
+  }, [keys.data, sort, search, showRevoked]);
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE));
   const shown = sorted.slice(page * PAGE, page * PAGE + PAGE);
 
@@ -122,6 +128,21 @@ export function KeysView() {
         </p>
       )}
 
+      {(keys.data?.length ?? 0) > 0 && (
+        <div className="flex flex-wrap items-center gap-3">
+          <label className="min-w-0 flex-1 basis-56">
+            <span className="sr-only">Search keys</span>
+            <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0); }} placeholder="Search by name or prefix"
+              className="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:w-72" />
+          </label>
+          {revokedCount > 0 && (
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" checked={showRevoked} onChange={(e) => { setShowRevoked(e.target.checked); setPage(0); }} />
+              Show revoked ({revokedCount})
+            </label>
+          )}
+        </div>
+      )}
       {renameError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{renameError}</p>}
       {keys.isPending ? (
         <div aria-busy="true" aria-label="Loading your keys" className="space-y-2">
@@ -129,6 +150,10 @@ export function KeysView() {
         </div>
       ) : keys.isError ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">Could not load your keys: {keys.error.message}</p>
+      ) : sorted.length === 0 && keys.data.length > 0 ? (
+        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+          No key matches{search.trim() ? ` “${search.trim()}”` : ""}{!showRevoked && revokedCount > 0 ? " among the keys not revoked" : ""}.
+        </p>
       ) : sorted.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <h2 className="text-lg font-medium">No API keys yet</h2>
@@ -140,7 +165,7 @@ export function KeysView() {
         </div>
       ) : (
         <div className={`${card} ${scrollX}`}>
-          <table className="w-full min-w-[58rem] text-left text-sm">
+          <table className="w-full min-w-[52rem] text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-600">
               <tr>
                 {sortHeader("name", "Name")}
@@ -182,20 +207,24 @@ export function KeysView() {
                         <span className="font-medium">{k.name}</span>
                       )}
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs">{k.prefix}_…</td>
+                    <td className="max-w-[11rem] truncate px-3 py-2 font-mono text-xs" title={`${k.prefix}_…`}>{k.prefix}_…</td>
                     <td className="px-3 py-2">
                       <StatusBadge status={status} />
+                      {k.rolledToId && (
+                        <span className="mt-0.5 block text-xs text-slate-500">replaced by <code>{byId.get(k.rolledToId)?.prefix.slice(-6) ?? "a newer key"}</code></span>
+                      )}
                     </td>
                     <td className="max-w-[12rem] truncate px-3 py-2" data-testid="created-by" title={k.user?.email}>
                       {k.user ? (k.user.name ?? k.user.email) : <span className="text-slate-500" title="Made by an operator, or by an account since deleted">—</span>}
                     </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{fmt(k.createdAt)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap" title={fmt(k.createdAt)}>{dateOnly(k.createdAt)}</td>
                     <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">{k.expiresAt ? fmt(k.expiresAt) : "Never"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap" title={k.expiresAt ? fmt(k.expiresAt) : undefined}>{k.expiresAt ? dateOnly(k.expiresAt) : "Never"}</td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">
                       {live && canEdit && (
                         <span className="inline-flex gap-2">
-                          <button type="button" className={secondary} onClick={() => setDialog({ kind: "roll", key: k })}>Roll</button>
+                          {/* a key already rolled is in its grace period: its replacement is the one to roll */}
+                          {k.rolledToId === null && <button type="button" className={secondary} onClick={() => setDialog({ kind: "roll", key: k })}>Roll</button>}
                           <button type="button" className={secondary} onClick={() => setDialog({ kind: "revoke", key: k })}>Revoke</button>
                         </span>
                       )}
