@@ -44,6 +44,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Tiers" }).click();
   await page.getByRole("button", { name: "Edit pro" }).click();
   const dialog = page.getByRole("dialog");
+  await expect(dialog.getByTestId("tier-reach")).toContainText("on this tier: all their keys get the new limits on their next request");
   await dialog.getByLabel("Per minute").fill("5000");
   await dialog.getByRole("button", { name: "Save tier" }).click();
   await expect(dialog.getByRole("alert")).toHaveText("The per-minute limit (5000) cannot be higher than the per-hour limit (2000).");
@@ -60,8 +61,9 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await page.screenshot({ path: "test-results/screenshots/admin-tiers-390.png", fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.setViewportSize({ width: 1280, height: 720 });
-  // A tier someone is on cannot be deleted.
+  // A tier someone is on cannot be deleted, and the page says why.
   await expect(page.getByRole("button", { name: "Delete pro" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Delete pro" })).toHaveAccessibleDescription("In use: move its workspaces first to delete it");
 
   // Disable the developer: their key is refused and their session ends.
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).click();
@@ -75,6 +77,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   expect((await (await echo(dev, key)).json()).error.code).toBe("DISABLED_USER");
   await dev.goto("/keys");
   await expect(dev).toHaveURL(/\/sign-in/);
+  await expect(page.getByRole("region", { name: "Keys", exact: true })).toContainText("refused: user disabled");
   // The user page lists the user's workspaces: their personal one, on the tier just set.
   await expect(page.getByRole("region", { name: "Workspaces" }).getByRole("row", { name: /Personal.*owner.*pro/i })).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/admin-user.png", fullPage: true });
@@ -88,6 +91,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await page.getByLabel("Target").fill(email);
   await page.getByRole("button", { name: "Filter" }).click();
   const rows = page.getByTestId("audit-row");
+  await expect(rows.first()).toContainText("User disabled");
   await expect(rows.first()).toContainText("user.disable");
   await expect(rows.filter({ hasText: "user.tier" })).toContainText("tier: free → pro");
   await expect(rows.filter({ hasText: "user.tier" })).toContainText(demo.admin.email);

@@ -22,7 +22,7 @@ function KeyQuota({ keyId }: { keyId: string }) {
   return <QuotaBars query={useQuery({ ...trpc.admin.usage.quota.queryOptions({ keyId }), refetchInterval: 5_000 })} />;
 }
 
-export function AdminKeys({ keys, scope, whose, planLimits, planName, onNotice }: {
+export function AdminKeys({ keys, scope, whose, planLimits, planName, creatorDisabled, onNotice }: {
   keys: Key[];
   /** Whose usage the chart shows when no key is picked. */
   scope: { userId: string } | { workspaceId: string };
@@ -31,6 +31,8 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, onNotice }
   /** The plan's limits, as placeholders for a key's own. */
   planLimits?: Record<Window, number>;
   planName?: string;
+  /** The keys' creator is disabled: their keys are refused whatever their own status. */
+  creatorDisabled?: boolean;
   onNotice: (message: string) => void;
 }) {
   const trpc = useTRPC();
@@ -80,7 +82,10 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, onNotice }
                   <tr key={k.id}>
                     <td className="px-3 py-2 font-medium">{k.name}</td>
                     <td className="px-3 py-2"><code className="text-xs">{k.prefix}_…</code></td>
-                    <td className="px-3 py-2"><StatusBadge status={statusOf(k)} /></td>
+                    <td className="px-3 py-2">
+                      <StatusBadge status={statusOf(k)} />
+                      {creatorDisabled && k.status === "active" && <span className="mt-0.5 block text-xs text-red-700">refused: user disabled</span>}
+                    </td>
                     <td className="px-3 py-2 text-xs" data-testid="key-limits">
                       {overridden.length === 0 ? <span className="text-slate-500">Plan only</span> : overridden.map((w) => `${fmt.format(o[w]!)}/${w}`).join(" · ")}
                     </td>

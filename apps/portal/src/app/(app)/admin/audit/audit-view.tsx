@@ -8,7 +8,31 @@ import { useTRPC } from "~/trpc/client";
 
 type Filter = { actor?: string; target?: string; action?: string };
 
-const show = (v: unknown) => (v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v));
+/** A value of a change; instants (stored as UTC ISO strings) in the viewer's time. */
+const show = (v: unknown) =>
+  v === null || v === undefined ? "—"
+  : typeof v === "object" ? JSON.stringify(v)
+  : typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) ? dateTime(v)
+  : String(v);
+
+/** Audit actions in words; an action not listed here shows as its code. */
+const ACTIONS: Record<string, string> = {
+  "key.create": "Key created", "key.rename": "Key renamed", "key.revoke": "Key revoked", "key.roll": "Key rolled", "key.limits": "Key limits changed",
+  "user.tier": "Plan changed (personal)", "user.role": "Role changed", "user.disable": "User disabled", "user.enable": "User enabled",
+  "tier.create": "Tier created", "tier.update": "Tier edited", "tier.delete": "Tier deleted",
+  "workspace.create": "Workspace created", "workspace.rename": "Workspace renamed", "workspace.delete": "Workspace deleted",
+  "workspace.tier": "Workspace plan changed", "workspace.limits": "Workspace limits changed",
+  "workspace.member.role": "Member's role changed", "workspace.member.remove": "Member removed", "workspace.leave": "Member left",
+  "invitation.create": "Invitation sent", "invitation.renew": "Invitation renewed", "invitation.revoke": "Invitation revoked",
+  "invitation.accept": "Invitation accepted", "invitation.decline": "Invitation declined",
+  "account.sign_up": "Signed up", "account.email_verified": "Email verified", "account.email_change": "Email changed",
+  "account.password_change": "Password changed", "account.password_reset": "Password reset", "account.rename": "Name changed",
+  "account.delete": "Account deleted",
+  "auth.sign_in": "Signed in", "auth.sign_in_failed": "Sign-in failed", "auth.sign_out": "Signed out",
+  "auth.session_revoke": "Session ended", "auth.session_revoke_all": "Other sessions ended",
+  "auth.2fa_enable": "Two-factor sign-in on", "auth.2fa_disable": "Two-factor sign-in off", "auth.2fa_recovery_codes": "Recovery codes renewed",
+};
+const actionLabel = (action: string) => ACTIONS[action] ?? action;
 
 /** What changed, one line per field: "minute: 100 → 120"; a creation or deletion lists its fields. */
 function changes(before: unknown, after: unknown): string[] {
@@ -63,7 +87,7 @@ export function AuditView() {
           <span className="mb-1 block font-medium text-slate-700">Action</span>
           <select name="action" className={input} defaultValue={filter.action ?? ""}>
             <option value="">Any action</option>
-            {(actions.data ?? []).map((a) => <option key={a} value={a}>{a}</option>)}
+            {(actions.data ?? []).map((a) => <option key={a} value={a}>{actionLabel(a)}</option>)}
           </select>
         </label>
         <button type="submit" className={primary}>Filter</button>
@@ -89,7 +113,7 @@ export function AuditView() {
                 <tr key={r.id} data-testid="audit-row">
                   <td className="px-3 py-2 whitespace-nowrap">{dateTime(r.at)}</td>
                   <td className="px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-500">{r.actorRole}</span></td>
-                  <td className="px-3 py-2"><code className="text-xs">{r.action}</code></td>
+                  <td className="px-3 py-2">{actionLabel(r.action)}<br /><code className="text-xs text-slate-500">{r.action}</code></td>
                   <td className="px-3 py-2">
                     {r.targetUserId && <Link className="text-indigo-700 hover:underline" href={`/admin/users/${r.targetUserId}`}>{r.targetUserEmail ?? r.targetUserId}</Link>}
                     {r.targetKeyPrefix && <><br /><code className="text-xs">{r.targetKeyPrefix}</code></>}

@@ -90,8 +90,9 @@ export function TiersView() {
                     <div className="flex justify-end gap-2">
                       <button type="button" className={secondary} onClick={() => open({ kind: "edit", tier: t })} aria-label={`Edit ${t.name}`}>Edit</button>
                       <button type="button" className={secondary} onClick={() => open({ kind: "delete", tier: t })} aria-label={`Delete ${t.name}`}
-                        disabled={t.workspaces > 0} title={t.workspaces > 0 ? "Move its workspaces to another tier first" : undefined}>Delete</button>
+                        disabled={t.workspaces > 0} aria-describedby={t.workspaces > 0 ? `in-use-${t.name}` : undefined}>Delete</button>
                     </div>
+                    {t.workspaces > 0 && <p id={`in-use-${t.name}`} className="mt-1 text-right text-xs text-slate-500">In use: move its workspaces first to delete it</p>}
                   </td>
                 </tr>
               ))}
@@ -103,6 +104,13 @@ export function TiersView() {
       {(dialog?.kind === "create" || dialog?.kind === "edit") && (
         <Dialog open onClose={() => setDialog(null)} title={editing ? `Edit the ${editing.name} tier` : "New tier"}>
           <form onSubmit={onSubmit} className="space-y-4" noValidate>
+            {editing && (
+              <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="tier-reach">
+                {editing.workspaces === 0
+                  ? "No workspace is on this tier yet."
+                  : `${fmt.format(editing.workspaces)} workspace${editing.workspaces === 1 ? " is" : "s are"} on this tier: all their keys get the new limits on their next request.`}
+              </p>
+            )}
             {!editing && (
               <label className="block text-sm">
                 <span className="mb-1 block font-medium text-slate-700">Name</span>

@@ -128,7 +128,7 @@ export function UserDetail({ userId }: { userId: string }) {
         </table>
       </section>
 
-      <AdminKeys keys={u.keys} scope={{ userId }} whose="this user" planName={u.tierName} planLimits={tier?.limits} onNotice={setNotice} />
+      <AdminKeys keys={u.keys} scope={{ userId }} whose="this user" planName={u.tierName} planLimits={tier?.limits} creatorDisabled={u.disabled} onNotice={setNotice} />
 
       <ConfirmDialog open={dialog?.kind === "disable"} onClose={() => setDialog(null)} title={`Disable ${u.email}?`} error={error}
         confirm="Disable user" pending={setDisabled.isPending}
