@@ -11,9 +11,8 @@ import { lastUsedAgo, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
+import { limitsFrom, WINDOWS, type Window } from "./admin-lists";
 
-const WINDOWS = ["minute", "hour", "day", "month"] as const;
-type Window = (typeof WINDOWS)[number];
 type Key = RouterOutputs["admin"]["workspaces"]["get"]["keys"][number];
 const overrideOf = (k: Key): Record<Window, number | null> => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
 
@@ -54,12 +53,7 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, creatorDis
 
   function onLimits(event: FormEvent<HTMLFormElement>, key: Key) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const limits = Object.fromEntries(WINDOWS.map((w) => {
-      const raw = String(form.get(w) ?? "").trim().replaceAll(",", "");
-      return [w, raw === "" ? null : Number(raw)];
-    })) as Record<Window, number | null>;
-    setLimits.mutate({ keyId: key.id, limits });
+    setLimits.mutate({ keyId: key.id, limits: limitsFrom(new FormData(event.currentTarget)) });
   }
 
   return (

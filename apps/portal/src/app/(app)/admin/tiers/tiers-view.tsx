@@ -8,8 +8,8 @@ import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
+import { WINDOWS } from "../admin-lists";
 
-const WINDOWS = ["minute", "hour", "day", "month"] as const;
 type Tier = RouterOutputs["admin"]["tiers"]["list"][number];
 
 /** A whole number typed with or without thousands separators; anything else is sent as is for the server to refuse clearly. */

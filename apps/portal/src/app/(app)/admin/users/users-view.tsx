@@ -1,24 +1,15 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
-import { card, input, secondary, scrollX } from "~/components/ui";
+import { card, input, scrollX } from "~/components/ui";
 import { ago, number as fmt } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
+import { Pager, useSearch } from "../admin-lists";
 
 export function UsersView() {
   const trpc = useTRPC();
-  const [text, setText] = useState("");
-  const [q, setQ] = useState("");
-  const [page, setPage] = useState(0);
-  // Search as you type, once typing pauses.
-  useEffect(() => {
-    const t = setTimeout(() => {
-      setQ(text.trim());
-      setPage(0);
-    }, 250);
-    return () => clearTimeout(t);
-  }, [text]);
+  // search as you type, once typing pauses
+  const { text, setText, q, page, setPage } = useSearch();
   const list = useQuery({ ...trpc.admin.users.list.queryOptions({ q: q || undefined, page }), placeholderData: (p) => p });
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
 
@@ -67,13 +58,7 @@ export function UsersView() {
           </table>
         )}
       </div>
-      {pages > 1 && (
-        <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
-          <button type="button" className={secondary} disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-          <span className="text-slate-600">Page {page + 1} of {pages}</span>
-          <button type="button" className={secondary} disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next</button>
-        </nav>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   );
 }

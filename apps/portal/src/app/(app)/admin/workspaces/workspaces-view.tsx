@@ -2,27 +2,22 @@
 // Every workspace (personal, teams, customers'), searchable, and a form for a customer's workspace.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Dialog, DialogFooter } from "~/components/dialog";
-import { card, input, primary, secondary, scrollX } from "~/components/ui";
+import { card, input, primary, scrollX } from "~/components/ui";
 import { dateTime, number as fmt } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
+import { Pager, useSearch } from "../admin-lists";
 
 const kind = (w: { personal: boolean; externalId: string | null; members: number }) => (w.personal ? "Personal" : w.members === 0 ? "Customer" : "Team");
 
 export function WorkspacesView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [text, setText] = useState("");
-  const [q, setQ] = useState("");
-  const [page, setPage] = useState(0);
+  const { text, setText, q, page, setPage } = useSearch();
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const t = setTimeout(() => { setQ(text.trim()); setPage(0); }, 250);
-    return () => clearTimeout(t);
-  }, [text]);
   const list = useQuery({ ...trpc.admin.workspaces.list.queryOptions({ q: q || undefined, page }), placeholderData: (p) => p });
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
   const create = useMutation(trpc.admin.workspaces.create.mutationOptions({
@@ -86,13 +81,7 @@ export function WorkspacesView() {
           </table>
         )}
       </div>
-      {pages > 1 && (
-        <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
-          <button type="button" className={secondary} disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>
-          <span className="text-slate-600">Page {page + 1} of {pages}</span>
-          <button type="button" className={secondary} disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next</button>
-        </nav>
-      )}
+      <Pager page={page} pages={pages} onPage={setPage} />
 
       <Dialog open={creating} onClose={() => { setCreating(false); setError(null); }} title="New customer workspace">
         <form onSubmit={onCreate} className="space-y-4">

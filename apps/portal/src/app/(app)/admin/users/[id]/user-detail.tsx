@@ -9,8 +9,8 @@ import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { AdminKeys } from "../../admin-keys";
+import { WINDOWS } from "../../admin-lists";
 
-const WINDOWS = ["minute", "hour", "day", "month"] as const;
 
 export function UserDetail({ userId }: { userId: string }) {
   const trpc = useTRPC();

@@ -9,9 +9,8 @@ import { dateTime, number as fmt } from "~/lib/format";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { AdminKeys } from "../../admin-keys";
+import { limitsFrom, WINDOWS } from "../../admin-lists";
 
-const WINDOWS = ["minute", "hour", "day", "month"] as const;
-type Window = (typeof WINDOWS)[number];
 
 export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
   const trpc = useTRPC();
@@ -42,12 +41,7 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
   }
   function onLimits(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const limits = Object.fromEntries(WINDOWS.map((x) => {
-      const raw = String(form.get(x) ?? "").trim().replaceAll(",", "");
-      return [x, raw === "" ? null : Number(raw)];
-    })) as Record<Window, number | null>;
-    setLimits.mutate({ workspaceId, limits });
+    setLimits.mutate({ workspaceId, limits: limitsFrom(new FormData(event.currentTarget)) });
   }
 
   return (
