@@ -5,7 +5,7 @@ import { effectiveLimits, MAX_LIMIT, TIER_NAME, WINDOWS, type InvalidationTarget
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
-import { personalPlanSelect, personalTier } from "./workspaces.ts";
+import { assertTier, moveToTier, personalPlanSelect, personalTier } from "./workspaces.ts";
 import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 import type { Prisma, Role } from "./generated/prisma/client.ts";
 
@@ -195,7 +195,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
       async create(actor: Actor, input: { name: string; externalId?: string | null; tier?: string }) {
         const tier = input.tier ?? "free";
         return db.$transaction(async (tx) => {
-          if (!(await tx.tier.findUnique({ where: { name: tier }, select: { name: true } }))) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+          await assertTier(tx, tier);
           if (input.externalId && (await tx.workspace.findUnique({ where: { externalId: input.externalId }, select: { id: true } }))) {
             throw new DomainError("EXTERNAL_ID_TAKEN", `A workspace with the external id ${JSON.stringify(input.externalId)} exists already.`);
           }
@@ -208,12 +208,9 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
       /** Moves a workspace to a tier; its keys take the new limits on their next request. */
       async setTier(actor: Actor, workspaceId: string, tier: string) {
         const updated = await db.$transaction(async (tx) => {
-          if (!(await tx.tier.findUnique({ where: { name: tier }, select: { name: true } }))) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
-          const before = await tx.workspace.findUnique({ where: { id: workspaceId }, select: { tierName: true } });
-          if (!before) throw new DomainError("NOT_FOUND", "No such workspace.");
-          const after = await tx.workspace.update({ where: { id: workspaceId }, data: { tierName: tier }, select: { id: true, tierName: true } });
-          await writeAudit(tx, actor, { action: "workspace.tier", targetWorkspaceId: workspaceId, before: { tier: before.tierName }, after: { tier } });
-          return { id: after.id, tier: after.tierName };
+          const was = await moveToTier(tx, workspaceId, tier);
+          await writeAudit(tx, actor, { action: "workspace.tier", targetWorkspaceId: workspaceId, before: { tier: was }, after: { tier } });
+          return { id: workspaceId, tier };
         });
         await publish({ workspaceId });
         return updated;

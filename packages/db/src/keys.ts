@@ -6,7 +6,7 @@ import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
-import { lockWorkspace, personalWorkspaceOf } from "./workspaces.ts";
+import { assertTier, lockWorkspace, moveToTier, personalWorkspaceOf } from "./workspaces.ts";
 import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 
 
@@ -297,14 +297,13 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     /** Moves a user's personal workspace to a tier; its keys take its limits on the next request. */
     async setUserTier(actor: Actor, userId: string, tier: string) {
       const user = await db.$transaction(async (tx) => {
-        const exists = await tx.tier.findUnique({ where: { name: tier }, select: { name: true } });
-        if (!exists) throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+        await assertTier(tx, tier);
         const target = await tx.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
         if (!target) throw new DomainError("NOT_FOUND", "No such user.");
-        const before = await personalWorkspaceOf(tx, userId);
-        await tx.workspace.update({ where: { id: before.id }, data: { tierName: tier } });
-        await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, before: { tier: before.tierName }, after: { tier, workspaceId: before.id } });
-        return { ...target, tierName: tier, workspaceId: before.id };
+        const workspace = await personalWorkspaceOf(tx, userId);
+        const was = await moveToTier(tx, workspace.id, tier);
+        await writeAudit(tx, actor, { action: "user.tier", targetUserId: userId, targetWorkspaceId: workspace.id, before: { tier: was }, after: { tier, workspaceId: workspace.id } });
+        return { ...target, tierName: tier, workspaceId: workspace.id };
       });
       await publish({ workspaceId: user.workspaceId });
       return user;

@@ -47,6 +47,24 @@ export async function lockWorkspace(tx: Prisma.TransactionClient, workspaceId: s
   return rows[0]!;
 }
 
+/** Refuses a tier name that does not exist (before a workspace is made on it or moved to it). */
+export async function assertTier(tx: Prisma.TransactionClient, tier: string): Promise<void> {
+  if (!(await tx.tier.findUnique({ where: { name: tier }, select: { name: true } }))) {
+    throw new DomainError("INVALID_TIER", `There is no tier named ${JSON.stringify(tier)}.`);
+  }
+}
+
+/**
+ * Moves a workspace to a tier inside the caller's transaction (which writes the audit row it
+ * wants); returns the tier it was on. The caller publishes `{ workspaceId }` after the commit.
+ */
+export async function moveToTier(tx: Prisma.TransactionClient, workspaceId: string, tier: string): Promise<string> {
+  await assertTier(tx, tier);
+  const before = await lockWorkspace(tx, workspaceId);
+  await tx.workspace.update({ where: { id: workspaceId }, data: { tierName: tier } });
+  return before.tierName;
+}
+
 /** Refuses to take away a team's only owner (deleting their account): they hand it over or delete it first. */
 export async function assertNotSoleOwner(db: Db | Prisma.TransactionClient, userId: string): Promise<void> {
   const owned = await db.workspace.findMany({

@@ -1,5 +1,6 @@
 "use client";
-// Open invitations to the viewer's address, on the overview: join or decline in place.
+// Answering an invitation (Join / Decline, one pair of buttons for the overview's card and the
+// mailed link's page), and the overview's card of open invitations to the viewer's address.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/client";
@@ -8,15 +9,42 @@ import { primary, secondary } from "./ui";
 import { ROLE_LABEL, useSwitchWorkspace } from "./workspace";
 import { dateTime } from "~/lib/format";
 
-export function Invitations() {
+/** Join (then the portal shows that workspace, at `then` if given) or Decline. */
+export function AnswerInvitation({ id, workspaceName, then, onDeclined, onError }: {
+  id: string;
+  workspaceName: string;
+  then?: string;
+  onDeclined: () => void;
+  onError: (message: string) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const switchTo = useSwitchWorkspace();
+  const accept = useMutation(trpc.invitations.accept.mutationOptions({
+    onSuccess: (r) => {
+      void queryClient.invalidateQueries({ queryKey: trpc.invitations.mine.queryKey() });
+      switchTo(r.workspaceId, then);
+    },
+    onError: (e) => onError(errorText(e)),
+  }));
+  const decline = useMutation(trpc.invitations.decline.mutationOptions({ onSuccess: onDeclined, onError: (e) => onError(errorText(e)) }));
+  const busy = accept.isPending || decline.isPending;
+  return (
+    <span className="flex flex-wrap justify-end gap-2">
+      <button type="button" className={secondary} disabled={busy} onClick={() => decline.mutate({ id })}>Decline</button>
+      <button type="button" className={primary} disabled={busy} onClick={() => accept.mutate({ id })}>
+        {accept.isPending ? "Joining…" : `Join ${workspaceName}`}
+      </button>
+    </span>
+  );
+}
+
+export function Invitations() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const mine = useQuery(trpc.invitations.mine.queryOptions());
   const [error, setError] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.invitations.mine.queryKey() });
-  const accept = useMutation(trpc.invitations.accept.mutationOptions({ onSuccess: (r) => { void refresh(); switchTo(r.workspaceId); }, onError: (e) => setError(errorText(e)) }));
-  const decline = useMutation(trpc.invitations.decline.mutationOptions({ onSuccess: refresh, onError: (e) => setError(errorText(e)) }));
   if (!mine.data?.length) return null;
   return (
     <section aria-labelledby="invitations" className="rounded-lg border border-indigo-200 bg-white p-5 shadow-sm">
@@ -30,12 +58,7 @@ export function Invitations() {
               <span className="font-medium text-slate-900">{i.workspaceName}</span> as {ROLE_LABEL[i.role].toLowerCase()}.
               <span className="block text-xs text-slate-500">Open until {dateTime(i.expires)}</span>
             </p>
-            <span className="flex gap-2">
-              <button type="button" className={secondary} disabled={decline.isPending || accept.isPending} onClick={() => decline.mutate({ id: i.id })}>Decline</button>
-              <button type="button" className={primary} disabled={accept.isPending || decline.isPending} onClick={() => accept.mutate({ id: i.id })}>
-                {accept.isPending ? "Joining…" : `Join ${i.workspaceName}`}
-              </button>
-            </span>
+            <AnswerInvitation id={i.id} workspaceName={i.workspaceName} onDeclined={() => void refresh()} onError={setError} />
           </li>
         ))}
       </ul>

@@ -1,23 +1,20 @@
 "use client";
 // A mailed invitation's page: what it is for, and Join / Decline. Answering is a POST (a mutation),
 // never the GET a mail scanner makes by opening the link.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { card, primary, secondary } from "~/components/ui";
-import { ROLE_LABEL, useSwitchWorkspace } from "~/components/workspace";
+import { AnswerInvitation } from "~/components/invitations";
+import { card, secondary } from "~/components/ui";
+import { ROLE_LABEL } from "~/components/workspace";
 import { dateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
-import { errorText } from "~/trpc/errors";
 
 export function InviteView({ token }: { token: string }) {
   const trpc = useTRPC();
-  const switchTo = useSwitchWorkspace();
   const [error, setError] = useState<string | null>(null);
   const [declined, setDeclined] = useState(false);
   const preview = useQuery({ ...trpc.invitations.preview.queryOptions({ token }), enabled: token !== "", retry: false });
-  const accept = useMutation(trpc.invitations.accept.mutationOptions({ onSuccess: (r) => switchTo(r.workspaceId, "/"), onError: (e) => setError(errorText(e)) }));
-  const decline = useMutation(trpc.invitations.decline.mutationOptions({ onSuccess: () => setDeclined(true), onError: (e) => setError(errorText(e)) }));
 
   const frame = (body: React.ReactNode) => <section className={`${card} mx-auto max-w-lg space-y-4 p-6`}>{body}</section>;
   if (!token) return frame(<p role="alert" className="text-red-800">This invitation link is incomplete: open it from the mail again.</p>);
@@ -43,12 +40,7 @@ export function InviteView({ token }: { token: string }) {
       ) : (
         <>
           {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
-          <div className="flex flex-wrap justify-end gap-2">
-            <button type="button" className={secondary} disabled={decline.isPending || accept.isPending} onClick={() => decline.mutate({ id: i.id })}>Decline</button>
-            <button type="button" className={primary} disabled={accept.isPending || decline.isPending} onClick={() => accept.mutate({ id: i.id })}>
-              {accept.isPending ? "Joining…" : `Join ${i.workspaceName}`}
-            </button>
-          </div>
+          <AnswerInvitation id={i.id} workspaceName={i.workspaceName} then="/" onDeclined={() => setDeclined(true)} onError={setError} />
         </>
       )}
     </>,
