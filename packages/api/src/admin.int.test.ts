@@ -39,6 +39,7 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     await admin.caller.admin.tiers.create({ name: tier, description: "", limits });
     const target = await user("developer", tier);
     const key = await services.keys.create({ id: target.id, role: "developer" }, { userId: target.id, name: "k" });
+    const customer = await services.admin.workspaces.create({ id: null, role: "system" }, { name: "Customer", tier: "free" });
     const auditBefore = await services.db.auditLog.count();
 
     // What each procedure is called with; the admin runs them last, for real.
@@ -55,7 +56,13 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
       ["users.setDisabled", (c) => c.admin.users.setDisabled({ userId: target.id, disabled: true })],
       ["keys.setLimits", (c) => c.admin.keys.setLimits({ keyId: key.record.id, limits: { minute: 3, hour: null, day: null, month: null } })],
       ["keys.revoke", (c) => c.admin.keys.revoke({ keyId: key.record.id })],
+      ["workspaces.list", (c) => c.admin.workspaces.list({ q: "Customer" })],
+      ["workspaces.get", (c) => c.admin.workspaces.get({ workspaceId: customer.id })],
+      ["workspaces.create", (c) => c.admin.workspaces.create({ name: "Another customer" })],
+      ["workspaces.setTier", (c) => c.admin.workspaces.setTier({ workspaceId: customer.id, tier: "pro" })],
+      ["workspaces.setLimits", (c) => c.admin.workspaces.setLimits({ workspaceId: customer.id, limits: { minute: 5, hour: null, day: null, month: null } })],
       ["usage.series", (c) => c.admin.usage.series({ range: "hour", userId: target.id })],
+      ["usage.series of a workspace", (c) => c.admin.usage.series({ range: "hour", workspaceId: customer.id })],
       ["usage.quota", (c) => c.admin.usage.quota({ keyId: key.record.id })],
       ["audit.list", (c) => c.admin.audit.list({})],
       ["audit.actions", (c) => c.admin.audit.actions()],
@@ -77,6 +84,8 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     expect(await services.admin.users.get(target.id)).toMatchObject({ tierName: tier });
     expect(await services.db.apiKey.findUniqueOrThrow({ where: { id: key.record.id } })).toMatchObject({ status: "active", limitMinute: null });
     expect(await services.db.tier.findUniqueOrThrow({ where: { name: tier } })).toMatchObject({ perMinute: 10, description: "" });
+    expect(await services.db.workspace.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ tierName: "free", limitMinute: null });
+    expect(await services.db.workspace.count({ where: { name: "Another customer" } })).toBe(0);
 
     // The admin can do each (tiers.remove last: its users move away first).
     for (const [name, call] of calls) {
