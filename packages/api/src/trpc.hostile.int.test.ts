@@ -72,7 +72,7 @@ describe("control characters and out-of-range numbers", () => {
     ["a workspace's new name", () => call(developer, "workspaces.rename", { workspaceId: teamId, name: `Team\u2028x` }), "name"],
     ["an invited address", () => call(developer, "workspaces.invite", { workspaceId: teamId, email: `a${NUL}@example.test`, role: "viewer" }), "email"],
     ["an invitation link's token", () => call(developer, "invitations.preview", { token: `t${NUL}`.repeat(20) }, "GET"), "token"],
-    ["a customer's external id", () => call(admin, "admin.workspaces.create", { name: "Customer", externalId: `cus${NUL}` }), "externalId"],
+    ["a customer's external id", () => call(admin, "admin.workspaces.create", { name: "Hostile customer", externalId: `cus${NUL}` }), "externalId"],
     ["workspace search", () => call(admin, "admin.workspaces.list", { q: `x${NUL}` }, "GET"), "q"],
   ])("%s: 400 naming the field", async (_what, run, field) => {
     const res = await run();
@@ -122,7 +122,7 @@ describe("control characters and out-of-range numbers", () => {
     expect(await services.db.apiKey.count({ where: { userId: developer.id } })).toBe(1);
     expect((await services.workspaces.listFor(developer.id)).map((w) => w.name)).toEqual(["Personal", "Hostile team"]);
     expect(await services.db.invitation.count({ where: { workspaceId: teamId } })).toBe(0);
-    expect(await services.db.workspace.count({ where: { name: "Customer" } })).toBe(0);
+    expect(await services.db.workspace.count({ where: { name: "Hostile customer" } })).toBe(0);
   });
 
   it("no answer was a 500, and no answer or log line holds a secret or a stack trace", () => {
