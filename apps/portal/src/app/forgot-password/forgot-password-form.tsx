@@ -28,7 +28,7 @@ export function ForgotPasswordForm() {
       <p className="text-sm text-slate-600">Enter the email address of your account and we will mail you a link to choose a new password.</p>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">Email</span>
-        <input name="email" type="email" autoComplete="email" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)}
+        <input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)}
           aria-invalid={request.isError} aria-describedby={request.isError ? "email-error" : undefined} className={field} />
         {request.isError && <span id="email-error" role="alert" className="mt-1 block text-sm text-red-700">{errorText(request.error)}</span>}
       </label>

@@ -23,7 +23,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <p className="text-sm text-slate-600">Every browser signed in to your account will be signed out.</p>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">New password</span>
-        <input name="password" type="password" autoComplete="new-password" required minLength={10} autoFocus value={password}
+        <input name="password" type="password" autoComplete="new-password" required minLength={10} value={password}
           onChange={(e) => setPassword(e.target.value)} aria-invalid={reset.isError} aria-describedby="pw-hint" className={field} />
         <span id="pw-hint" className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>
         {reset.isError && <span role="alert" className="mt-1 block text-sm text-red-700">{errorText(reset.error)} {/expired|used/.test(errorText(reset.error)) && <a className="font-medium underline" href="/forgot-password">Ask for a new link</a>}</span>}

@@ -52,7 +52,7 @@ export function SignInForm({ next }: { next: string }) {
     <form onSubmit={onSubmit} className="space-y-4">
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">Email</span>
-        <input name="email" type="email" autoComplete="email" required autoFocus readOnly={needsCode} className={field} />
+        <input name="email" type="email" autoComplete="email" required readOnly={needsCode} className={field} />
       </label>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">Password</span>

@@ -37,7 +37,7 @@ export function SignUpForm() {
     <form onSubmit={onSubmit} className="space-y-4">
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">Name</span>
-        <input name="name" autoComplete="name" required autoFocus className={input} />
+        <input name="name" autoComplete="name" required className={input} />
       </label>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">Email</span>

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { ConfirmDialog, CopyButton, Dialog, DialogFooter } from "~/components/dialog";
+import { ConfirmDialog, CopyButton, Dialog, DialogFooter, focusOnMount } from "~/components/dialog";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
@@ -194,7 +194,7 @@ export function KeysView() {
                             onError: (err) => setRenameError(`Could not rename "${k.name}": ${errorText(err)}`),
                           });
                         }}>
-                          <input name="name" defaultValue={k.name} autoFocus aria-label="Key name" maxLength={64}
+                          <input name="name" defaultValue={k.name} ref={focusOnMount} aria-label="Key name" maxLength={64}
                             onKeyDown={(e) => e.key === "Escape" && setEditing(null)}
                             onBlur={() => setEditing(null)}
                             className="w-40 rounded border border-indigo-400 px-2 py-1" />
@@ -251,7 +251,7 @@ export function KeysView() {
           <form onSubmit={onCreate} className="space-y-4">
             <label className="block">
               <span className="mb-1 block text-sm font-medium text-slate-700">Name</span>
-              <input name="name" required maxLength={64} autoFocus placeholder="e.g. Production server"
+              <input name="name" required maxLength={64} placeholder="e.g. Production server"
                 className="w-full rounded-md border border-slate-300 px-3 py-2" />
             </label>
             <label className="block">

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { ConfirmDialog } from "~/components/dialog";
+import { ConfirmDialog, focusOnMount } from "~/components/dialog";
 import { card, danger, input, primary, scrollX, secondary } from "~/components/ui";
 import { can, ROLE_LABEL, useSwitchWorkspace, useWorkspace, type WorkspaceRole } from "~/components/workspace";
 import { dateTime, number as fmt } from "~/lib/format";
@@ -114,7 +114,7 @@ export function WorkspaceView({ viewerId }: { viewerId: string }) {
         {renaming ? (
           <form className="flex flex-wrap items-center gap-2" onSubmit={(e) => { e.preventDefault(); rename.mutate({ workspaceId, name: String(new FormData(e.currentTarget).get("name") ?? "") }); }}>
             <label className="sr-only" htmlFor="workspace-name">Workspace name</label>
-            <input id="workspace-name" name="name" defaultValue={w.name} maxLength={64} autoFocus required className={`${input} text-lg`}
+            <input id="workspace-name" name="name" defaultValue={w.name} maxLength={64} ref={focusOnMount} required className={`${input} text-lg`}
               aria-invalid={renameError ? true : undefined} aria-describedby={renameError ? "rename-error" : undefined}
               onKeyDown={(e) => e.key === "Escape" && setRenaming(false)} />
             <button type="submit" className={primary} disabled={rename.isPending}>Save</button>

@@ -114,7 +114,7 @@ export function TiersView() {
             {!editing && (
               <label className="block text-sm">
                 <span className="mb-1 block font-medium text-slate-700">Name</span>
-                <input name="name" required pattern="[a-z0-9]{1,20}" autoFocus className={`${input} w-full`} placeholder="e.g. startup" />
+                <input name="name" required pattern="[a-z0-9]{1,20}" className={`${input} w-full`} placeholder="e.g. startup" />
                 <span className="mt-1 block text-xs text-slate-500">Lowercase letters and digits; it appears in every key (ys_name_…) and cannot change later.</span>
               </label>
             )}

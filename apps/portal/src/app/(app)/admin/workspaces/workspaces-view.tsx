@@ -88,7 +88,7 @@ export function WorkspacesView() {
           <p className="text-sm text-slate-600">A workspace for one of the platform&apos;s own customers: it has no portal members; its keys are made by operators or through the platform API.</p>
           <label className="block text-sm">
             <span className="mb-1 block font-medium text-slate-700">Name</span>
-            <input name="name" required maxLength={64} autoFocus className={`${input} w-full`} />
+            <input name="name" required maxLength={64} className={`${input} w-full`} />
           </label>
           <label className="block text-sm">
             <span className="mb-1 block font-medium text-slate-700">External id <span className="font-normal text-slate-500">(optional: your id for this customer)</span></span>

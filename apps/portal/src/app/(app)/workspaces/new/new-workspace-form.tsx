@@ -30,7 +30,7 @@ export function NewWorkspaceForm() {
       <form onSubmit={onSubmit} className={`${card} space-y-4 p-5`} noValidate>
         <label className="block">
           <span className="mb-1 block text-sm font-medium text-slate-700">Name</span>
-          <input name="name" required maxLength={64} autoFocus placeholder="e.g. Acme Inc." className={`${input} w-full`}
+          <input name="name" required maxLength={64} placeholder="e.g. Acme Inc." className={`${input} w-full`}
             aria-invalid={error ? true : undefined} aria-describedby={error ? "name-error" : undefined} />
           {error && <span id="name-error" role="alert" className="mt-1 block text-sm text-red-700">{error}</span>}
         </label>
