@@ -30,11 +30,24 @@ test("sign up, create a key, copy it, call the API, roll, revoke: the old key is
   // at 1280 px the whole table fits: no action behind a sideways scroll
   expect(await page.locator("table").first().evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
 
-  // rename inline from the keyboard
-  await row.getByRole("button", { name: "Production server" }).click();
+  // the key's page: why each request was answered as it was, renaming with Save, the history
+  await echo(page, key);
+  await row.getByRole("link", { name: "Production server" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Production server" })).toBeVisible();
+  const recent = page.getByTestId("recent-verifications").locator("tbody tr");
+  await expect(recent).toHaveCount(2);
+  await expect(recent.first()).toContainText("within every limit");
+  await expect(recent.first()).toContainText(/198\.51\.\d+\.\d+/); // this test's own client address (fixtures.ts), through the portal
+  await expect(page.getByTestId("limit-minute")).toContainText("none");
+  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByLabel("Key name").fill("   ");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("#key-name-error")).toHaveText("Give the key a name."); // beside the field; nothing saved
   await page.getByLabel("Key name").fill("Prod API");
-  await page.keyboard.press("Enter");
-  await expect(page.getByRole("button", { name: "Prod API" })).toBeVisible();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Prod API" })).toBeVisible();
+  await expect(page.getByTestId("key-events")).toContainText("renamed it from “Production server” to “Prod API”");
+  await page.getByRole("link", { name: "← API keys" }).click();
 
   // roll, old key stops immediately
   await page.getByRole("row", { name: /Prod API/ }).first().getByRole("button", { name: "Roll" }).click();
@@ -130,7 +143,11 @@ test("hostile names render as text, and batches of mutations on another user's k
   const hostile = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
   await createKey(a, hostile);
   await a.getByRole("dialog").getByRole("button", { name: "I have saved it" }).click();
-  await expect(a.getByRole("button", { name: hostile })).toBeVisible(); // the name, as text
+  await expect(a.getByRole("link", { name: hostile })).toBeVisible(); // the name, as text
+  await a.getByRole("link", { name: hostile }).click();
+  await expect(a.getByRole("heading", { level: 1, name: hostile })).toBeVisible(); // and on its page
+  expect(await a.locator("main img, main script").count()).toBe(0);
+  await a.goto("/keys");
   expect(await a.locator("main img, main script").count()).toBe(0);
   expect(dialogs).toBe(0);
   const aliceKeyId = ((await (await a.request.get("/api/trpc/keys.list")).json()).result.data.json[0].id) as string;

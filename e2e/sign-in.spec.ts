@@ -27,7 +27,7 @@ test("the demo developer signs in from the keyboard and sees their plan", async 
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("heading", { name: "Welcome, Dana Developer" })).toBeVisible();
   await expect(page.getByTestId("tier-name")).toHaveText("free");
-  await expect(page.getByText("per minute")).toBeVisible();
+  await expect(page.getByTestId("quota-minute")).toContainText("workspace plan, all its keys");
   await expect(page.getByText(/all the keys of the Personal workspace together/)).toBeVisible();
   // on a fresh load the first tab stop skips the header to the page's content
   await page.goto("/");

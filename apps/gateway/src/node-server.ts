@@ -36,8 +36,10 @@ class NodeApiRequest implements ApiRequest {
   readonly method: string;
   readonly path: string;
   readonly headerBytes: number;
+  readonly peer: string | null;
 
   constructor(private readonly req: http.IncomingMessage) {
+    this.peer = req.socket.remoteAddress ?? null;
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     this.method = req.method ?? "GET";

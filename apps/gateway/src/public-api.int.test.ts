@@ -1,6 +1,7 @@
 // The public HTTP API through its framework-free handler, on real PostgreSQL and Redis.
 import { afterAll, describe, expect, it } from "vitest";
 import { testServices, uniqueEmail } from "../../../test/support.ts";
+import { peerSignature, PEER_HEADER, PEER_SIGNATURE_HEADER } from "@keyway/core";
 import { createPublicApi, fetchHandler } from "./public-api.ts";
 
 const services = testServices();
@@ -140,6 +141,21 @@ describe("POST /api/v1/keys/verify and /api/v1/usage", () => {
     expect(await bad.json()).toEqual({ valid: false, code: "MALFORMED", message: "That is not a Keyway API key (wrong format or checksum)." });
     expect((await post("/api/v1/keys/verify", "{not json")).status).toBe(400);
     expect((await post("/api/v1/keys/verify", { key: 42 })).status).toBe(400);
+  });
+
+  it("records each verification in the key's recent verifications: the client's address from the body, the signed portal header, never a forged one", async () => {
+    const { key, record } = await keyFor();
+    const recent = () => services.usage.recent(record.id, record.workspaceId);
+    expect((await post("/api/v1/keys/verify", { key, ip: "2001:db8::1" })).status).toBe(200);
+    await echo({ authorization: `Bearer ${key}`, [PEER_HEADER]: "198.51.100.4", [PEER_SIGNATURE_HEADER]: peerSignature(services.config.AUTH_SECRET, "198.51.100.4") });
+    await echo({ authorization: `Bearer ${key}`, [PEER_HEADER]: "198.51.100.66", [PEER_SIGNATURE_HEADER]: peerSignature("another-installation's-secret-000000", "198.51.100.66") });
+    await echo({ authorization: `Bearer ${key}`, "x-forwarded-for": "198.51.100.77" }); // no trusted proxy: ignored
+    expect((await recent()).map((r) => [r.code, r.ip])).toEqual([["VALID", null], ["VALID", null], ["VALID", "198.51.100.4"], ["VALID", "2001:db8::1"]]);
+    await services.keys.revoke(actor, record.id, record.workspaceId);
+    await services.verifier.invalidate({ keyId: record.id });
+    expect((await echo({ authorization: `Bearer ${key}` })).status).toBe(401);
+    await services.limiter.flush();
+    expect((await recent())[0]).toMatchObject({ code: "REVOKED", refusedBy: null });
   });
 
   it("records outcomes for the usage charts", async () => {

@@ -6,9 +6,10 @@
 //   POST     /api/v1/keys/verify   for the platform's services (service token)
 //   POST     /api/v1/usage         records a request's outcome (service token)
 import { createHash, timingSafeEqual } from "node:crypto";
-import { KEY_ID_LENGTH, isLimiterUnavailable } from "@keyway/core";
+import { isIP } from "node:net";
+import { clientAddress, KEY_ID_LENGTH, isLimiterUnavailable, PEER_HEADER, PEER_SIGNATURE_HEADER, signedPeer } from "@keyway/core";
 import { USAGE_FIELD } from "@keyway/redis";
-import { guard, MAX_KEY_LENGTH, type Keyway, type VerifyResponse } from "@keyway/protocol";
+import { guard, MAX_KEY_LENGTH, type Keyway, type RequestContext, type VerifyResponse } from "@keyway/protocol";
 import type { Services } from "@keyway/server";
 import { toWire, unavailable } from "./wire.ts";
 
@@ -33,6 +34,8 @@ export interface ApiRequest {
   headerBytes: number;
   /** The body, or "too_large" as soon as it passes `limit` bytes (the rest is not read). */
   readBody(limit: number): Promise<Uint8Array | "too_large">;
+  /** The socket's peer address (null when the host does not say). */
+  peer: string | null;
 }
 
 export interface ApiResponse {
@@ -57,11 +60,11 @@ export function errorResponse(status: number, code: ErrorCode, message: string, 
 /** The in-process Keyway: the SDK's interface over this process's verifier and usage recorder. */
 export function localKeyway(services: Services): Keyway {
   return {
-    async verify(key): Promise<VerifyResponse> {
+    async verify(key, context?: RequestContext): Promise<VerifyResponse> {
       const t0 = performance.now();
       let response: VerifyResponse;
       try {
-        response = toWire(await services.verifier.verify(key));
+        response = toWire(await services.verifier.verify(key, 1, context ?? {}));
       } catch (error) {
         if (isLimiterUnavailable(error)) response = unavailable(error.retryAfterMs, "Rate limiting");
         else {
@@ -107,9 +110,17 @@ export function createPublicApi(services: Services): PublicApi {
     return timingSafeEqual(createHash("sha256").update(token).digest(), tokenHash);
   }
 
+  /**
+   * The client's address: the one the portal names when it forwards a request (signed, see
+   * PEER_SIGNATURE_HEADER), else the socket's peer or X-Forwarded-For by TRUSTED_PROXY_HOPS.
+   */
+  const clientOf = (request: ApiRequest) =>
+    signedPeer(services.config.AUTH_SECRET, request.header(PEER_HEADER), request.header(PEER_SIGNATURE_HEADER)) ??
+    clientAddress(request.peer, request.header("x-forwarded-for"), services.config.TRUSTED_PROXY_HOPS);
+
   /** The sample protected API: what any endpoint of the platform does with a key. */
   async function echo(request: ApiRequest): Promise<ApiResponse> {
-    const decision = await guard(keyway, (name) => request.header(name));
+    const decision = await guard(keyway, (name) => request.header(name), { ip: clientOf(request) });
     if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
     const { key } = decision;
     keyway.record(key, true);
@@ -120,10 +131,11 @@ export function createPublicApi(services: Services): PublicApi {
     if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
     const body = await readJson(request);
     if (!("value" in body)) return body;
-    const key = (body.value as { key?: unknown } | null)?.key;
+    const { key, ip } = (body.value ?? {}) as { key?: unknown; ip?: unknown };
     if (key !== undefined && key !== null && typeof key !== "string") return errorResponse(400, "INVALID_BODY", 'Send {"key": "<api key>"}.');
     if (typeof key === "string" && key.length > MAX_KEY_LENGTH) return errorResponse(400, "INVALID_BODY", `The key is longer than ${MAX_KEY_LENGTH} characters.`);
-    const result = await keyway.verify(key ?? null);
+    if (ip !== undefined && ip !== null && (typeof ip !== "string" || isIP(ip) === 0)) return errorResponse(400, "INVALID_BODY", "ip: send the client's IPv4 or IPv6 address, or leave it out.");
+    const result = await keyway.verify(key ?? null, { ip: (ip as string | null | undefined) ?? null });
     return json(200, result, result.valid || result.code === "RATE_LIMITED" ? result.headers : {});
   }
 
@@ -176,6 +188,7 @@ export function fetchHandler(api: PublicApi): (request: Request) => Promise<Resp
       path: new URL(request.url).pathname,
       header: (name) => request.headers.get(name),
       headerBytes,
+      peer: null,
       async readBody(limit) {
         const reader = request.body?.getReader();
         const chunks: Uint8Array[] = [];

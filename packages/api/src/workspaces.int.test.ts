@@ -44,6 +44,10 @@ describe("every workspace procedure, by role", () => {
     ["keys.list", "viewer", (c, t) => c.keys.list({ workspaceId: t.workspace.id })],
     ["usage.series", "viewer", (c, t) => c.usage.series({ workspaceId: t.workspace.id, range: "day" })],
     ["usage.quota", "viewer", (c, t) => c.usage.quota({ workspaceId: t.workspace.id, keyId: t.key.record.id })],
+    ["usage.workspaceQuota", "viewer", (c, t) => c.usage.workspaceQuota({ workspaceId: t.workspace.id })],
+    ["workspaces.activity", "viewer", (c, t) => c.workspaces.activity({ workspaceId: t.workspace.id })],
+    ["keys.get", "viewer", (c, t) => c.keys.get({ workspaceId: t.workspace.id, id: t.key.record.id })],
+    ["keys.recent", "viewer", (c, t) => c.keys.recent({ workspaceId: t.workspace.id, id: t.key.record.id })],
     ["keys.create", "developer", (c, t) => c.keys.create({ workspaceId: t.workspace.id, name: "new" })],
     ["keys.rename", "developer", (c, t) => c.keys.rename({ workspaceId: t.workspace.id, id: t.key.record.id, name: "renamed" })],
     ["keys.roll", "developer", (c, t) => c.keys.roll({ workspaceId: t.workspace.id, id: t.key.record.id, graceSeconds: 60 })],
@@ -240,12 +244,36 @@ describe("owners, roles and removal", () => {
     await expect(services.admin.workspaces.setTier(system, t.workspace.id, "nope")).rejects.toMatchObject({ code: "INVALID_TIER" });
   });
 
+  it("the overview's data: the plan left in each window for all keys together, and the latest events without invitees' addresses for a viewer", async () => {
+    const t = await team();
+    const workspaceId = t.workspace.id;
+    await services.verifier.verify(t.key.key, 1, { ip: "203.0.113.40" });
+    await services.verifier.verify(t.key.key, 1, { ip: "203.0.113.40" });
+    const quota = await t.members.viewer.caller.usage.workspaceQuota({ workspaceId });
+    expect(quota.map((w) => [w.window, w.scope, w.used, w.limit])).toEqual([["minute", "workspace", 2, 10], ["hour", "workspace", 2, 100], ["day", "workspace", 2, 1000], ["month", "workspace", 2, 10000]]);
+    const invitee = uniqueEmail();
+    await t.members.owner.caller.workspaces.invite({ workspaceId, email: invitee, role: "developer" });
+    const asViewer = await t.members.viewer.caller.workspaces.activity({ workspaceId });
+    const asAdmin = await t.members.admin.caller.workspaces.activity({ workspaceId });
+    expect(asViewer[0]).toMatchObject({ action: "invitation.create", actor: "owner", invitee: null, role: "developer" });
+    expect(asAdmin[0]).toMatchObject({ action: "invitation.create", invitee });
+    expect(JSON.stringify(asViewer)).not.toContain(invitee);
+    expect(asViewer.some((e) => e.action === "key.create" && e.key?.id === t.key.record.id)).toBe(true);
+    // the key's page: its history and its last verifications, newest first, with the client's address
+    const key = await t.members.viewer.caller.keys.get({ workspaceId, id: t.key.record.id });
+    expect(key.events.map((e) => e.action)).toEqual(["key.create"]);
+    const recent = await t.members.viewer.caller.keys.recent({ workspaceId, id: t.key.record.id });
+    expect(recent.map((r) => [r.code, r.ip])).toEqual([["VALID", "203.0.113.40"], ["VALID", "203.0.113.40"]]);
+  });
+
   it("never reaches a key through a workspace it does not belong to", async () => {
     const a = await team();
     const b = await team();
     // b's owner names their own workspace but a's key: no such key, nothing changed
     await expect(b.members.owner.caller.keys.revoke({ workspaceId: b.workspace.id, id: a.key.record.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such key." });
     await expect(b.members.owner.caller.usage.quota({ workspaceId: b.workspace.id, keyId: a.key.record.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(b.members.owner.caller.keys.get({ workspaceId: b.workspace.id, id: a.key.record.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such key." });
+    await expect(b.members.owner.caller.keys.recent({ workspaceId: b.workspace.id, id: a.key.record.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such key." });
     await expect(b.members.owner.caller.keys.rename({ workspaceId: a.workspace.id, id: a.key.record.id, name: "x" })).rejects.toMatchObject({ code: "NOT_FOUND", message: "No such workspace." });
     expect(await services.verifier.verify(a.key.key)).toMatchObject({ valid: true });
   });

@@ -1,7 +1,8 @@
 // @keyway/auth: who is signed in, and the account flows around it. This entry has no framework
 // in it; Auth.js's options (next-auth) are the "@keyway/auth/next" entry, for the portal.
 export { sessionService, describeDevice, SESSION_IDLE_S, SESSION_MAX_AGE_S, type Client, type SessionService, type Viewer } from "./sessions.ts";
-export { throttleService, clientAddress, clientOf, delayFor, isThrottled, ThrottledError, PEER_HEADER, MAX_DELAY_MS, SIGN_IN_FAILURES_PER_IP, SIGN_IN_FAILURES_PER_PAIR, SIGN_UP_PER_IP, SLOW_AFTER_ACCOUNT_FAILURES, type ThrottleLimiter, type ThrottleService } from "./throttle.ts";
+export { clientAddress, PEER_HEADER } from "@keyway/core";
+export { throttleService, clientOf, delayFor, isThrottled, ThrottledError, MAX_DELAY_MS, SIGN_IN_FAILURES_PER_IP, SIGN_IN_FAILURES_PER_PAIR, SIGN_UP_PER_IP, SLOW_AFTER_ACCOUNT_FAILURES, type ThrottleLimiter, type ThrottleService } from "./throttle.ts";
 export { hashPassword, needsRehash, verifyPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./passwords.ts";
 export { mailService, MailNotConfiguredError, render, type Mail, type MailService } from "./mail.ts";
 export { accountService, RESET_PASSWORD_TTL_MS, VERIFY_EMAIL_TTL_MS, type AccountService } from "./accounts.ts";

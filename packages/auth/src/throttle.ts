@@ -4,7 +4,7 @@
 // fails across many accounts is refused, and an account that fails from many addresses is slowed
 // (a growing delay before each answer), never locked.
 import { createHash } from "node:crypto";
-import { MAX_LIMIT, WINDOWS, type LimitDecision, type Limits, type LimitTarget } from "@keyway/core";
+import { clientAddress, MAX_LIMIT, PEER_HEADER, WINDOWS, type LimitDecision, type Limits, type LimitTarget } from "@keyway/core";
 
 /** Failed sign-ins per window before the pair (account, address) must wait. */
 export const SIGN_IN_FAILURES_PER_PAIR: Limits = { minute: 5, hour: 20, day: 100, month: 1_000 };
@@ -106,28 +106,8 @@ export function throttleService(limiter: ThrottleLimiter, sleep = (ms: number) =
 }
 export type ThrottleService = ReturnType<typeof throttleService>;
 
-/**
- * The header the portal's own server (apps/portal/server.mjs) sets to the socket's peer address,
- * overwriting whatever a client sent under that name: route handlers cannot see the socket.
- */
-export const PEER_HEADER = "x-keyway-peer";
-
-/** The client's address from a request's headers (see clientAddress). */
+/** The client's address from the portal's request headers (the peer its server.mjs wrote, and X-Forwarded-For: see clientAddress). */
 export function clientOf(header: (name: string) => string | null | undefined, trustedHops: number): string | null {
   return clientAddress(header(PEER_HEADER), header("x-forwarded-for"), trustedHops);
 }
 
-/**
- * The client's address. With no trusted proxy (the default) it is the socket's peer and
- * X-Forwarded-For is ignored: a client can write anything there. Behind N proxies that each append
- * the address they saw, the client is the Nth entry from the right.
- */
-export function clientAddress(socketAddress: string | null | undefined, forwardedFor: string | null | undefined, trustedHops: number): string | null {
-  let ip = socketAddress ?? null;
-  if (trustedHops > 0 && forwardedFor) {
-    const entries = forwardedFor.split(",").map((e) => e.trim()).filter(Boolean);
-    ip = entries[entries.length - trustedHops] ?? entries[0] ?? ip;
-  }
-  if (!ip) return null;
-  return ip.replace(/^::ffff:/, "").slice(0, 64);
-}

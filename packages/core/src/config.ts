@@ -81,6 +81,8 @@ export const configSchema = z.object({
    * admin overview; a pass costs the same for a key used once or a thousand times.
    */
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).default(15_000),
+  /** How many of its latest verifications each key keeps in Redis for its page (0: none are recorded). */
+  RECENT_VERIFICATIONS: z.coerce.number().int().min(0).max(1_000).default(100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   GITHUB_ID: z.string().optional(),
   GITHUB_SECRET: z.string().optional(),

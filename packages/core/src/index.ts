@@ -6,3 +6,4 @@ export * from "./calendar.ts";
 export * from "./local-limiter.ts";
 export * from "./cache.ts";
 export * from "./verify.ts";
+export * from "./client-address.ts";

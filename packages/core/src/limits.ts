@@ -65,9 +65,23 @@ export interface LimitTarget {
   workspace?: { id: string; limits: Limits };
 }
 
+/**
+ * What a key's recent verifications record about a request besides the decision (each key's page
+ * lists its last ones, so a developer can see why a request was refused).
+ */
+export interface RequestTrace {
+  /** The client's address, when the caller knows it. */
+  ip?: string | null;
+}
+
 export interface Limiter {
-  /** Every window of every scope of the target checked and, if all allow, counted: atomically. */
-  check(target: LimitTarget, cost?: number): Promise<LimitDecision>;
+  /**
+   * Every window of every scope of the target checked and, if all allow, counted: atomically.
+   * With a trace, the decision also goes to the key's recent verifications.
+   */
+  check(target: LimitTarget, cost?: number, trace?: RequestTrace): Promise<LimitDecision>;
+  /** Records a request refused before any limit was checked (a revoked or expired key) in its recent verifications. */
+  refused?(target: LimitTarget, code: string, trace: RequestTrace): void;
   /** Drop anything cached for these keys and workspaces (after a limit change). */
   forget?(ids: string[] | "all"): void;
 }

@@ -4,7 +4,7 @@
 import type { VerifyCode, WorkspaceRef } from "@keyway/protocol";
 import { TtlLru } from "./cache.ts";
 import { hashKey, parseKey, sameHash } from "./keys.ts";
-import type { LimitDecision, Limiter, LimitTarget } from "./limits.ts";
+import type { LimitDecision, Limiter, LimitTarget, RequestTrace } from "./limits.ts";
 import type { Limits } from "./tiers.ts";
 
 /** What verification needs to know about a key: limits already resolved (tier + overrides). */
@@ -176,7 +176,8 @@ export function createVerifier(options: VerifierOptions) {
     }
   }
 
-  async function verify(raw: unknown, cost = 1): Promise<VerifyResult> {
+  /** The key's answer; with a trace, the decision goes to the key's recent verifications too. */
+  async function verify(raw: unknown, cost = 1, trace?: RequestTrace): Promise<VerifyResult> {
     const parsed = parseKey(raw);
     if (!parsed.ok) return { valid: false, code: parsed.code };
     const found = record(parsed.id);
@@ -192,10 +193,13 @@ export function createVerifier(options: VerifierOptions) {
       rec.hash = hash;
       options.store.rehash?.(rec.id, old, hash).catch(() => {});
     }
-    if (rec.status === "revoked") return { valid: false, code: "REVOKED", prefix: rec.prefix };
-    if (rec.expiresAt !== null && clock() >= rec.expiresAt) return { valid: false, code: "EXPIRED", prefix: rec.prefix };
-    if (rec.userDisabled) return { valid: false, code: "DISABLED_USER", prefix: rec.prefix };
-    const ratelimit = await options.limiter.check(rec.limitTarget, cost);
+    const refusal: InvalidCode | null =
+      rec.status === "revoked" ? "REVOKED" : rec.expiresAt !== null && clock() >= rec.expiresAt ? "EXPIRED" : rec.userDisabled ? "DISABLED_USER" : null;
+    if (refusal) {
+      if (trace) options.limiter.refused?.(rec.limitTarget, refusal, trace);
+      return { valid: false, code: refusal, prefix: rec.prefix };
+    }
+    const ratelimit = await options.limiter.check(rec.limitTarget, cost, trace);
     const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, workspace: rec.workspace, limits: rec.limits, ratelimit };
     return ratelimit.allowed ? { valid: true, ...key } : { valid: false, code: "RATE_LIMITED", ...key };
   }

@@ -202,6 +202,31 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       return ownedKey(db, keyId, workspaceId);
     },
 
+    /**
+     * A key's life from the audit log, oldest first: created, renamed, rolled (to or from another
+     * key), limits changed, revoked. The person who acted, by name; never an address.
+     */
+    async events(keyId: string) {
+      // a key made by a roll: that roll is written against the key it replaced
+      const from = await db.apiKey.findFirst({ where: { rolledToId: keyId }, select: { id: true } });
+      const rows = await db.auditLog.findMany({
+        where: { OR: [{ targetKeyId: keyId }, ...(from ? [{ targetKeyId: from.id, action: "key.roll" }] : [])] },
+        orderBy: { id: "asc" },
+        take: 100,
+        select: { id: true, at: true, action: true, actorId: true, targetKeyId: true, before: true, after: true },
+      });
+      const actors = [...new Set(rows.map((r) => r.actorId).filter((x): x is string => x !== null))];
+      const who = new Map((await db.user.findMany({ where: { id: { in: actors } }, select: { id: true, name: true, email: true } })).map((u) => [u.id, u.name ?? u.email]));
+      return rows.map((r) => ({
+        id: r.id.toString(),
+        at: r.at,
+        action: r.action,
+        actor: r.actorId ? (who.get(r.actorId) ?? "A deleted account") : "Keyway",
+        before: r.before,
+        after: r.after,
+      }));
+    },
+
     async rename(actor: Actor, keyId: string, workspaceId: string | null, name: string) {
       return db.$transaction(async (tx) => {
         const key = await ownedKey(tx, keyId, workspaceId);

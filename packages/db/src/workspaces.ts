@@ -152,6 +152,39 @@ export function workspaceService(db: Db, options: WorkspaceServiceOptions) {
       return workspaceSummary(row);
     },
 
+    /**
+     * What happened in the workspace lately, newest first, for its members' overview: keys made,
+     * rolled and revoked, members and invitations. No addresses a member should not see: the
+     * client IP never, an invitee's email only with `invitees` (the workspace's admins).
+     */
+    async activity(workspaceId: string, { take = 10, invitees = false }: { take?: number; invitees?: boolean } = {}) {
+      const rows = await db.auditLog.findMany({
+        where: { targetWorkspaceId: workspaceId },
+        orderBy: { id: "desc" },
+        take: Math.min(take, 50),
+        select: { id: true, at: true, action: true, actorId: true, targetUserId: true, targetKeyId: true, targetKeyPrefix: true, before: true, after: true },
+      });
+      const userIds = [...new Set(rows.flatMap((r) => [r.actorId, r.targetUserId]).filter((x): x is string => x !== null))];
+      const keyIds = [...new Set(rows.map((r) => r.targetKeyId).filter((x): x is string => x !== null))];
+      const [users, keys] = await Promise.all([
+        db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }),
+        db.apiKey.findMany({ where: { id: { in: keyIds }, workspaceId }, select: { id: true, name: true } }),
+      ]);
+      const who = new Map(users.map((u) => [u.id, u.name ?? u.email]));
+      const keyName = new Map(keys.map((k) => [k.id, k.name]));
+      const field = (v: unknown, name: string) => (v && typeof v === "object" && name in v ? String((v as Record<string, unknown>)[name]) : null);
+      return rows.map((r) => ({
+        id: r.id.toString(),
+        at: r.at,
+        action: r.action,
+        actor: r.actorId ? (who.get(r.actorId) ?? "A deleted account") : "Keyway",
+        member: r.targetUserId ? (who.get(r.targetUserId) ?? null) : null,
+        key: r.targetKeyId ? { id: r.targetKeyId, prefix: r.targetKeyPrefix, name: keyName.get(r.targetKeyId) ?? null } : null,
+        invitee: invitees && r.action.startsWith("invitation.") ? (field(r.after, "email") ?? field(r.before, "email")) : null,
+        role: field(r.after, "role"),
+      }));
+    },
+
     /** A team workspace on the free plan, owned by its creator. */
     async create(actor: Actor & { id: string }, name: string) {
       return db.$transaction(async (tx) => {

@@ -37,8 +37,14 @@ export type VerifyResponse =
   | ({ valid: false; code: "RATE_LIMITED"; message: string; period: Window; scope: LimitScope; headers: Record<string, string> } & VerifiedKey)
   | { valid: false; code: Exclude<VerifyCode, "RATE_LIMITED"> | "SERVICE_UNAVAILABLE"; message: string; headers?: Record<string, string> };
 
+/** What Keyway records with a request in the key's recent verifications. */
+export interface RequestContext {
+  /** The client's address (IPv4 or IPv6), when known. */
+  ip?: string | null;
+}
+
 export interface Keyway {
-  verify(key: string | null): Promise<VerifyResponse>;
+  verify(key: string | null, context?: RequestContext): Promise<VerifyResponse>;
   /** Records a verified request's outcome (for the usage charts). */
   record(key: Pick<VerifiedKey, "keyId" | "workspace">, success: boolean): void;
 }
@@ -87,9 +93,10 @@ export function badRequest(code: "AMBIGUOUS_KEY" | "KEY_TOO_LONG") {
 export async function guard(
   keyway: Keyway,
   header: (name: string) => string | null | undefined,
+  context?: RequestContext,
 ): Promise<{ key: Extract<VerifyResponse, { valid: true }> } | { refused: { status: number; headers: Record<string, string>; body: unknown } }> {
   const extracted = keyFromHeaders(header);
   if ("error" in extracted) return { refused: badRequest(extracted.error) };
-  const result = await keyway.verify(extracted.key);
+  const result = await keyway.verify(extracted.key, context);
   return result.valid ? { key: result } : { refused: refusal(result) };
 }

@@ -11,11 +11,14 @@ import {
   type LimitScope,
   type LimitTarget,
   type Limits,
+  type RequestTrace,
   type ScopedDecision,
+  WINDOWS,
 } from "@keyway/core";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
 import { decodeRecord, MODE, parseReply, recordSize, HEADER, type Mode } from "./limit-reply.ts";
 import { USAGE_FIELD, UsageRecorder } from "./usage.ts";
+import { kindsOf, noteOf, RECENT_DEFAULT, RecentLog } from "./recent.ts";
 
 export type FailurePolicy = "local" | "closed";
 
@@ -26,8 +29,10 @@ export interface RedisLimiterOptions {
   instances?: number;
   /** Test seam: the time the script uses instead of Redis TIME. */
   clock?: () => number;
-  /** Usage hashes live this long if the flusher never takes them. */
+  /** Usage hashes live this long if the flusher never takes them (and so does an idle key's list of recent verifications). */
   usageTtlMs?: number;
+  /** How many recent verifications each key keeps (0: none are written). */
+  recentVerifications?: number;
   /** Failures in a row that open the circuit, and how long it stays open. */
   breakerThreshold?: number;
   breakerOpenMs?: number;
@@ -62,11 +67,14 @@ interface Scope {
   limits: Limits;
 }
 
-/** How a target is counted: its scopes, in the order the script gets them, and its usage hash. */
+/** How a target is counted: its scopes, in the order the script gets them, its usage hash and its recent verifications. */
 interface Plan {
   scopes: Scope[];
   limits: Limits[];
   usage: string;
+  recent: string;
+  /** The scopes' kinds, as recent verifications name them ("kw"). */
+  kinds: string;
 }
 
 /** A request waiting for the turn's script call. */
@@ -74,6 +82,7 @@ interface Queued {
   plan: Plan;
   cost: number;
   mode: Mode;
+  note: string;
   resolve(answer: ScopedDecision): void;
   reject(error: unknown): void;
 }
@@ -84,7 +93,7 @@ function planOf(target: LimitTarget): Plan {
   if (target.limits) scopes.push({ scope: "key", id: target.id, state: names.limits, limits: target.limits });
   if (target.workspace) scopes.push({ scope: "workspace", id: target.workspace.id, state: names.workspace!, limits: target.workspace.limits });
   if (scopes.length === 0) throw new TypeError("a limit target needs its own limits or a workspace");
-  return { scopes, limits: scopes.map((s) => s.limits), usage: names.usage };
+  return { scopes, limits: scopes.map((s) => s.limits), usage: names.usage, recent: names.recent, kinds: kindsOf(scopes) };
 }
 
 /** The limiter's decision from the script's (or the fallback's) answer for a plan's scopes. */
@@ -113,6 +122,7 @@ export class RedisLimiter implements Limiter {
   /** Each target's plan, made once per target object (the verifier keeps one per cached key). */
   private readonly plans = new WeakMap<LimitTarget, Plan>();
   private readonly recorder: UsageRecorder;
+  private readonly recentLog: RecentLog;
   private failures = 0;
   private openUntil = 0;
   private queue: Queued[] = [];
@@ -129,8 +139,10 @@ export class RedisLimiter implements Limiter {
       breakerThreshold: 3,
       breakerOpenMs: 1_000,
       negativeCacheSize: 100_000,
+      recentVerifications: RECENT_DEFAULT,
       ...options,
     };
+    this.recentLog = new RecentLog(redis, { keep: this.o.recentVerifications, ttlMs: this.o.usageTtlMs });
     this.local = new LocalLimiter(this.o.instances, this.o.clock ?? Date.now);
     this.recorder = options.recorder ?? new UsageRecorder(redis, { clock: options.clock, flushIntervalMs: 1_000, usageTtlMs: this.o.usageTtlMs });
   }
@@ -145,21 +157,23 @@ export class RedisLimiter implements Limiter {
     return plan;
   }
 
-  async check(target: LimitTarget, cost = 1): Promise<LimitDecision> {
+  async check(target: LimitTarget, cost = 1, trace?: RequestTrace): Promise<LimitDecision> {
     const plan = this.planFor(target);
-    const cached = this.fromNegativeCache(plan);
+    // without a trace (a throttle, a bench), no recent verification is written
+    const note = trace && this.o.recentVerifications > 0 ? noteOf(plan.kinds, trace.ip) : "";
+    const cached = this.fromNegativeCache(plan, note);
     if (cached) return cached;
-    if (this.now() < this.openUntil) return this.fallback(plan, cost);
+    if (this.now() < this.openUntil) return this.fallback(plan, cost, note);
     let answer: ScopedDecision;
     try {
-      answer = await this.ask(plan, cost, MODE.decide);
+      answer = await this.ask(plan, cost, MODE.decide, note);
     } catch (error) {
       if (error instanceof Error && error.name === "ReplyError") {
         this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
-        return this.fallback(plan, cost);
+        return this.fallback(plan, cost, note);
       }
       this.recordFailure(error);
-      return this.fallback(plan, cost);
+      return this.fallback(plan, cost, note);
     }
     if (this.failures > 0) this.recordSuccess();
     // where the fallback would start each scope
@@ -173,7 +187,18 @@ export class RedisLimiter implements Limiter {
    * A key or workspace refused until T is answered in-process until T (every key of a refused
    * workspace); its refusals are counted in batches.
    */
-  private fromNegativeCache(plan: Plan): LimitDecision | null {
+  refused(target: LimitTarget, code: string, trace: RequestTrace): void {
+    const plan = this.planFor(target);
+    this.recentLog.push(plan.recent, `${this.now()}|0|0|${noteOf(plan.kinds, trace.ip)}|${code}`);
+  }
+
+  /** A decision made here, not by the script, into the key's recent verifications (as the script writes them). */
+  private logDecision(plan: Plan, note: string, refused: { scope: number; window: string | null } | null): void {
+    if (!note) return;
+    this.recentLog.push(plan.recent, `${this.now()}|${refused ? refused.scope + 1 : 0}|${refused ? WINDOWS.indexOf(refused.window as never) + 1 : 0}|${note}`);
+  }
+
+  private fromNegativeCache(plan: Plan, note: string): LimitDecision | null {
     for (const s of plan.scopes) {
       const entry = this.blocked.get(s.id);
       if (!entry) continue;
@@ -183,6 +208,7 @@ export class RedisLimiter implements Limiter {
         continue;
       }
       this.recorder.recordTo(plan.usage, USAGE_FIELD.rateLimited);
+      this.logDecision(plan, note, { scope: Math.max(0, plan.scopes.findIndex((x) => x.scope === entry.decision.scope)), window: entry.decision.blockedBy });
       this.o.onEvent?.({ type: "negative_cache_hit" });
       return { ...entry.decision, now, retryAfterMs: entry.until - now };
     }
@@ -197,9 +223,9 @@ export class RedisLimiter implements Limiter {
     this.blocked.set(scope.id, { until: this.now() + decision.retryAfterMs, decision: remembered });
   }
 
-  /** Writes the refusals answered from the negative cache into the usage counters now. */
-  flush(): Promise<void> {
-    return this.recorder.flush();
+  /** Writes the refusals answered from the negative cache into the usage counters (and recent verifications) now. */
+  async flush(): Promise<void> {
+    await Promise.all([this.recorder.flush(), this.recentLog.flush()]);
   }
 
   /**
@@ -216,12 +242,12 @@ export class RedisLimiter implements Limiter {
    * once the turn's I/O has been read (setImmediate): one round trip and one script run for all
    * of them instead of one each; the command timeout starts when the call is sent.
    */
-  private ask(plan: Plan, cost: number, mode: Mode): Promise<ScopedDecision> {
+  private ask(plan: Plan, cost: number, mode: Mode, note = ""): Promise<ScopedDecision> {
     const now = this.o.clock ? this.o.clock() : "";
     if (this.queue.length > 0 && now !== this.queuedNow) this.send();
     this.queuedNow = now;
     return new Promise((resolve, reject) => {
-      if (this.queue.push({ plan, cost, mode, resolve, reject }) === 1) setImmediate(() => this.send());
+      if (this.queue.push({ plan, cost, mode, note, resolve, reject }) === 1) setImmediate(() => this.send());
     });
   }
 
@@ -230,15 +256,15 @@ export class RedisLimiter implements Limiter {
     this.queue = [];
     for (const part of chunks(queue, batchSize(this.redis, MAX_BATCH))) {
       const keys: string[] = [];
-      const args: (string | number)[] = [this.queuedNow, this.o.usageTtlMs];
-      for (const { plan, cost, mode } of part) {
+      const args: (string | number)[] = [this.queuedNow, this.o.usageTtlMs, this.o.recentVerifications];
+      for (const { plan, cost, mode, note } of part) {
         args.push(plan.scopes.length);
         for (const s of plan.scopes) {
           keys.push(s.state);
           args.push(s.limits.minute, s.limits.hour, s.limits.day, s.limits.month);
         }
-        keys.push(plan.usage);
-        args.push(cost, mode);
+        keys.push(plan.usage, plan.recent);
+        args.push(cost, note, mode);
       }
       this.redis.keywayLimit(keys.length, ...keys, ...args).then(
         (text) => {
@@ -261,12 +287,13 @@ export class RedisLimiter implements Limiter {
     } else for (const id of ids) this.blocked.delete(id);
   }
 
-  private fallback(plan: Plan, cost: number): LimitDecision {
+  private fallback(plan: Plan, cost: number, note = ""): LimitDecision {
     this.o.onEvent?.({ type: "degraded", policy: this.o.failurePolicy });
     if (this.o.failurePolicy === "closed") throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
     const answer = this.local.check(plan.scopes.map((s) => ({ id: s.state, limits: s.limits })), cost);
     // counted for the charts as the script would have (the recorder keeps it until Redis is back)
     this.recorder.recordTo(plan.usage, answer.blockedScope < 0 ? USAGE_FIELD.allowed : USAGE_FIELD.rateLimited);
+    this.logDecision(plan, note, answer.blockedScope < 0 ? null : { scope: answer.blockedScope, window: answer.blockedBy });
     return decisionOf(plan, answer, true);
   }
 
@@ -287,12 +314,12 @@ export class RedisLimiter implements Limiter {
     // this, a failover of a few seconds let a key have its limit again on top of those admissions.
     // One scope a call, by its state's Redis key (the usage hash is not touched in this mode).
     for (const [state, cost] of this.local.drain()) {
-      const plan: Plan = { scopes: [{ scope: "key", id: state, state, limits: NO_LIMITS }], limits: [NO_LIMITS], usage: state };
+      const plan: Plan = { scopes: [{ scope: "key", id: state, state, limits: NO_LIMITS }], limits: [NO_LIMITS], usage: state, recent: state, kinds: "k" };
       this.ask(plan, cost, MODE.writeBack).catch(() => {});
     }
   }
 
   async close(): Promise<void> {
-    await this.recorder.close().catch(() => {});
+    await Promise.all([this.recorder.close().catch(() => {}), this.recentLog.flush()]);
   }
 }

@@ -11,19 +11,24 @@
 import { guard, type Keyway, type VerifiedKey, type VerifyResponse } from "@keyway/protocol";
 
 export { guard, keyFromHeaders, refusal, badRequest, MAX_KEY_LENGTH } from "@keyway/protocol";
-export type { Keyway, VerifiedKey, VerifyCode, VerifyResponse } from "@keyway/protocol";
+export type { Keyway, RequestContext, VerifiedKey, VerifyCode, VerifyResponse } from "@keyway/protocol";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-/** Wraps a fetch-style handler: only requests with a valid key within its limits reach it. */
+/**
+ * Wraps a fetch-style handler: only requests with a valid key within its limits reach it.
+ * `clientAddress`: the request's client address, which the Fetch API does not carry (your host's
+ * `x-forwarded-for` entry or socket peer), for the key's recent verifications.
+ */
 export function withKeyway(
   keyway: Keyway,
   handler: (request: Request, key: VerifiedKey) => Promise<Response> | Response,
+  options: { clientAddress?: (request: Request) => string | null | undefined } = {},
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const decision = await guard(keyway, (name) => request.headers.get(name));
+    const decision = await guard(keyway, (name) => request.headers.get(name), { ip: options.clientAddress?.(request) ?? null });
     if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
     const result = decision.key;
     let response: Response;
@@ -45,11 +50,11 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
   const f = options.fetch ?? fetch;
   const auth = { authorization: `Bearer ${options.serviceToken}`, "content-type": "application/json" };
   return {
-    async verify(key) {
+    async verify(key, context) {
       const unavailable = (why: string): VerifyResponse => ({ valid: false, code: "SERVICE_UNAVAILABLE", message: why, headers: { "Retry-After": "1" } });
       let res: Response;
       try {
-        res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ key }), signal: AbortSignal.timeout(5_000) });
+        res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ key, ...(context?.ip ? { ip: context.ip } : {}) }), signal: AbortSignal.timeout(5_000) });
       } catch {
         // Unreachable or too slow: a refusal the caller may retry, never the handler running unguarded.
         return unavailable("Keyway cannot be reached right now.");

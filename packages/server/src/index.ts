@@ -73,6 +73,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     instances: config.INSTANCE_COUNT,
     clock: options.clock,
     recorder,
+    recentVerifications: config.RECENT_VERIFICATIONS,
     onEvent: (e) => {
       if (e.type === "redis_error") metrics.redisError("connection");
       if (e.type === "script_error") metrics.redisError("script");
@@ -110,7 +111,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     workspaces: workspaceService(db, { publish }),
     invitations: invitationService({ db, mail, publicUrl: config.PUBLIC_URL, clock: options.clock }),
     admin: adminService(db, { publish, clock: options.clock }),
-    usage: usageService({ db, redis: readRedis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock }),
+    usage: usageService({ db, redis: readRedis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock, recentVerifications: config.RECENT_VERIFICATIONS }),
     metrics,
     sessions,
     users: userService(db),

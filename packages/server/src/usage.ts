@@ -1,9 +1,9 @@
 // Usage: the flusher that moves counts from Redis to PostgreSQL, and the read model the charts and
 // the CLI use (PostgreSQL plus whatever Redis still holds, so a request shows up within seconds).
 import { randomBytes } from "node:crypto";
-import { periodStart, stepFrom, WINDOWS, type KeyStore, type LimitDecision, type LimitTarget, type UsageCounts } from "@keyway/core";
+import { periodStart, stepFrom, WINDOWS, type KeyStore, type LimitDecision, type LimitTarget, type Limits, type UsageCounts } from "@keyway/core";
 import { addCounts, DomainError, rollUp, usageStore, zeroCounts, type Db, type UsagePeriod } from "@keyway/db";
-import { deleteTaken, openUsage, takeUsageChunks, type RedisLike } from "@keyway/redis";
+import { deleteTaken, openUsage, readRecent, RECENT_DEFAULT, takeUsageChunks, type RedisLike } from "@keyway/redis";
 import type { Logger } from "pino";
 
 export type UsageRange = "hour" | "day" | "month" | "year";
@@ -33,6 +33,8 @@ export interface FlusherDeps {
 
 export interface UsageDeps extends FlusherDeps {
   keyStore: KeyStore;
+  /** How many recent verifications a key keeps (RECENT_VERIFICATIONS). */
+  recentVerifications?: number;
   limiter: { peek(target: LimitTarget): Promise<LimitDecision> };
 }
 
@@ -238,6 +240,19 @@ export function usageService(deps: UsageDeps) {
     return WINDOWS.map((window) => ({ window, scope: windows[window] === scopes.key?.[window] ? ("key" as const) : ("workspace" as const), ...windows[window] }));
   }
 
-  return { flushOnce, series, summary, topKeys, quota, withLastUse };
+  /** How much of each window of a workspace's plan (shared by all its keys) is left right now (counts nothing). */
+  async function workspaceQuota(workspace: { id: string; limits: Limits }) {
+    const { windows } = await deps.limiter.peek({ id: workspace.id, limits: null, workspace });
+    return WINDOWS.map((window) => ({ window, scope: "workspace" as const, ...windows[window] }));
+  }
+
+  /** One of the workspace's keys' latest verifications, newest first: when, the answer, why, from where. */
+  async function recent(keyId: string, workspaceId: string) {
+    const record = await deps.keyStore.findById(keyId);
+    if (!record || record.workspace.id !== workspaceId) throw new DomainError("NOT_FOUND", "No such key.");
+    return readRecent(deps.redis, { keyId, workspaceId }, deps.recentVerifications ?? RECENT_DEFAULT);
+  }
+
+  return { flushOnce, series, summary, topKeys, quota, workspaceQuota, recent, withLastUse };
 }
 export type UsageService = ReturnType<typeof usageService>;

@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
+import { primaryLarge } from "~/components/ui";
 
 /**
  * What a page shows when the server could not build it, most often because PostgreSQL or Redis
@@ -15,7 +16,7 @@ export default function ErrorPage({ reset }: { error: Error & { digest?: string 
   const down = health ? [health.database === "down" && "the database", health.redis === "down" && "the cache (Redis)"].filter(Boolean) : [];
   return (
     <main className="mx-auto max-w-lg px-4 py-16">
-      <section role="alert" className="rounded-xl border border-amber-200 bg-white p-8 shadow-sm">
+      <section role="alert" className="rounded-xl border border-amber-200 bg-surface p-8 shadow-sm">
         <h1 className="text-xl font-semibold text-slate-900">Keyway is having trouble right now</h1>
         <p className="mt-2 text-slate-700">
           {down.length > 0
@@ -23,7 +24,7 @@ export default function ErrorPage({ reset }: { error: Error & { digest?: string 
             : "Something went wrong while loading this page."}{" "}
           API keys already in use keep working; the portal will be back as soon as it can reach its services.
         </p>
-        <button type="button" onClick={reset} className="mt-6 rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">
+        <button type="button" onClick={reset} className={`mt-6 ${primaryLarge}`}>
           Try again
         </button>
       </section>

@@ -27,7 +27,7 @@ export function Dialog({ open, onClose, title, locked, children }: { open: boole
       onClose={onClose}
       onCancel={(e) => locked && e.preventDefault()}
       aria-label={title}
-      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-black/50"
     >
       {open && (
         <div className="p-6">
@@ -51,7 +51,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
           setTimeout(() => done.current && (done.current.textContent = label), 1500);
         }
       }}
-      className="shrink-0 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
+      className="shrink-0 rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100"
     >
       <span ref={done} aria-live="polite">{label}</span>
     </button>
@@ -65,7 +65,7 @@ export function DialogFooter({ error, onCancel, cancelFirst, children }: { error
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <div className="flex justify-end gap-2">
         <button type="button" onClick={onCancel} ref={cancelFirst ? focusOnMount : undefined}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
+          className="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
           Cancel
         </button>
         {children}

@@ -12,7 +12,7 @@ export function ExternalSignIn({ providers }: { providers: { id: string; name: s
   return (
     <div className="mt-6">
       <div className="relative mb-4 text-center text-xs uppercase tracking-wide text-slate-500">
-        <span className="relative z-10 bg-white px-2">or</span>
+        <span className="relative z-10 bg-surface px-2">or</span>
         <span aria-hidden className="absolute inset-x-0 top-1/2 border-t border-slate-200" />
       </div>
       <div className="space-y-2">
@@ -22,7 +22,7 @@ export function ExternalSignIn({ providers }: { providers: { id: string; name: s
               setPending(p.id);
               void signIn(p.id, { callbackUrl: "/" });
             }}
-            className="w-full rounded-md border border-slate-300 bg-white px-4 py-2 font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60">
+            className="w-full rounded-md border border-slate-300 bg-surface px-4 py-2 font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60">
             {pending === p.id ? `Redirecting to ${p.name}…` : `Continue with ${p.name}`}
           </button>
         ))}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { Menu, menuItem } from "./menu";
+import { ThemeSwitch } from "./theme-switch";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
 const NAV = [
@@ -15,7 +16,7 @@ const NAV = [
 export function Header({ email, role }: { email: string; role: string }) {
   const path = usePathname();
   return (
-    <header className="border-b border-slate-200 bg-white">
+    <header className="border-b border-slate-200 bg-surface">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
         <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
           <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm text-white">K</span>
@@ -36,13 +37,19 @@ export function Header({ email, role }: { email: string; role: string }) {
           ))}
         </nav>
         <div className="ml-auto md:ml-0">
-        <Menu label={`Account: ${email}`} align="right" testId="account-menu"
-          button={<><span aria-hidden className="grid size-5 place-items-center rounded-full bg-slate-200 text-xs uppercase text-slate-700">{email[0]}</span><span className="hidden max-w-[10rem] truncate sm:inline" data-testid="viewer-email">{email}</span></>}>
+        {/* named by its own text ("Account: <email>"; the email visible from sm up), the initial drawn by CSS */}
+        <Menu align="right" testId="account-menu"
+          button={<>
+            <span aria-hidden data-initial={email[0]} className="grid size-5 place-items-center rounded-full bg-slate-200 text-xs uppercase text-slate-700 before:content-[attr(data-initial)]" />
+            <span className="sr-only">Account: </span>
+            <span className="max-w-[10rem] truncate max-sm:sr-only" data-testid="viewer-email">{email}</span>
+          </>}>
           {(close) => (
             <>
               <p className="truncate px-2 pb-1 pt-1.5 text-xs text-slate-500" title={email}>Signed in as {email}</p>
               <Link href="/settings" onClick={close} aria-current={path === "/settings" ? "page" : undefined} className={menuItem}>Settings</Link>
               <button type="button" className={menuItem} onClick={() => void signOut({ callbackUrl: "/sign-in" })}>Sign out</button>
+              <ThemeSwitch className="border-t border-slate-100 px-2 pb-1 pt-2" />
             </>
           )}
         </Menu>

@@ -47,7 +47,7 @@ export function Invitations() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.invitations.mine.queryKey() });
   if (!mine.data?.length) return null;
   return (
-    <section aria-labelledby="invitations" className="rounded-lg border border-indigo-200 bg-white p-5 shadow-sm">
+    <section aria-labelledby="invitations" className="rounded-lg border border-indigo-200 bg-surface p-5 shadow-sm">
       <h2 id="invitations" className="text-lg font-medium">Invitations</h2>
       {error && <p role="alert" className="mt-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <ul className="mt-3 divide-y divide-slate-100">

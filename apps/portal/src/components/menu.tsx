@@ -4,8 +4,8 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
 
 export function Menu({ label, button, align = "left", testId, children }: {
-  /** The button's accessible name. */
-  label: string;
+  /** The button's accessible name, when its content does not say it. */
+  label?: string;
   button: ReactNode;
   align?: "left" | "right";
   testId?: string;
@@ -37,7 +37,7 @@ export function Menu({ label, button, align = "left", testId, children }: {
         <span aria-hidden className="text-slate-500">▾</span>
       </button>
       {open && (
-        <div className={`absolute z-20 mt-1 w-64 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-white p-1 shadow-lg ${align === "right" ? "right-0" : "left-0"}`}>
+        <div className={`absolute z-20 mt-1 w-64 max-w-[calc(100vw-2rem)] rounded-lg border border-slate-200 bg-surface p-1 shadow-lg ${align === "right" ? "right-0" : "left-0"}`}>
           {children(() => setOpen(false))}
         </div>
       )}

@@ -3,6 +3,7 @@
 // admin console (the data comes from whichever tRPC query the page is allowed to call).
 import { scrollX } from "~/components/ui";
 import type { UseQueryResult } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { dateTime, number as num } from "~/lib/format";
 import type { RouterOutputs } from "~/trpc/types";
@@ -21,6 +22,9 @@ const SERIES = [
   { key: "rateLimited", label: "Rate-limited", color: "#E69F00" },
   { key: "unreported", label: "Allowed, no result reported", color: "#56B4E9" },
 ] as const;
+
+/** Axis and grid in the theme's colours (CSS variables work in SVG attributes), not recharts' greys. */
+const AXIS = { text: "var(--color-slate-600)", line: "var(--color-slate-300)", grid: "var(--color-slate-200)" };
 
 /** How long one bar is, per range (the server's buckets: packages/server/src/usage.ts RANGES). */
 const BUCKET: Record<Range, string> = { hour: "minute", day: "hour", month: "day", year: "month" };
@@ -67,7 +71,7 @@ function ChartTooltip({ active, payload, range }: { active?: boolean; payload?: 
   if (!active || !row) return null;
   const parts = [...SERIES].reverse().filter((s) => row[s.key] > 0);
   return (
-    <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md">
+    <div className="rounded-md border border-slate-200 bg-surface px-3 py-2 text-xs shadow-md">
       <p className="font-medium text-slate-900">{bucketTitle(row.start, range)}</p>
       <p className="text-slate-700">{num.format(row.allowed + row.rateLimited)} requests</p>
       {parts.length > 0 && (
@@ -86,7 +90,7 @@ function ChartTooltip({ active, payload, range }: { active?: boolean; payload?: 
 
 export function RangeTabs({ range, onChange }: { range: Range; onChange: (r: Range) => void }) {
   return (
-    <div role="tablist" aria-label="Time range" className="inline-flex flex-wrap rounded-lg border border-slate-200 bg-white p-1">
+    <div role="tablist" aria-label="Time range" className="inline-flex flex-wrap rounded-lg border border-slate-200 bg-surface p-1">
       {RANGES.map((r) => (
         <button key={r.value} role="tab" type="button" aria-selected={range === r.value} onClick={() => onChange(r.value)}
           className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 aria-selected:bg-indigo-600 aria-selected:text-white">
@@ -107,7 +111,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
   const totals = query.data?.totals;
   const empty = totals !== undefined && totals.allowed + totals.rateLimited === 0;
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+    <div className="rounded-xl border border-slate-200 bg-surface p-5 shadow-sm">
       <dl className="mb-4 grid grid-cols-2 gap-3 sm:grid-cols-4">
         {[
           ["Requests", totals ? totals.allowed + totals.rateLimited : null],
@@ -135,9 +139,9 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
         ) : (
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="label" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={24} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+              <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={AXIS.grid} />
+              <XAxis dataKey="label" tick={{ fontSize: 11, fill: AXIS.text }} stroke={AXIS.line} interval="preserveStartEnd" minTickGap={24} />
+              <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: AXIS.text }} stroke={AXIS.line} />
               <Tooltip cursor={{ fill: "rgba(148, 163, 184, 0.15)" }} content={(props) => <ChartTooltip active={props.active} payload={props.payload} range={range} />} />
               {/* legend words in the text colour (the series colours are too light for text) */}
               <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span className="text-slate-700">{value}</span>} />
@@ -178,13 +182,14 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
  * Each window shows the limit with less left: the workspace's plan (shared by its keys) or the
  * key's own.
  */
-export function QuotaBars({ query }: { query: UseQueryResult<Quota, { message: string }> }) {
-  if (query.isPending) return <div aria-busy="true" className="h-40 animate-pulse rounded-xl bg-slate-200" />;
+export function QuotaBars({ query, title = "Quota right now", children }: { query: UseQueryResult<Quota, { message: string }>; title?: ReactNode; children?: ReactNode }) {
+  if (query.isPending) return <div aria-busy="true" aria-label="Loading the quota" className="h-40 animate-pulse rounded-xl bg-slate-200" />;
   if (query.isError) return <p role="alert" className="text-sm text-red-700">Could not load the quota: {query.error.message}</p>;
   return (
-    <section aria-labelledby="quota-heading" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-      <h2 id="quota-heading" className="mb-4 text-lg font-medium">Quota right now</h2>
-      <ul className="space-y-4">
+    <section aria-labelledby="quota-heading" className="rounded-xl border border-slate-200 bg-surface p-5 shadow-sm">
+      <h2 id="quota-heading" className="text-lg font-medium">{title}</h2>
+      {children}
+      <ul className="mt-4 space-y-4">
         {query.data.map((w) => {
           const share = Math.min(1, w.used / w.limit);
           const color = share >= 1 ? "bg-red-600" : share >= 0.8 ? "bg-amber-500" : "bg-indigo-600";
@@ -193,7 +198,7 @@ export function QuotaBars({ query }: { query: UseQueryResult<Quota, { message: s
               <div className="mb-1 flex flex-wrap justify-between gap-2 text-sm">
                 <span>
                   <span className="font-medium capitalize">{w.window}</span>{" "}
-                  <span className="text-xs text-slate-500">{w.scope === "key" ? "this key's own limit" : "workspace plan, all its keys"}</span>
+                  <span className="text-xs text-slate-600">{w.scope === "key" ? "this key's own limit" : "workspace plan, all its keys"}</span>
                 </span>
                 <span className="text-slate-600">
                   {num.format(w.used)} of {num.format(w.limit)} used · {num.format(w.remaining)} left ·{" "}

@@ -17,7 +17,7 @@ export function VerifyBanner({ email }: { email: string }) {
           type="button"
           onClick={() => resend.mutate()}
           disabled={resend.isPending || resend.isSuccess}
-          className="rounded-md border border-amber-300 bg-white px-3 py-1.5 font-medium text-amber-900 hover:bg-amber-100 disabled:opacity-60"
+          className="rounded-md border border-amber-300 bg-surface px-3 py-1.5 font-medium text-amber-900 hover:bg-amber-100 disabled:opacity-60"
         >
           {resend.isPending ? "Sending…" : resend.isSuccess ? "Sent: check your inbox" : "Resend the link"}
         </button>

@@ -4,6 +4,9 @@ export const number = new Intl.NumberFormat("en");
 export const dateTime = (d: Date | string | null) =>
   d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
 
+/** To the second: when requests a second apart must read apart (a key's recent verifications). */
+export const preciseTime = (d: Date | string) => new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
 /** The day alone, for narrow table columns (the time goes in the cell's title). */
 export const dateOnly = (d: Date | string | null) => (d ? new Date(d).toLocaleDateString(undefined, { dateStyle: "medium" }) : "—");
 

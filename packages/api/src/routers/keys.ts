@@ -9,6 +9,19 @@ const name = z.string().trim().min(1, "Give the key a name.").max(64, "Names are
 export const keysRouter = {
   list: workspaceProcedure("viewer").query(async ({ ctx }) => ctx.services.usage.withLastUse(await ctx.services.keys.list({ workspaceId: ctx.workspace.id }))),
 
+  /** One of the workspace's keys, with its last use and its events (created, renamed, rolled, revoked, limits). */
+  get: workspaceProcedure("viewer")
+    .input(z.object({ id: keyId }))
+    .query(async ({ ctx, input }) => {
+      const [key] = await ctx.services.usage.withLastUse([await ctx.services.keys.get(input.id, ctx.workspace.id)]);
+      return { ...key!, events: await ctx.services.keys.events(key!.id) };
+    }),
+
+  /** The key's latest verifications (newest first): when, the answer, which limit refused it, the client's address. */
+  recent: workspaceProcedure("viewer")
+    .input(z.object({ id: keyId }))
+    .query(({ ctx, input }) => ctx.services.usage.recent(input.id, ctx.workspace.id)),
+
   create: workspaceProcedure("developer")
     .input(
       z.object({

@@ -18,4 +18,7 @@ export const usageRouter = {
 
   /** How much of each window's quota one of the workspace's keys has left, right now (counts nothing). */
   quota: workspaceProcedure("viewer").input(z.object({ keyId })).query(({ ctx, input }) => ctx.services.usage.quota(input.keyId, ctx.workspace.id)),
+
+  /** How much of the workspace's plan (all its keys together) is left in each window, right now. */
+  workspaceQuota: workspaceProcedure("viewer").query(async ({ ctx }) => ctx.services.usage.workspaceQuota(await ctx.services.workspaces.get(ctx.workspace.id))),
 } satisfies TRPCRouterRecord;

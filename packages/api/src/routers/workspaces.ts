@@ -19,6 +19,11 @@ export const workspacesRouter = {
   /** The workspace, its plan and limits, and the caller's role in it. */
   get: workspaceProcedure("viewer").query(async ({ ctx }) => ({ ...(await ctx.services.workspaces.get(ctx.workspace.id)), role: ctx.workspace.role })),
 
+  /** The latest events of the workspace (its overview's activity list); invitees' addresses for admins only. */
+  activity: workspaceProcedure("viewer").query(({ ctx }) =>
+    ctx.services.workspaces.activity(ctx.workspace.id, { take: 10, invitees: ctx.workspace.role === "admin" || ctx.workspace.role === "owner" }),
+  ),
+
   rename: workspaceProcedure("admin").input(z.object({ name })).mutation(({ ctx, input }) => ctx.services.workspaces.rename(ctx.member, ctx.workspace.id, input.name)),
 
   /** Deletes a team workspace and its keys. The name is typed again, as a confirmation. */

@@ -10,19 +10,25 @@ It counts the request for the usage charts either way.
 
 One call answers a batch of requests (the requests of one event-loop turn on a single Redis; one
 request per call on Redis Cluster, where a request's Redis keys share one hash tag, the workspace
-id, so their slot). Atomic; per request and scope a GET and a SET of its packed state, and one
-HINCRBY of the key's usage count. The same key or workspace may appear twice in a batch: entries
+id, so their slot). Atomic; per request and scope a GET and a SET of its packed state, one
+HINCRBY of the key's usage count, and an LPUSH and LTRIM of its recent decisions. The same key or workspace may appear twice in a batch: entries
 are decided in order, each seeing what the ones before it wrote.
 
-KEYS, per request: one state key per scope, then the key's usage hash.
+KEYS, per request: one state key per scope, then the key's usage hash, then its list of recent
+verifications.
   state  one string of 34 doubles (struct.pack): for the minute, then the hour, the newest
          sub-bucket number, the sum of the window's counts, and a ring of 13 sub-bucket counts
          (slot = sub-bucket number mod 13); then the UTC day number and its count, the month
          (year*12+month0) and its count
   usage  hash: "<minute>:a" allowed, "<minute>:l" rate-limited (taken by the flusher)
+  recent list, newest first, of the last ARGV[3] decisions: "<now>|<refusing scope>|<refusing
+         window>|<note>" (0|0 when allowed; the note is the caller's: the scopes' kinds and the
+         client address, recent.ts reads it)
 ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
+ARGV[3] how many recent decisions a key keeps (0: none are written; nor are they for a request
+without a note, such as a sign-in throttle's);
 then per request: the number of scopes n, n times four limits (minute, hour, day, month), the
-cost, and a mode: "0" to decide and count, "1" to only look (answer as if a request came, count
+cost, a note, and a mode: "0" to decide and count, "1" to only look (answer as if a request came, count
 and write nothing: the quota view), or "2" to write back what an instance admitted on its own
 while Redis was away (counted in the windows like an allowed request of that cost; the caller
 passes limits it fits, and the usage charts have it already).
@@ -57,6 +63,7 @@ else
   now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
 end
 local ttl = tonumber(ARGV[2])
+local keep = tonumber(ARGV[3])
 
 -- sliding windows: index 1 minute, 2 hour
 local size = { 60000 / SUB, 3600000 / SUB }
@@ -160,10 +167,10 @@ local function count(lkey, s, used, cost)
   else call('SET', lkey, state, 'KEEPTTL') end
 end
 
-local k, a = 1, 3
+local k, a = 1, 4
 while k <= #KEYS do
   local n = tonumber(ARGV[a])
-  local cost, mode = tonumber(ARGV[a + n * 4 + 1]), ARGV[a + n * 4 + 2]
+  local cost, note, mode = tonumber(ARGV[a + n * 4 + 1]), ARGV[a + n * 4 + 2], ARGV[a + n * 4 + 3]
   local states, useds = {}, {}
   local blocked_scope, blocked_window, retry = 0, 0, 0
   for i = 1, n do
@@ -179,6 +186,20 @@ while k <= #KEYS do
     -- counted for the usage charts: "a" allowed, "l" rate-limited
     local ukey = KEYS[k + n]
     if call('HINCRBY', ukey, blocked_scope == 0 and allowed_field or limited_field, 1) == 1 then call('PEXPIRE', ukey, ttl) end
+    if keep > 0 and note ~= '' then
+      -- why a request was refused, for the key's page. Trimmed back to 'keep' once a quarter more
+      -- has gathered (one LTRIM per keep/4 requests, not one each; readers take the first 'keep').
+      -- The TTL (the usage hash's) is set on a new list and renewed at each trim, so a list in
+      -- use lives on and an idle one goes.
+      local rkey = KEYS[k + n + 1]
+      local length = call('LPUSH', rkey, now .. '|' .. blocked_scope .. '|' .. blocked_window .. '|' .. note)
+      if length > keep + ceil(keep / 4) then
+        call('LTRIM', rkey, 0, keep - 1)
+        call('PEXPIRE', rkey, ttl)
+      elseif length == 1 then
+        call('PEXPIRE', rkey, ttl)
+      end
+    end
   end
   local o = #out
   out[o + 1], out[o + 2], out[o + 3] = blocked_scope, blocked_window, ceil(retry)
@@ -187,7 +208,7 @@ while k <= #KEYS do
     out[at + 1], out[at + 2], out[at + 3], out[at + 4] = used[1], used[2], used[3], used[4]
     out[at + 5], out[at + 6] = (s[HEAD[1]] + SLOTS) * size[1], (s[HEAD[2]] + SLOTS) * size[2]
   end
-  k, a = k + n + 1, a + n * 4 + 3
+  k, a = k + n + 2, a + n * 4 + 4
 end
 return table.concat(out, ',')
 `;

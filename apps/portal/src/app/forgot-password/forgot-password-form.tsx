@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
+import { primaryLarge } from "~/components/ui";
 
 const field = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500";
 
@@ -32,7 +33,7 @@ export function ForgotPasswordForm() {
           aria-invalid={request.isError} aria-describedby={request.isError ? "email-error" : undefined} className={field} />
         {request.isError && <span id="email-error" role="alert" className="mt-1 block text-sm text-red-700">{errorText(request.error)}</span>}
       </label>
-      <button type="submit" disabled={request.isPending} className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+      <button type="submit" disabled={request.isPending} className={`w-full ${primaryLarge}`}>
         {request.isPending ? "Sending…" : "Mail me a link"}
       </button>
     </form>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
+import { primaryLarge } from "~/components/ui";
 
 const field = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500";
 
@@ -28,7 +29,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
         <span id="pw-hint" className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>
         {reset.isError && <span role="alert" className="mt-1 block text-sm text-red-700">{errorText(reset.error)} {/expired|used/.test(errorText(reset.error)) && <a className="font-medium underline" href="/forgot-password">Ask for a new link</a>}</span>}
       </label>
-      <button type="submit" disabled={reset.isPending || reset.isSuccess} className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+      <button type="submit" disabled={reset.isPending || reset.isSuccess} className={`w-full ${primaryLarge}`}>
         {reset.isPending ? "Saving…" : "Set new password"}
       </button>
     </form>

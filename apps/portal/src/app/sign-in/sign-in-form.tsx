@@ -2,6 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { primaryLarge } from "~/components/ui";
 
 const field = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500";
 
@@ -68,7 +69,7 @@ export function SignInForm({ next }: { next: string }) {
       )}
       {error && <p id="sign-in-error" role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <button type="submit" disabled={pending}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+        className={`w-full ${primaryLarge}`}>
         {pending ? "Signing in…" : needsCode ? "Verify and sign in" : "Sign in"}
       </button>
       <p className="text-center text-sm">

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
+import { primaryLarge } from "~/components/ui";
 
 const input = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500";
 
@@ -50,7 +51,7 @@ export function SignUpForm() {
       </label>
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <button type="submit" disabled={signUp.isPending}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
+        className={`w-full ${primaryLarge}`}>
         {signUp.isPending ? "Creating your account…" : "Create account"}
       </button>
     </form>

@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
+import { primaryLarge } from "~/components/ui";
 
 export function VerifyEmail({ token }: { token: string }) {
   const trpc = useTRPC();
@@ -19,7 +20,7 @@ export function VerifyEmail({ token }: { token: string }) {
       <div className="space-y-4">
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{token ? errorText(verify.error) : "This link is incomplete."}</p>
         <p className="text-sm text-slate-600">Signed in? The banner at the top of every page sends a new link.</p>
-        <a href="/" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">Go to Keyway</a>
+        <a href="/" className={`inline-block ${primaryLarge}`}>Go to Keyway</a>
       </div>
     );
   }
@@ -29,7 +30,7 @@ export function VerifyEmail({ token }: { token: string }) {
       <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800">
         {verify.data.changed ? "Your account now uses " : "Thank you: "}<strong className="break-all">{verify.data.email}</strong>{verify.data.changed ? "." : " is verified."}
       </p>
-      <a href="/keys" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">Create an API key</a>
+      <a href="/keys" className={`inline-block ${primaryLarge}`}>Create an API key</a>
     </div>
   );
 }

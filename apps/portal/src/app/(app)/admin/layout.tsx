@@ -11,7 +11,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const viewer = await getViewer();
   if (viewer?.role !== "admin") {
     return (
-      <section className="rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm">
+      <section className="rounded-xl border border-slate-200 bg-surface p-8 text-center shadow-sm">
         <h1 className="text-xl font-semibold">Admins only</h1>
         <p className="mt-2 text-slate-600">This part of Keyway is for the platform&apos;s administrators.</p>
       </section>

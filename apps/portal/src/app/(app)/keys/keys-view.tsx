@@ -1,7 +1,9 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState, type FormEvent } from "react";
-import { ConfirmDialog, CopyButton, Dialog, DialogFooter, focusOnMount } from "~/components/dialog";
+import Link from "next/link";
+import { Dialog, DialogFooter } from "~/components/dialog";
+import { NewKey, useKeyActions } from "~/components/key-actions";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
@@ -13,34 +15,6 @@ import { can, useWorkspace } from "~/components/workspace";
 const PAGE = 50;
 
 type Key = RouterOutputs["keys"]["list"][number];
-/** The full key, shown once, with a ready-to-paste request against the sample API. */
-function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const curl = `curl ${typeof window === "undefined" ? "" : window.location.origin}/api/v1/echo -H "Authorization: Bearer ${secret}"`;
-  return (
-    <div className="space-y-4">
-      <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-        Copy this key now. For your security it will not be shown again: this window closes only with the button below.
-      </p>
-      <div className="flex items-center gap-2">
-        <input readOnly value={secret} aria-label="Your new API key" data-testid="new-key"
-          onFocus={(e) => e.currentTarget.select()}
-          className="w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm" />
-        <CopyButton text={secret} />
-      </div>
-      <div>
-        <p className="mb-1 text-sm font-medium text-slate-700">Try it</p>
-        <div className="flex items-start gap-2">
-          <pre className="w-full overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100"><code>{curl}</code></pre>
-          <CopyButton text={curl} label="Copy curl" />
-        </div>
-      </div>
-      <div className="flex justify-end">
-        <button type="button" className={primary} onClick={onDone}>I have saved it</button>
-      </div>
-    </div>
-  );
-}
-
 export function KeysView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -53,18 +27,14 @@ export function KeysView() {
   const keys = useQuery(trpc.keys.list.queryOptions({ workspaceId }, { refetchInterval: 10_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
 
-  const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "revoke" | "roll"; key: Key }>(null);
+  const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<string | null>(null);
-  const [renameError, setRenameError] = useState<string | null>(null);
+  const actions = useKeyActions(workspaceId);
   const [sort, setSort] = useState<{ by: "name" | "createdAt" | "lastUsedAt"; dir: 1 | -1 }>({ by: "createdAt", dir: -1 });
   const [page, setPage] = useState(0);
 
   const create = useMutation(trpc.keys.create.mutationOptions({ onSuccess: refresh }));
-  const rename = useMutation(trpc.keys.rename.mutationOptions({ onSuccess: refresh }));
-  const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: refresh }));
-  const roll = useMutation(trpc.keys.roll.mutationOptions({ onSuccess: refresh }));
 
   const [search, setSearch] = useState("");
   const [showRevoked, setShowRevoked] = useState(false);
@@ -86,7 +56,7 @@ export function KeysView() {
   const shown = sorted.slice(page * PAGE, page * PAGE + PAGE);
 
   const close = () => {
-    setDialog(null);
+    setCreating(false);
     setSecret(null);
     setFormError(null);
   };
@@ -120,7 +90,7 @@ export function KeysView() {
             {current.personal ? "Your services send a key with each request; Keyway checks it and its rate limits." : `The keys of ${current.name}: every member sees them, and they share its plan.`}
           </p>
         </div>
-        {canEdit && <button type="button" className={primary} onClick={() => setDialog({ kind: "create" })}>Create key</button>}
+        {canEdit && <button type="button" className={primary} onClick={() => setCreating(true)}>Create key</button>}
       </div>
       {!canEdit && (
         <p role="note" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="viewer-note">
@@ -143,7 +113,6 @@ export function KeysView() {
           )}
         </div>
       )}
-      {renameError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{renameError}</p>}
       {keys.isPending ? (
         <div aria-busy="true" aria-label="Loading your keys" className="space-y-2">
           {[0, 1, 2].map((i) => <div key={i} className="h-12 animate-pulse rounded-md bg-slate-200" />)}
@@ -151,17 +120,17 @@ export function KeysView() {
       ) : keys.isError ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">Could not load your keys: {keys.error.message}</p>
       ) : sorted.length === 0 && keys.data.length > 0 ? (
-        <p className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
+        <p className="rounded-xl border border-dashed border-slate-300 bg-surface p-6 text-center text-sm text-slate-600">
           No key matches{search.trim() ? ` “${search.trim()}”` : ""}{!showRevoked && revokedCount > 0 ? " among the keys not revoked" : ""}.
         </p>
       ) : sorted.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
+        <div className="rounded-xl border border-dashed border-slate-300 bg-surface p-10 text-center">
           <h2 className="text-lg font-medium">No API keys yet</h2>
           <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
             An API key identifies your app when it calls the platform. Create one, copy it once, and send it as
             <code className="mx-1 rounded bg-slate-100 px-1">Authorization: Bearer …</code>.
           </p>
-          {canEdit && <button type="button" className={`${primary} mt-4`} onClick={() => setDialog({ kind: "create" })}>Create your first key</button>}
+          {canEdit && <button type="button" className={`${primary} mt-4`} onClick={() => setCreating(true)}>Create your first key</button>}
         </div>
       ) : (
         <div className={`${card} ${scrollX}`}>
@@ -185,33 +154,14 @@ export function KeysView() {
                 return (
                   <tr key={k.id} className="border-b border-slate-100 last:border-0" data-testid={`key-${k.prefix}`}>
                     <td className="min-w-[9rem] px-3 py-2">
-                      {editing === k.id ? (
-                        <form onSubmit={(e) => {
-                          e.preventDefault();
-                          const name = String(new FormData(e.currentTarget).get("name") ?? "");
-                          rename.mutate({ workspaceId, id: k.id, name }, {
-                            onSuccess: () => { setEditing(null); setRenameError(null); },
-                            onError: (err) => setRenameError(`Could not rename "${k.name}": ${errorText(err)}`),
-                          });
-                        }}>
-                          <input name="name" defaultValue={k.name} ref={focusOnMount} aria-label="Key name" maxLength={64}
-                            onKeyDown={(e) => e.key === "Escape" && setEditing(null)}
-                            onBlur={() => setEditing(null)}
-                            className="w-40 rounded border border-indigo-400 px-2 py-1" />
-                        </form>
-                      ) : canEdit ? (
-                        <button type="button" title="Rename" className="text-left font-medium hover:underline" onClick={() => setEditing(k.id)}>
-                          {k.name}
-                        </button>
-                      ) : (
-                        <span className="font-medium">{k.name}</span>
-                      )}
+                      {/* its page: usage, quota, limits, events, recent verifications, rename */}
+                      <Link href={`/keys/${k.id}`} className="font-medium text-indigo-700 hover:underline">{k.name}</Link>
                     </td>
                     <td className="max-w-[11rem] truncate px-3 py-2 font-mono text-xs" title={`${k.prefix}_…`}>{k.prefix}_…</td>
                     <td className="px-3 py-2">
                       <StatusBadge status={status} />
                       {k.rolledToId && (
-                        <span className="mt-0.5 block text-xs text-slate-500">replaced by <code>{byId.get(k.rolledToId)?.prefix.slice(-6) ?? "a newer key"}</code></span>
+                        <span className="mt-0.5 block text-xs text-slate-600">replaced by <Link href={`/keys/${k.rolledToId}`} className="text-indigo-700 hover:underline">{byId.get(k.rolledToId)?.name ?? "a newer key"}</Link></span>
                       )}
                     </td>
                     <td className="max-w-[12rem] truncate px-3 py-2" data-testid="created-by" title={k.user?.email}>
@@ -224,8 +174,8 @@ export function KeysView() {
                       {live && canEdit && (
                         <span className="inline-flex gap-2">
                           {/* a key already rolled is in its grace period: its replacement is the one to roll */}
-                          {k.rolledToId === null && <button type="button" className={secondary} onClick={() => setDialog({ kind: "roll", key: k })}>Roll</button>}
-                          <button type="button" className={secondary} onClick={() => setDialog({ kind: "revoke", key: k })}>Revoke</button>
+                          {k.rolledToId === null && <button type="button" className={secondary} onClick={() => actions.open("roll", k)}>Roll</button>}
+                          <button type="button" className={secondary} onClick={() => actions.open("revoke", k)}>Revoke</button>
                         </span>
                       )}
                     </td>
@@ -246,7 +196,7 @@ export function KeysView() {
         </div>
       )}
 
-      <Dialog open={dialog?.kind === "create"} onClose={close} locked={secret !== null} title={secret ? "Your new API key" : "Create an API key"}>
+      <Dialog open={creating} onClose={close} locked={secret !== null} title={secret ? "Your new API key" : "Create an API key"}>
         {secret ? <NewKey secret={secret} onDone={close} /> : (
           <form onSubmit={onCreate} className="space-y-4">
             <label className="block">
@@ -271,41 +221,7 @@ export function KeysView() {
         )}
       </Dialog>
 
-      <ConfirmDialog open={dialog?.kind === "revoke"} onClose={close} title="Revoke this key?" error={formError}
-        confirm="Revoke key" pendingLabel="Revoking…" pending={revoke.isPending}
-        onConfirm={() => dialog?.kind === "revoke" && revoke.mutate({ workspaceId, id: dialog.key.id }, { onSuccess: close, onError: (e) => setFormError(errorText(e)) })}>
-        {dialog?.kind === "revoke" && (
-          <>
-            <strong>{dialog.key.name}</strong> (<code className="font-mono">{dialog.key.prefix}</code>) stops working
-            everywhere within a second. Requests using it will get 401. This cannot be undone.
-          </>
-        )}
-      </ConfirmDialog>
-
-      <Dialog open={dialog?.kind === "roll"} onClose={close} locked={secret !== null} title={secret ? "Your new API key" : "Roll this key?"}>
-        {dialog?.kind === "roll" && (secret ? <NewKey secret={secret} onDone={close} /> : (
-          <form className="space-y-4" onSubmit={(e) => {
-            e.preventDefault();
-            const grace = Number(new FormData(e.currentTarget).get("grace"));
-            roll.mutate({ workspaceId, id: dialog.key.id, graceSeconds: grace }, { onSuccess: (r) => setSecret(r.key), onError: (err) => setFormError(errorText(err)) });
-          }}>
-            <p className="text-sm text-slate-700">
-              A new key replaces <strong>{dialog.key.name}</strong>. Choose how long the old key keeps working while you deploy the new one.
-            </p>
-            <label className="block">
-              <span className="mb-1 block text-sm font-medium text-slate-700">Old key stops</span>
-              <select name="grace" defaultValue="3600" className="w-full rounded-md border border-slate-300 px-3 py-2">
-                <option value="0">Immediately</option>
-                <option value="3600">In 1 hour</option>
-                <option value="86400">In 24 hours</option>
-              </select>
-            </label>
-            <DialogFooter error={formError} onCancel={close}>
-              <button type="submit" className={primary} disabled={roll.isPending}>{roll.isPending ? "Rolling…" : "Roll key"}</button>
-            </DialogFooter>
-          </form>
-        ))}
-      </Dialog>
+      {actions.dialogs}
     </section>
   );
 }

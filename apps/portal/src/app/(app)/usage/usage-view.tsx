@@ -30,9 +30,10 @@ export function UsageView() {
           <h1 className="text-2xl font-semibold">Usage</h1>
           <p className="text-sm text-slate-600">Requests made with the keys of {current.personal ? "your workspace" : current.name}, and how much of each limit is left.</p>
         </div>
-        <label className="text-sm">
-          <span className="mr-2 font-medium text-slate-700">Key</span>
-          <select value={keyId} onChange={(e) => setKeyId(e.target.value)} className="rounded-md border border-slate-300 px-3 py-1.5">
+        <label className="flex w-full min-w-0 flex-col gap-1 text-sm sm:w-auto sm:flex-row sm:items-center sm:gap-2">
+          <span className="font-medium text-slate-700">Key</span>
+          {/* a long key name must not widen a phone's page: the select shrinks and cuts it */}
+          <select value={keyId} onChange={(e) => setKeyId(e.target.value)} className="w-full min-w-0 rounded-md border border-slate-300 bg-surface px-3 py-1.5 sm:w-72">
             <option value="">All keys</option>
             {(keys.data ?? []).map((k) => (
               <option key={k.id} value={k.id}>{k.name} ({k.prefix})</option>

@@ -134,7 +134,7 @@ export function WorkspaceView({ viewerId }: { viewerId: string }) {
       </div>
 
       {w.personal ? (
-        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
+        <div className="rounded-xl border border-dashed border-slate-300 bg-surface p-8 text-center">
           <h2 className="text-lg font-medium">Work with others in a team</h2>
           <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">A team workspace holds keys and a plan that its members share. Invite people by email and give each a role.</p>
           <Link href="/workspaces/new" className={`${primary} mt-4 inline-block`}>Create a team workspace</Link>
@@ -236,7 +236,7 @@ export function WorkspaceView({ viewerId }: { viewerId: string }) {
           )}
 
           {isOwner && (
-            <div className="rounded-xl border border-red-200 bg-white p-4">
+            <div className="rounded-xl border border-red-200 bg-surface p-4">
               <h2 className="font-medium text-red-800">Delete this workspace</h2>
               <p className="mt-1 text-sm text-slate-600">Its keys stop working at once, and its members lose it. Usage history and the audit log stay.</p>
               <button type="button" className={`${danger} mt-3`} onClick={() => setDialog({ kind: "delete" })}>Delete workspace</button>

@@ -1,3 +1,5 @@
+import { peerSignature, PEER_HEADER, PEER_SIGNATURE_HEADER } from "@keyway/core";
+import { clientOf } from "@keyway/auth";
 import { getServices } from "@keyway/server";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +16,14 @@ async function route(request: Request): Promise<Response> {
   const { config } = getServices();
   const target = new URL(new URL(request.url).pathname + new URL(request.url).search, config.GATEWAY_URL ?? `http://127.0.0.1:${config.API_PORT}`);
   const headers = new Headers([...request.headers].filter(([name]) => !DROP.has(name)));
+  // the client as the portal saw it, signed, so the gateway records that address and not the portal's
+  const client = clientOf((name) => request.headers.get(name), config.TRUSTED_PROXY_HOPS);
+  headers.delete(PEER_HEADER);
+  headers.delete(PEER_SIGNATURE_HEADER);
+  if (client) {
+    headers.set(PEER_HEADER, client);
+    headers.set(PEER_SIGNATURE_HEADER, peerSignature(config.AUTH_SECRET, client));
+  }
   try {
     const answer = await fetch(target, {
       method: request.method,

@@ -1,0 +1,287 @@
+"use client";
+// One key's page: what it is, what it may do (its limits and the plan's), how it is used (quota,
+// chart), why its latest requests were answered as they were, and its history.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { focusOnMount } from "~/components/dialog";
+import { useKeyActions } from "~/components/key-actions";
+import { StatusBadge, statusOf } from "~/components/key-status";
+import { card, input, primary, scrollX, secondary } from "~/components/ui";
+import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
+import { can, useWorkspace } from "~/components/workspace";
+import { ago, dateTime, lastUsedAgo, number as fmt, preciseTime } from "~/lib/format";
+import { useTRPC } from "~/trpc/client";
+import { errorText } from "~/trpc/errors";
+import type { RouterOutputs } from "~/trpc/types";
+
+type Key = RouterOutputs["keys"]["get"];
+type Verification = RouterOutputs["keys"]["recent"][number];
+const WINDOWS = ["minute", "hour", "day", "month"] as const;
+/** Recent verifications listed before "Show all". */
+const SHOWN = 20;
+
+function Section({ id, title, note, children }: { id: string; title: string; note?: ReactNode; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className={`${card} p-5`}>
+      <h2 id={id} className="text-lg font-medium">{title}</h2>
+      {note && <p className="mt-0.5 text-sm text-slate-600">{note}</p>}
+      <div className="mt-3">{children}</div>
+    </section>
+  );
+}
+
+/** The name, as text or as a form with Save and Cancel (Escape cancels; leaving the field keeps what was typed). */
+function Name({ k, workspaceId, editable }: { k: Key; workspaceId: string; editable: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const rename = useMutation(trpc.keys.rename.mutationOptions({
+    onSuccess: async () => {
+      setEditing(false);
+      await queryClient.invalidateQueries({ queryKey: trpc.keys.get.queryKey() });
+      await queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() });
+    },
+  }));
+  if (!editing) {
+    return (
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="min-w-0 break-words text-2xl font-semibold">{k.name}</h1>
+        <StatusBadge status={statusOf(k)} />
+        {editable && <button type="button" className={secondary} onClick={() => { rename.reset(); setEditing(true); }}>Rename</button>}
+      </div>
+    );
+  }
+  return (
+    <form className="flex flex-wrap items-start gap-2" onSubmit={(e) => { e.preventDefault(); rename.mutate({ workspaceId, id: k.id, name: String(new FormData(e.currentTarget).get("name") ?? "") }); }}>
+      <div className="min-w-0 flex-1 basis-64">
+        <label htmlFor="key-name" className="sr-only">Key name</label>
+        <input id="key-name" name="name" defaultValue={k.name} maxLength={64} required ref={focusOnMount} onKeyDown={(e) => e.key === "Escape" && setEditing(false)}
+          aria-invalid={rename.isError} aria-describedby={rename.isError ? "key-name-error" : undefined} className={`${input} w-full text-lg`} />
+        {rename.isError && <p id="key-name-error" className="mt-1 text-sm text-red-700">{errorText(rename.error)}</p>}
+      </div>
+      <button type="submit" className={primary} disabled={rename.isPending}>{rename.isPending ? "Saving…" : "Save"}</button>
+      <button type="button" className={secondary} onClick={() => setEditing(false)}>Cancel</button>
+    </form>
+  );
+}
+
+/** Each window's limit in force: the key's own (if set) or the workspace's plan, whichever is lower. */
+function Limits({ k, plan }: { k: Key; plan: Record<(typeof WINDOWS)[number], number> | undefined }) {
+  const own = { minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth };
+  return (
+    <div className={scrollX}>
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Limits of this key, per window</caption>
+        <thead className="text-slate-600">
+          <tr><th scope="col" className="py-1 pr-3 font-medium">Window</th><th scope="col" className="py-1 pr-3 font-medium">This key&apos;s own</th><th scope="col" className="py-1 pr-3 font-medium">Workspace plan</th><th scope="col" className="py-1 font-medium">In force</th></tr>
+        </thead>
+        <tbody className="tabular-nums">
+          {WINDOWS.map((w) => {
+            const mine = own[w];
+            const theirs = plan?.[w];
+            const binding = mine !== null && (theirs === undefined || mine < theirs) ? mine : theirs;
+            return (
+              <tr key={w} className="border-t border-slate-100" data-testid={`limit-${w}`}>
+                <th scope="row" className="py-1.5 pr-3 font-normal">{`Per ${w}`}</th>
+                <td className="py-1.5 pr-3">{mine === null ? <span className="text-slate-600">none</span> : fmt.format(mine)}</td>
+                <td className="py-1.5 pr-3">{theirs === undefined ? "—" : fmt.format(theirs)}</td>
+                <td className="py-1.5 font-medium">{binding === undefined ? "—" : fmt.format(binding)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const CODE_TEXT: Record<string, string> = {
+  VALID: "Allowed",
+  RATE_LIMITED: "Rate-limited",
+  REVOKED: "Refused: revoked",
+  EXPIRED: "Refused: expired",
+  DISABLED_USER: "Refused: owner disabled",
+};
+
+function why(v: Verification): string {
+  if (v.refusedBy) return `${v.refusedBy.scope === "key" ? "this key's own" : "the workspace plan's"} ${v.refusedBy.window} limit`;
+  if (v.code === "VALID") return "within every limit";
+  return v.code === "REVOKED" ? "the key was revoked" : v.code === "EXPIRED" ? "the key had expired" : v.code === "DISABLED_USER" ? "its creator's account is disabled" : "";
+}
+
+function RecentVerifications({ workspaceId, keyId }: { workspaceId: string; keyId: string }) {
+  const trpc = useTRPC();
+  const recent = useQuery(trpc.keys.recent.queryOptions({ workspaceId, id: keyId }, { refetchInterval: 5_000 }));
+  const [all, setAll] = useState(false);
+  const refused = (recent.data ?? []).filter((v) => v.code !== "VALID").length;
+  const shown = all ? recent.data ?? [] : (recent.data ?? []).slice(0, SHOWN);
+  return (
+    <Section id="recent" title="Recent verifications"
+      note={recent.data && recent.data.length > 0 ? `The last ${fmt.format(recent.data.length)}, newest first: ${fmt.format(refused)} refused. Updated every 5 seconds.` : undefined}>
+      {recent.isPending ? <div aria-busy="true" aria-label="Loading recent verifications" className="h-24 animate-pulse rounded bg-slate-100" />
+        : recent.isError ? <p role="alert" className="text-sm text-red-700">Could not load the recent verifications: {recent.error.message}</p>
+        : recent.data.length === 0 ? <p className="text-sm text-slate-600">No request with this key yet. Each one shows here within seconds: when, the answer, and why.</p>
+        : (
+          <div>
+            {/* no sideways scroll even on a phone: the columns wrap */}
+            <table className="w-full text-left text-sm" data-testid="recent-verifications">
+              <thead className="text-slate-600">
+                <tr><th scope="col" className="py-1 pr-3 font-medium">Time</th><th scope="col" className="py-1 pr-3 font-medium">Answer</th><th scope="col" className="py-1 pr-3 font-medium">Why</th><th scope="col" className="py-1 font-medium">Client address</th></tr>
+              </thead>
+              <tbody>
+                {shown.map((v, i) => (
+                  <tr key={`${new Date(v.at).getTime()}-${i}`} className="border-t border-slate-100">
+                    <td className="py-1.5 pr-3 tabular-nums" title={ago(v.at)}>{preciseTime(v.at)}</td>
+                    <td className="py-1.5 pr-3">
+                      <span className={v.code === "VALID" ? "text-emerald-800" : "font-medium text-red-700"}>{CODE_TEXT[v.code] ?? v.code}</span>
+                      <code className="block text-xs text-slate-600">{v.code}</code>
+                    </td>
+                    <td className="py-1.5 pr-3 text-slate-700">{why(v)}</td>
+                    <td className="break-all py-1.5 font-mono text-xs">{v.ip ?? <span className="font-sans text-slate-600">not given</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {recent.data.length > SHOWN && (
+              <button type="button" className={`${secondary} mt-3`} onClick={() => setAll(!all)}>
+                {all ? `Show the latest ${SHOWN}` : `Show all ${fmt.format(recent.data.length)}`}
+              </button>
+            )}
+          </div>
+        )}
+    </Section>
+  );
+}
+
+type Event = Key["events"][number];
+const field = (v: unknown, name: string) => (v && typeof v === "object" && name in v ? (v as Record<string, unknown>)[name] : undefined);
+
+function describe(e: Event, keyId: string): ReactNode {
+  switch (e.action) {
+    case "key.create": return <>created the key{field(e.after, "expiresAt") ? `, expiring ${dateTime(String(field(e.after, "expiresAt")))}` : ""}</>;
+    case "key.rename": return <>renamed it from “{String(field(e.before, "name") ?? "")}” to “{String(field(e.after, "name") ?? "")}”</>;
+    case "key.revoke": return "revoked it";
+    case "key.limits": return "changed its own limits";
+    case "key.roll": {
+      const next = String(field(e.after, "newKeyId") ?? "");
+      const stops = field(e.after, "oldKeyStopsAt");
+      return next === keyId
+        ? <>made this key by rolling the previous one</>
+        : <>rolled it: <Link href={`/keys/${next}`} className="font-medium text-indigo-700 hover:underline">the new key</Link> replaces it{stops ? `; this one stops ${dateTime(String(stops))}` : ""}</>;
+    }
+    default: return e.action;
+  }
+}
+
+export function KeyDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const { current } = useWorkspace();
+  const workspaceId = current.id;
+  const [range, setRange] = useState<Range>("day");
+  const key = useQuery(trpc.keys.get.queryOptions({ workspaceId, id }, { refetchInterval: 10_000, retry: false }));
+  const workspace = useQuery(trpc.workspaces.get.queryOptions({ workspaceId }));
+  const quota = useQuery(trpc.usage.quota.queryOptions({ workspaceId, keyId: id }, { refetchInterval: 5_000, enabled: key.isSuccess }));
+  const series = useQuery({ ...trpc.usage.series.queryOptions({ workspaceId, range, keyId: id }), refetchInterval: 5_000, placeholderData: (p) => p, enabled: key.isSuccess });
+  const actions = useKeyActions(workspaceId, { onRolled: (next) => router.push(`/keys/${next}`) });
+
+  if (key.isPending) {
+    return (
+      <div aria-busy="true" aria-label="Loading the key" className="space-y-3">
+        <div className="h-8 w-72 animate-pulse rounded bg-slate-200" />
+        <div className="h-40 animate-pulse rounded-xl bg-slate-200" />
+      </div>
+    );
+  }
+  if (key.isError) {
+    return (
+      <div className="space-y-3">
+        <Link href="/keys" className="text-sm font-medium text-indigo-700 hover:underline">← API keys</Link>
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">
+          {key.error.data?.code === "NOT_FOUND" ? `There is no such key in ${current.name}.` : `Could not load the key: ${key.error.message}`}
+        </p>
+      </div>
+    );
+  }
+  const k = key.data;
+  const status = statusOf(k);
+  const live = status === "active" || status === "expiring";
+  const canEdit = can(current.role, "developer");
+  const metadata = Object.entries((k.metadata ?? {}) as Record<string, unknown>);
+  return (
+    <section className="space-y-6">
+      <div className="space-y-2">
+        <Link href="/keys" className="text-sm font-medium text-indigo-700 hover:underline">← API keys</Link>
+        <Name k={k} workspaceId={workspaceId} editable={canEdit && k.status === "active"} />
+        <p className="font-mono text-sm text-slate-700 break-all">{k.prefix}_…</p>
+        {live && canEdit && (
+          <div className="flex flex-wrap gap-2">
+            {k.rolledToId === null && <button type="button" className={secondary} onClick={() => actions.open("roll", k)}>Roll</button>}
+            <button type="button" className={secondary} onClick={() => actions.open("revoke", k)}>Revoke</button>
+          </div>
+        )}
+        {k.rolledToId && (
+          <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            This key was rolled: <Link href={`/keys/${k.rolledToId}`} className="font-medium underline">its replacement</Link> is the one to use{k.expiresAt ? ` (this one stops ${dateTime(k.expiresAt)})` : ""}.
+          </p>
+        )}
+      </div>
+
+      <dl className={`${card} grid gap-4 p-5 text-sm sm:grid-cols-2 lg:grid-cols-4`}>
+        {[
+          ["Created", <span key="c" title={dateTime(k.createdAt)}>{dateTime(k.createdAt)}{k.user ? ` by ${k.user.name ?? k.user.email}` : ""}</span>],
+          ["Last used", <span key="l" data-testid="key-last-used" title={k.lastUsedAt ? dateTime(k.lastUsedAt) : undefined}>{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</span>],
+          ["Expires", k.expiresAt ? <span key="e">{dateTime(k.expiresAt)} ({ago(k.expiresAt)})</span> : "Never"],
+          ["Revoked", k.revokedAt ? dateTime(k.revokedAt) : "No"],
+        ].map(([name, value]) => (
+          <div key={name as string}>
+            <dt className="text-xs uppercase tracking-wide text-slate-600">{name}</dt>
+            <dd className="mt-0.5">{value}</dd>
+          </div>
+        ))}
+      </dl>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Section id="limits" title="Limits" note={<>The lower of this key&apos;s own limit and the <span className="capitalize">{workspace.data?.plan.name ?? ""}</span> plan of {current.name} (shared by all its keys).</>}>
+          <Limits k={k} plan={workspace.data?.limits} />
+        </Section>
+        {k.status === "active" ? <QuotaBars query={quota} /> : (
+          <Section id="quota" title="Quota right now"><p className="text-sm text-slate-600">A revoked key uses no quota.</p></Section>
+        )}
+      </div>
+
+      <div className="space-y-3">
+        <h2 className="text-lg font-medium">Usage</h2>
+        <RangeTabs range={range} onChange={setRange} />
+        <UsageChart query={series} range={range} />
+      </div>
+
+      <RecentVerifications workspaceId={workspaceId} keyId={k.id} />
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Section id="metadata" title="Metadata" note="Returned with every verification of this key.">
+          {metadata.length === 0 ? <p className="text-sm text-slate-600">None.</p> : (
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+              {metadata.map(([name, value]) => (
+                <div key={name} className="contents"><dt className="font-mono text-slate-600">{name}</dt><dd className="break-all font-mono">{JSON.stringify(value)}</dd></div>
+              ))}
+            </dl>
+          )}
+        </Section>
+        <Section id="events" title="History">
+          <ol className="space-y-2 text-sm" data-testid="key-events">
+            {k.events.map((e) => (
+              <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-3">
+                <span className="min-w-0"><span className="font-medium">{e.actor}</span> {describe(e, k.id)}</span>
+                <time dateTime={new Date(e.at).toISOString()} title={ago(e.at)} className="whitespace-nowrap text-slate-600">{dateTime(e.at)}</time>
+              </li>
+            ))}
+          </ol>
+        </Section>
+      </div>
+      {actions.dialogs}
+    </section>
+  );
+}
