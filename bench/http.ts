@@ -14,6 +14,8 @@
 // row has a bare control row at the same rate.
 // BENCH_LIMITER=fixed (a diagnostic, not a result): every rate-limit check answers a fixed
 // "allowed" at once, without Redis, so a run shows what the rest of the request path costs.
+// BENCH_RECENT_ROUNDS=n (default 2; 0 skips): the peak with recent verifications recorded and with
+// RECENT_VERIFICATIONS=0, in turns, n rounds each (the 5 % guard of docs/benchmarks.md).
 // BENCH_REDIS=socket: the API server reaches Redis over a Unix socket (REDIS_URL=unix://…), a
 // private redis-server the bench starts (the machine's own listens on TCP only).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -176,6 +178,22 @@ try {
   for (const f of process.env.BENCH_RATES?.split(",").map(Number).filter((x) => x > 0) ?? []) {
     more.push([f, await measure(String(f), () => load(url, { keysFile, rate: peak.rps * f, server: api.pid }))]);
   }
+  // The guard for recent verifications (each request's decision pushed onto its key's list in the
+  // limit script): the same server with RECENT_VERIFICATIONS=0, at its peak, in turns with the
+  // first (on, off, on, off: the machine's drift falls on both alike).
+  const recentRounds = Number(process.env.BENCH_RECENT_ROUNDS ?? 2);
+  const recentRows: [string, Load][] = [];
+  if (recentRounds > 0) {
+    const offPort = await freePort();
+    const off = await start(path.join(import.meta.dirname, "..", "apps", "gateway", "src", "main.ts"), { API_PORT: String(offPort), METRICS_PORT: "0", RECENT_VERIFICATIONS: "0" }, API_NODE_FLAGS);
+    const offUrl = `http://127.0.0.1:${offPort}/api/v1/echo`;
+    await load(offUrl, { keysFile, amount: KEYS, server: off.pid });
+    for (let round = 1; round <= recentRounds; round++) {
+      recentRows.push([`recording on, round ${round}`, await load(url, { keysFile, server: api.pid })]);
+      recentRows.push([`recording off (RECENT_VERIFICATIONS=0), round ${round}`, await load(offUrl, { keysFile, server: off.pid })]);
+    }
+    await stop(off);
+  }
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
   // tail is visible (it is a Node process too, on the same two cores).
@@ -196,6 +214,17 @@ try {
   console.log(`\n${KEYS.toLocaleString("en")} keys, ${CONNECTIONS} connections, ${SECONDS} s per run (open-loop rows after ${WARMUP} s unmeasured), autocannon in its own process, Redis over ${privateRedis ? "a Unix socket" : "TCP"}${process.env.BENCH_LIMITER === "fixed" ? ", limiter replaced by a fixed decision (diagnostic)" : ""}\n`);
   console.log("| what | req/s | p50 ms | p99 ms | × bare | 2xx | other | CPU % server / generator / Redis / PostgreSQL |\n|---|---:|---:|---:|---:|---:|---:|---|");
   console.log(rows.join("\n"));
+  if (recentRows.length > 0) {
+    const mean = (on: boolean) => {
+      const r = recentRows.filter(([what]) => what.startsWith(on ? "recording on" : "recording off")).map(([, l]) => l);
+      return { rps: r.reduce((a, l) => a + l.rps, 0) / r.length, cpu: r.reduce((a, l) => a + (l.cpu!.server ?? 0) / l.rps, 0) / r.length };
+    };
+    const on = mean(true);
+    const offMean = mean(false);
+    console.log(`\nRecent verifications, at the peak in turns (${recentRounds} rounds each):\n\n| what | req/s | p50 ms | p99 ms | CPU % server / Redis |\n|---|---:|---:|---:|---|`);
+    for (const [what, r] of recentRows) console.log(`| ${what} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} | ${r.p99} | ${r.cpu!.server} / ${r.cpu!.redis} |`);
+    console.log(`\nrecording on / off: ${(on.rps / offMean.rps).toFixed(3)}× the throughput, ${(on.cpu / offMean.cpu).toFixed(3)}× the server's CPU per request (guard: within 5 %)`);
+  }
 } finally {
   await dropTestDatabase(env.DATABASE_URL).catch(() => {});
   await deleteRedisPrefix(env.REDIS_URL, env.REDIS_KEY_PREFIX).catch(() => {});

@@ -95,6 +95,15 @@ test("as a developer with a key and some traffic: every page of the portal", asy
   await expect(recent.first()).toContainText("the workspace plan's minute limit");
   await expect(recent.last()).toContainText("within every limit");
   await check(page, "key");
+  // the time zone, chosen in Settings, is the one every date and chart is written in
+  await page.goto("/settings#time-zone");
+  await page.getByLabel("Time zone", { exact: true }).selectOption("Asia/Tokyo");
+  await expect(page.getByTestId("current-zone")).toHaveText("Asia/Tokyo, UTC+09:00");
+  await page.goto("/usage");
+  await expect(page.getByTestId("chart-caption")).toContainText("times in Asia/Tokyo, UTC+09:00");
+  await page.goto("/settings#time-zone");
+  await page.getByLabel("Time zone", { exact: true }).selectOption("");
+  await expect(page.getByTestId("current-zone")).not.toContainText("Tokyo");
   // the dialogs and menus, open
   await page.goto("/keys");
   await page.getByRole("button", { name: "Create key" }).first().click();

@@ -41,7 +41,7 @@ test("requests made through the API appear in the usage chart and the quota, wit
   await expect(page.getByTestId("quota-minute")).toContainText("10 of 10 used · 0 left");
   await expect(page.getByTestId("quota-minute")).toContainText("workspace plan, all its keys");
   await expect(page.getByTestId("quota-month")).toContainText("10 of 10,000 used");
-  await expect(page.getByTestId("chart-caption")).toHaveText(/^Requests per minute · times in (UTC|\S+, UTC[+-]\d\d:\d\d)$/);
+  await expect(page.getByTestId("chart-caption")).toHaveText(/^Requests per minute · times in (UTC|\S+, UTC[+-]\d\d:\d\d) change$/);
   await expect(page.getByTestId("quota-minute")).toContainText("rolling minute: all free again by");
   await page.getByText("Show the numbers as a table").click();
   await page.screenshot({ path: "test-results/screenshots/usage.png", fullPage: true });

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { cookies, headers } from "next/headers";
 import { THEME_COOKIE, themeFrom } from "~/lib/theme";
+import { TimeZoneProvider } from "~/lib/dates";
+import { validTimeZone } from "~/lib/format";
+import { TIME_ZONE_COOKIE } from "~/lib/time-zone-cookie";
 import { Providers } from "~/trpc/client";
 import "./globals.css";
 
@@ -16,7 +19,9 @@ export const metadata: Metadata = {
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await headers();
-  const theme = themeFrom((await cookies()).get(THEME_COOKIE)?.value);
+  const jar = await cookies();
+  const theme = themeFrom(jar.get(THEME_COOKIE)?.value);
+  const zone = validTimeZone(jar.get(TIME_ZONE_COOKIE)?.value);
   return (
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body className="min-h-screen font-sans">
@@ -24,7 +29,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <a href="#content" className="sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-surface focus:px-3 focus:py-2 focus:font-medium focus:text-indigo-700 focus:shadow">
           Skip to content
         </a>
-        <Providers>{children}</Providers>
+        <Providers>
+          <TimeZoneProvider zone={zone}>{children}</TimeZoneProvider>
+        </Providers>
       </body>
     </html>
   );

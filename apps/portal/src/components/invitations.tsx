@@ -7,7 +7,7 @@ import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
 import { primary, secondary } from "./ui";
 import { ROLE_LABEL, useSwitchWorkspace } from "./workspace";
-import { dateTime } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 
 /** Join (then the portal shows that workspace, at `then` if given) or Decline. */
 export function AnswerInvitation({ id, workspaceName, then, onDeclined, onError }: {
@@ -40,6 +40,7 @@ export function AnswerInvitation({ id, workspaceName, then, onDeclined, onError 
 }
 
 export function Invitations() {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const mine = useQuery(trpc.invitations.mine.queryOptions());

@@ -3,9 +3,11 @@
 // admin console (the data comes from whichever tRPC query the page is allowed to call).
 import { scrollX } from "~/components/ui";
 import type { UseQueryResult } from "@tanstack/react-query";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { dateTime, number as num } from "~/lib/format";
+import { useDates } from "~/lib/dates";
+import { number as num, type Dates } from "~/lib/format";
 import type { RouterOutputs } from "~/trpc/types";
 
 export type Range = "hour" | "day" | "month" | "year";
@@ -29,14 +31,6 @@ const AXIS = { text: "var(--color-slate-600)", line: "var(--color-slate-300)", g
 /** How long one bar is, per range (the server's buckets: packages/server/src/usage.ts RANGES). */
 const BUCKET: Record<Range, string> = { hour: "minute", day: "hour", month: "day", year: "month" };
 
-/** The viewer's time zone, as the chart's times are in it ("Europe/Paris, UTC+01:00"). */
-function timeZoneLabel(): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone === "UTC" || zone === "Etc/UTC") return "UTC";
-  // "GMT+01:00", or "GMT" alone at a zero offset
-  const offset = new Intl.DateTimeFormat("en", { timeZoneName: "longOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
-  return offset ? `${zone}, ${offset === "GMT" ? "UTC+00:00" : offset.replace("GMT", "UTC")}` : zone;
-}
 
 interface Counts {
   allowed: number;
@@ -47,32 +41,31 @@ interface Counts {
 export type Series = { points: (Counts & { start: string })[]; totals: Counts };
 export type Quota = RouterOutputs["usage"]["quota"];
 
-function label(iso: string, range: Range): string {
-  const d = new Date(iso);
-  if (range === "hour" || range === "day") return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  if (range === "month") return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
-  return d.toLocaleDateString(undefined, { month: "short", year: "numeric" });
+/** A bar's axis label, in the viewer's zone. */
+function label(iso: string, range: Range, { format }: Dates): string {
+  if (range === "hour" || range === "day") return format(iso, { hour: "2-digit", minute: "2-digit" });
+  if (range === "month") return format(iso, { month: "short", day: "numeric" });
+  return format(iso, { month: "short", year: "numeric" });
 }
 
 /** The bucket a bar stands for, in full ("Dec 1, 2026, 2:05 PM – 2:06 PM"). */
-function bucketTitle(iso: string, range: Range): string {
-  const d = new Date(iso);
-  if (range === "year") return d.toLocaleDateString(undefined, { month: "long", year: "numeric" });
-  if (range === "month") return d.toLocaleDateString(undefined, { dateStyle: "medium" });
-  const end = new Date(d.getTime() + (range === "hour" ? 60_000 : 3_600_000));
-  return `${d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })} – ${end.toLocaleTimeString(undefined, { timeStyle: "short" })}`;
+function bucketTitle(iso: string, range: Range, { format }: Dates): string {
+  if (range === "year") return format(iso, { month: "long", year: "numeric" });
+  if (range === "month") return format(iso, { dateStyle: "medium" });
+  const end = new Date(iso).getTime() + (range === "hour" ? 60_000 : 3_600_000);
+  return `${format(iso, { dateStyle: "medium", timeStyle: "short" })} – ${format(end, { timeStyle: "short" })}`;
 }
 
 type Row = Counts & { start: string; label: string; unreported: number };
 
 /** The bar's bucket, its total, and each part in the order the bars stack (top first), zeros left out. */
-function ChartTooltip({ active, payload, range }: { active?: boolean; payload?: readonly { payload?: unknown }[]; range: Range }) {
+function ChartTooltip({ active, payload, range, dates }: { active?: boolean; payload?: readonly { payload?: unknown }[]; range: Range; dates: Dates }) {
   const row = payload?.[0]?.payload as Row | undefined;
   if (!active || !row) return null;
   const parts = [...SERIES].reverse().filter((s) => row[s.key] > 0);
   return (
     <div className="rounded-md border border-slate-200 bg-surface px-3 py-2 text-xs shadow-md">
-      <p className="font-medium text-slate-900">{bucketTitle(row.start, range)}</p>
+      <p className="font-medium text-slate-900">{bucketTitle(row.start, range, dates)}</p>
       <p className="text-slate-700">{num.format(row.allowed + row.rateLimited)} requests</p>
       {parts.length > 0 && (
         <ul className="mt-1 space-y-0.5">
@@ -103,9 +96,10 @@ export function RangeTabs({ range, onChange }: { range: Range; onChange: (r: Ran
 
 /** Totals, a stacked bar chart (successful / failed / rate-limited) and the same numbers as a table. */
 export function UsageChart({ query, range }: { query: UseQueryResult<Series, { message: string }>; range: Range }) {
+  const dates = useDates();
   const rows = (query.data?.points ?? []).map((p) => ({
     ...p,
-    label: label(p.start, range),
+    label: label(p.start, range, dates),
     unreported: Math.max(0, p.allowed - p.successful - p.failed),
   }));
   const totals = query.data?.totals;
@@ -128,7 +122,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
         ))}
       </dl>
       <p className="mb-2 text-xs text-slate-600" data-testid="chart-caption">
-        Requests per {BUCKET[range]} · times in {timeZoneLabel()}
+        Requests per {BUCKET[range]} · times in {dates.zoneLabel()} <Link href="/settings#time-zone" className="text-indigo-700 underline">change</Link>
       </p>
       {/* hidden from assistive technology: the table below holds the same numbers */}
       <div className="relative h-72" aria-hidden="true">
@@ -142,7 +136,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
               <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={AXIS.grid} />
               <XAxis dataKey="label" tick={{ fontSize: 11, fill: AXIS.text }} stroke={AXIS.line} interval="preserveStartEnd" minTickGap={24} />
               <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: AXIS.text }} stroke={AXIS.line} />
-              <Tooltip cursor={{ fill: "rgba(148, 163, 184, 0.15)" }} content={(props) => <ChartTooltip active={props.active} payload={props.payload} range={range} />} />
+              <Tooltip cursor={{ fill: "rgba(148, 163, 184, 0.15)" }} content={(props) => <ChartTooltip active={props.active} payload={props.payload} range={range} dates={dates} />} />
               {/* legend words in the text colour (the series colours are too light for text) */}
               <Legend wrapperStyle={{ fontSize: 12 }} formatter={(value: string) => <span className="text-slate-700">{value}</span>} />
               {SERIES.map((s) => (
@@ -166,7 +160,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
             </thead>
             <tbody>
               {rows.filter((r) => r.allowed + r.rateLimited > 0).map((r) => (
-                <tr key={r.start}><th scope="row" className="whitespace-nowrap font-normal">{new Date(r.start).toLocaleString()}</th>
+                <tr key={r.start}><th scope="row" className="whitespace-nowrap font-normal">{bucketTitle(r.start, range, dates)}</th>
                   {SERIES.map((s) => <td key={s.key} className="tabular-nums">{num.format(r[s.key])}</td>)}</tr>
               ))}
             </tbody>
@@ -183,6 +177,7 @@ export function UsageChart({ query, range }: { query: UseQueryResult<Series, { m
  * key's own.
  */
 export function QuotaBars({ query, title = "Quota right now", children }: { query: UseQueryResult<Quota, { message: string }>; title?: ReactNode; children?: ReactNode }) {
+  const { dateTime } = useDates();
   if (query.isPending) return <div aria-busy="true" aria-label="Loading the quota" className="h-40 animate-pulse rounded-xl bg-slate-200" />;
   if (query.isError) return <p role="alert" className="text-sm text-red-700">Could not load the quota: {query.error.message}</p>;
   return (

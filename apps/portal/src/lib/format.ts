@@ -1,14 +1,42 @@
-// How the portal writes dates and numbers: in the viewer's locale and time zone.
+// How the portal writes dates and numbers: in the viewer's locale, and in the time zone they chose
+// (Settings) or else their browser's. Dates are written through useDates() (lib/dates.tsx), which
+// binds these to the viewer's zone.
 export const number = new Intl.NumberFormat("en");
 
-export const dateTime = (d: Date | string | null) =>
-  d ? new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+/** The time zone cookie's value if it names a zone this runtime knows, else undefined (the browser's own). */
+export function validTimeZone(zone: string | undefined): string | undefined {
+  if (!zone || zone.length > 64) return undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
 
-/** To the second: when requests a second apart must read apart (a key's recent verifications). */
-export const preciseTime = (d: Date | string) => new Date(d).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
-
-/** The day alone, for narrow table columns (the time goes in the cell's title). */
-export const dateOnly = (d: Date | string | null) => (d ? new Date(d).toLocaleDateString(undefined, { dateStyle: "medium" }) : "—");
+/** The date formatters in one time zone (undefined: the runtime's own, the browser's on a page). */
+export function datesIn(timeZone: string | undefined) {
+  const at = (d: Date | string | number) => new Date(d);
+  const format = (d: Date | string | number, options: Intl.DateTimeFormatOptions) => at(d).toLocaleString(undefined, { ...options, timeZone });
+  return {
+    timeZone,
+    dateTime: (d: Date | string | null) => (d ? format(d, { dateStyle: "medium", timeStyle: "short" }) : "—"),
+    /** The day alone, for narrow table columns (the time goes in the cell's title). */
+    dateOnly: (d: Date | string | null) => (d ? format(d, { dateStyle: "medium" }) : "—"),
+    /** To the second: when requests a second apart must read apart (a key's recent verifications). */
+    preciseTime: (d: Date | string) => format(d, { dateStyle: "medium", timeStyle: "medium" }),
+    /** Any other shape ("Dec 1", "14:05", "December 2026"). */
+    format,
+    /** The zone the times are in, as people read it: "Europe/Paris, UTC+01:00", or "UTC". */
+    zoneLabel(): string {
+      const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone === "UTC" || zone === "Etc/UTC") return "UTC";
+      const offset = new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(new Date()).find((p) => p.type === "timeZoneName")?.value;
+      return offset ? `${zone}, ${offset === "GMT" ? "UTC+00:00" : offset.replace("GMT", "UTC")}` : zone;
+    },
+  };
+}
+export type Dates = ReturnType<typeof datesIn>;
 
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [

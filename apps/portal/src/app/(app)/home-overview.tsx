@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useTRPC } from "~/trpc/client";
 import { CopyButton } from "~/components/dialog";
 import type { ReactNode } from "react";
-import { ago, dateTime, number as fmt } from "~/lib/format";
+import { ago, number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { QuotaBars } from "~/components/usage";
 import { card } from "~/components/ui";
 import type { RouterOutputs } from "~/trpc/types";
@@ -111,6 +112,7 @@ const SOON = 30 * 86_400_000;
 
 /** Active keys that expire within 30 days, soonest first: roll them before they stop. `now`: when the list was read. */
 function ExpiringKeys({ keys, now }: { keys: Key[] | undefined; now: number }) {
+  const { dateTime } = useDates();
   const soon = (keys ?? [])
     .filter((k) => k.status === "active" && k.expiresAt && new Date(k.expiresAt).getTime() > now && new Date(k.expiresAt).getTime() - now < SOON)
     .sort((a, b) => new Date(a.expiresAt!).getTime() - new Date(b.expiresAt!).getTime());
@@ -160,6 +162,7 @@ function describe(e: Event): ReactNode {
 }
 
 function Activity({ workspaceId }: { workspaceId: string }) {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const activity = useQuery(trpc.workspaces.activity.queryOptions({ workspaceId }, { refetchInterval: 30_000 }));
   return (

@@ -7,10 +7,11 @@ import { useState } from "react";
 import { AnswerInvitation } from "~/components/invitations";
 import { card, secondary } from "~/components/ui";
 import { ROLE_LABEL } from "~/components/workspace";
-import { dateTime } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { useTRPC } from "~/trpc/client";
 
 export function InviteView({ token }: { token: string }) {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const [error, setError] = useState<string | null>(null);
   const [declined, setDeclined] = useState(false);

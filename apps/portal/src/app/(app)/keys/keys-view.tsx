@@ -7,7 +7,8 @@ import { NewKey, useKeyActions } from "~/components/key-actions";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
-import { dateOnly, dateTime as fmt, lastUsedAgo } from "~/lib/format";
+import { lastUsedAgo } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { primary, secondary, scrollX, card } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 import { can, useWorkspace } from "~/components/workspace";
@@ -16,6 +17,7 @@ const PAGE = 50;
 
 type Key = RouterOutputs["keys"]["list"][number];
 export function KeysView() {
+  const { dateOnly, dateTime: fmt } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { current } = useWorkspace();

@@ -7,7 +7,11 @@ import type { RouterOutputs } from "~/trpc/types";
 import { errorText } from "~/trpc/errors";
 import { card, danger, input, primary, secondary } from "~/components/ui";
 import { ConfirmDialog, CopyButton, Dialog } from "~/components/dialog";
-import { ago, dateTime } from "~/lib/format";
+import { ago } from "~/lib/format";
+import { useDates } from "~/lib/dates";
+import { ThemeSwitch } from "~/components/theme-switch";
+import { TIME_ZONE_COOKIE } from "~/lib/time-zone-cookie";
+import { useRouter } from "next/navigation";
 
 type Settings = RouterOutputs["settings"]["get"];
 
@@ -51,6 +55,7 @@ export function SettingsView({ adminMustEnrol }: { adminMustEnrol: boolean }) {
         </p>
       )}
       <Profile settings={s} />
+      <Display />
       <Email settings={s} />
       <Password settings={s} />
       <TwoFactor settings={s} />
@@ -80,6 +85,38 @@ function Profile({ settings }: { settings: Settings }) {
           {rename.isSuccess && <Done>Saved.</Done>}
         </div>
       </form>
+    </Section>
+  );
+}
+
+/**
+ * The time zone every date of the portal is written in (kept in a cookie for this browser; the
+ * server renders with it) and the colour theme.
+ */
+function Display() {
+  const router = useRouter();
+  const { timeZone, zoneLabel } = useDates();
+  const [browserZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const [zones] = useState(() => Intl.supportedValuesOf("timeZone"));
+  const choose = (zone: string) => {
+    document.cookie = zone
+      ? `${TIME_ZONE_COOKIE}=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`
+      : `${TIME_ZONE_COOKIE}=; path=/; max-age=0; samesite=lax`;
+    router.refresh();
+  };
+  return (
+    <Section id="time-zone" title="Time zone and theme" description={<>Dates and charts are shown in <span className="font-medium" data-testid="current-zone">{zoneLabel()}</span>. Limits reset by UTC days and months whatever you choose.</>}>
+      <div className="space-y-4">
+        <div>
+          <label className="mb-1 block text-sm font-medium text-slate-700" htmlFor="f-time-zone">Time zone</label>
+          <select id="f-time-zone" value={timeZone ?? ""} onChange={(e) => choose(e.target.value)} className={`${input} w-full max-w-md bg-surface`}>
+            <option value="">This browser&apos;s ({browserZone})</option>
+            {!zones.includes("UTC") && <option value="UTC">UTC</option>}
+            {zones.map((z) => <option key={z} value={z}>{z.replaceAll("_", " ")}</option>)}
+          </select>
+        </div>
+        <ThemeSwitch />
+      </div>
     </Section>
   );
 }
@@ -204,6 +241,7 @@ function TwoFactor({ settings }: { settings: Settings }) {
 }
 
 function Sessions() {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const client = useQueryClient();
   const list = useQuery(trpc.settings.sessions.list.queryOptions());

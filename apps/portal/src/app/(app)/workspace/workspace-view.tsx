@@ -7,7 +7,8 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog, focusOnMount } from "~/components/dialog";
 import { card, danger, input, primary, scrollX, secondary } from "~/components/ui";
 import { can, ROLE_LABEL, useSwitchWorkspace, useWorkspace, type WorkspaceRole } from "~/components/workspace";
-import { dateTime, number as fmt } from "~/lib/format";
+import { number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
 
@@ -73,6 +74,7 @@ function InviteForm({ workspaceId, role }: { workspaceId: string; role: Workspac
 }
 
 export function WorkspaceView({ viewerId }: { viewerId: string }) {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const switchTo = useSwitchWorkspace();

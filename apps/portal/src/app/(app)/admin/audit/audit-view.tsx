@@ -3,13 +3,14 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
-import { dateTime } from "~/lib/format";
+import { useDates } from "~/lib/dates";
+import type { Dates } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 
 type Filter = { actor?: string; target?: string; action?: string };
 
 /** A value of a change; instants (stored as UTC ISO strings) in the viewer's time. */
-const show = (v: unknown) =>
+const show = (v: unknown, dateTime: Dates["dateTime"]) =>
   v === null || v === undefined ? "—"
   : typeof v === "object" ? JSON.stringify(v)
   : typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v) ? dateTime(v)
@@ -35,13 +36,13 @@ const ACTIONS: Record<string, string> = {
 const actionLabel = (action: string) => ACTIONS[action] ?? action;
 
 /** What changed, one line per field: "minute: 100 → 120"; a creation or deletion lists its fields. */
-function changes(before: unknown, after: unknown): string[] {
+function changes(before: unknown, after: unknown, dateTime: Dates["dateTime"]): string[] {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
-  if (before === null || after === null) return Object.entries(after === null ? b : a).map(([k, v]) => `${k}: ${show(v)}`);
+  if (before === null || after === null) return Object.entries(after === null ? b : a).map(([k, v]) => `${k}: ${show(v, dateTime)}`);
   return [...new Set([...Object.keys(b), ...Object.keys(a)])]
     .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
-    .map((k) => `${k}: ${show(b[k])} → ${show(a[k])}`);
+    .map((k) => `${k}: ${show(b[k], dateTime)} → ${show(a[k], dateTime)}`);
 }
 
 /** The tier an entry is about, for tier.* actions (they have no user or key target). */
@@ -49,6 +50,7 @@ const tierOf = (r: { action: string; before: unknown; after: unknown }) =>
   r.action.startsWith("tier.") ? String(((r.after ?? r.before) as { name?: string } | null)?.name ?? "") : "";
 
 export function AuditView() {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const [filter, setFilter] = useState<Filter>({});
   const actions = useQuery(trpc.admin.audit.actions.queryOptions());
@@ -121,7 +123,7 @@ export function AuditView() {
                     {tierOf(r) && <span>tier <span className="font-medium">{tierOf(r)}</span></span>}
                   </td>
                   <td className="px-3 py-2 text-xs">
-                    <ul>{changes(r.before, r.after).map((line) => <li key={line} className="whitespace-nowrap">{line}</li>)}</ul>
+                    <ul>{changes(r.before, r.after, dateTime).map((line) => <li key={line} className="whitespace-nowrap">{line}</li>)}</ul>
                   </td>
                   <td className="px-3 py-2 text-xs text-slate-500">{r.ip ?? "—"}</td>
                 </tr>

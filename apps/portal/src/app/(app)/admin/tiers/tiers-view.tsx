@@ -4,7 +4,8 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
 import { useNotice } from "~/components/notice";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
-import { dateTime, number as fmt } from "~/lib/format";
+import { number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
@@ -19,6 +20,7 @@ const parseLimit = (raw: FormDataEntryValue | null) => {
 };
 
 export function TiersView() {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { Dialog, DialogFooter } from "~/components/dialog";
 import { card, input, primary, scrollX } from "~/components/ui";
-import { dateTime, number as fmt } from "~/lib/format";
+import { number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
 import { Pager, useSearch } from "../admin-lists";
@@ -13,6 +14,7 @@ import { Pager, useSearch } from "../admin-lists";
 const kind = (w: { personal: boolean; externalId: string | null; members: number }) => (w.personal ? "Personal" : w.members === 0 ? "Customer" : "Team");
 
 export function WorkspacesView() {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { text, setText, q, page, setPage } = useSearch();

@@ -11,7 +11,9 @@ import { StatusBadge, statusOf } from "~/components/key-status";
 import { card, input, primary, scrollX, secondary } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
 import { can, useWorkspace } from "~/components/workspace";
-import { ago, dateTime, lastUsedAgo, number as fmt, preciseTime } from "~/lib/format";
+import { ago, lastUsedAgo, number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
+import type { Dates } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
 import type { RouterOutputs } from "~/trpc/types";
@@ -112,6 +114,7 @@ function why(v: Verification): string {
 }
 
 function RecentVerifications({ workspaceId, keyId }: { workspaceId: string; keyId: string }) {
+  const { preciseTime } = useDates();
   const trpc = useTRPC();
   const recent = useQuery(trpc.keys.recent.queryOptions({ workspaceId, id: keyId }, { refetchInterval: 5_000 }));
   const [all, setAll] = useState(false);
@@ -158,7 +161,7 @@ function RecentVerifications({ workspaceId, keyId }: { workspaceId: string; keyI
 type Event = Key["events"][number];
 const field = (v: unknown, name: string) => (v && typeof v === "object" && name in v ? (v as Record<string, unknown>)[name] : undefined);
 
-function describe(e: Event, keyId: string): ReactNode {
+function describe(e: Event, keyId: string, dateTime: Dates["dateTime"]): ReactNode {
   switch (e.action) {
     case "key.create": return <>created the key{field(e.after, "expiresAt") ? `, expiring ${dateTime(String(field(e.after, "expiresAt")))}` : ""}</>;
     case "key.rename": return <>renamed it from “{String(field(e.before, "name") ?? "")}” to “{String(field(e.after, "name") ?? "")}”</>;
@@ -176,6 +179,7 @@ function describe(e: Event, keyId: string): ReactNode {
 }
 
 export function KeyDetail({ id }: { id: string }) {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const router = useRouter();
   const { current } = useWorkspace();
@@ -274,7 +278,7 @@ export function KeyDetail({ id }: { id: string }) {
           <ol className="space-y-2 text-sm" data-testid="key-events">
             {k.events.map((e) => (
               <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-3">
-                <span className="min-w-0"><span className="font-medium">{e.actor}</span> {describe(e, k.id)}</span>
+                <span className="min-w-0"><span className="font-medium">{e.actor}</span> {describe(e, k.id, dateTime)}</span>
                 <time dateTime={new Date(e.at).toISOString()} title={ago(e.at)} className="whitespace-nowrap text-slate-600">{dateTime(e.at)}</time>
               </li>
             ))}

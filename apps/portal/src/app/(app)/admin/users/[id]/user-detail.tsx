@@ -5,7 +5,8 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "~/components/dialog";
 import { useNotice } from "~/components/notice";
 import { card, danger, input, primary, secondary, scrollX } from "~/components/ui";
-import { dateTime, number as fmt } from "~/lib/format";
+import { number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { AdminKeys } from "../../admin-keys";
@@ -13,6 +14,7 @@ import { WINDOWS } from "../../admin-lists";
 
 
 export function UserDetail({ userId }: { userId: string }) {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const user = useQuery(trpc.admin.users.get.queryOptions({ userId }));

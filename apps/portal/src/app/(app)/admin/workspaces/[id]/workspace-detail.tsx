@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useNotice } from "~/components/notice";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
-import { dateTime, number as fmt } from "~/lib/format";
+import { number as fmt } from "~/lib/format";
+import { useDates } from "~/lib/dates";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { AdminKeys } from "../../admin-keys";
@@ -13,6 +14,7 @@ import { limitsFrom, WINDOWS } from "../../admin-lists";
 
 
 export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
+  const { dateTime } = useDates();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const workspace = useQuery(trpc.admin.workspaces.get.queryOptions({ workspaceId }));
