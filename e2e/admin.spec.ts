@@ -47,10 +47,13 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await expect(dialog.getByTestId("tier-reach")).toContainText("on this tier: all their keys get the new limits on their next request");
   await dialog.getByLabel("Per minute").fill("5000");
   await dialog.getByRole("button", { name: "Save tier" }).click();
-  await expect(dialog.getByRole("alert")).toHaveText("The per-minute limit (5000) cannot be higher than the per-hour limit (2000).");
+  // each refusal beside the field it is about, and the field marked invalid
+  await expect(dialog.locator("#tier-minute-error")).toHaveText("The per-minute limit (5000) cannot be higher than the per-hour limit (2000).");
+  await expect(dialog.getByLabel("Per minute")).toHaveAttribute("aria-invalid", "true");
   await dialog.getByLabel("Per minute").fill("-3");
   await dialog.getByRole("button", { name: "Save tier" }).click();
-  await expect(dialog.getByRole("alert")).toHaveText("The per-minute limit must be at least 1.");
+  await expect(dialog.locator("#tier-minute-error")).toHaveText("The per-minute limit must be at least 1.");
+  await expect(dialog.getByRole("alert")).toHaveCount(1); // not a second copy under the form
   await dialog.getByLabel("Per minute").fill("120");
   await dialog.getByRole("button", { name: "Save tier" }).click();
   await expect(dialog).toBeHidden();
@@ -101,8 +104,26 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await expect(rows.first()).toContainText("minute: 100 → 120");
   await expect(rows.first()).toContainText("tier pro");
   await page.getByLabel("Action").selectOption("");
+  // days, in the viewer's time zone: today has these rows, tomorrow none, and a range backwards is refused beside the field
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString("en-CA");
+  await page.getByLabel("Target").fill(email);
+  await page.getByLabel("First day").fill(day(-1));
+  await page.getByLabel("Last day").fill(day(0));
   await page.getByRole("button", { name: "Filter" }).click();
+  await expect(rows.first()).toContainText("User disabled");
+  await page.getByLabel("First day").fill(day(2));
+  await page.getByLabel("Last day").fill(day(3));
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("No audit entries match.")).toBeVisible();
+  await page.getByLabel("Last day").fill(day(1));
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.locator("#days-error")).toHaveText("The last day comes before the first.");
+  expect((await page.request.get("/api/admin/audit.csv?from=yesterday")).status()).toBe(400);
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(rows.first()).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/admin-audit.png", fullPage: true });
+  // at 1280 px every column fits: nothing behind a sideways scroll
+  expect(await page.locator("table").first().evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
 
   // CSV export of the filtered log.
   const csv = await page.request.get("/api/admin/audit.csv?action=user.disable");

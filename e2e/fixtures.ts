@@ -42,15 +42,20 @@ export async function signUp(page: Page, email: string, name: string, verify = t
   await page.goto("/keys");
 }
 
-/** A TOTP code for `secret` that has not been used yet: Keyway refuses a code's time step twice. */
-const usedSteps = new Map<string, number>();
+/**
+ * A TOTP code for `secret` that has not been used yet: Keyway refuses a code's time step twice.
+ * The steps used are kept in a file, as Playwright starts a new worker process after a failure.
+ */
+const stepsFile = `test-results/e2e-totp-steps-${new URL(process.env.DATABASE_URL ?? "postgresql://x/run").pathname.slice(1)}.json`;
+const usedSteps = (): Record<string, number> => (existsSync(stepsFile) ? (JSON.parse(readFileSync(stepsFile, "utf8")) as Record<string, number>) : {});
 export async function freshCode(secret: string): Promise<string> {
   let step = Math.floor(Date.now() / 30_000);
-  if ((usedSteps.get(secret) ?? -1) >= step) {
+  if ((usedSteps()[secret] ?? -1) >= step) {
     await new Promise((r) => setTimeout(r, (step + 1) * 30_000 - Date.now() + 200));
     step = Math.floor(Date.now() / 30_000);
   }
-  usedSteps.set(secret, step);
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync(stepsFile, JSON.stringify({ ...usedSteps(), [secret]: step }));
   return generate({ secret });
 }
 

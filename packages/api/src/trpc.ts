@@ -46,6 +46,10 @@ const t = initTRPC.context<Context>().create({
         /** The domain's stable code (KEY_LIMIT_REACHED, TIER_IN_USE, THROTTLED…) when there is one. */
         reason: isDomainError(error.cause) ? error.cause.code : isThrottled(error.cause) ? "THROTTLED" : null,
         zodError: zod ? zod.flatten() : null,
+        /** The first message for each input field, by its path ("limits.day"): what a form shows beside the field. */
+        fields: zod
+          ? Object.fromEntries(zod.issues.toReversed().map((i) => [i.path.join("."), i.message]))
+          : isDomainError(error.cause) && error.cause.field ? { [error.cause.field]: error.cause.message } : null,
       },
     };
   },

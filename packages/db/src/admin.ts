@@ -27,7 +27,7 @@ export function checkLimits(limits: Partial<Record<keyof Limits, unknown>>): ass
   for (let i = 1; i < WINDOWS.length; i++) {
     const [a, b] = [WINDOWS[i - 1]!, WINDOWS[i]!];
     if ((limits[a] as number) > (limits[b] as number)) {
-      throw new DomainError("INVALID_INPUT", `The per-${a} limit (${limits[a]}) cannot be higher than the per-${b} limit (${limits[b]}).`);
+      throw new DomainError("INVALID_INPUT", `The per-${a} limit (${limits[a]}) cannot be higher than the per-${b} limit (${limits[b]}).`, `limits.${a}`);
     }
   }
 }
@@ -47,6 +47,10 @@ export interface AuditFilter {
   /** A user id or email, a key id or display prefix, a workspace id. */
   target?: string;
   action?: string;
+  /** Rows at or after this instant. */
+  from?: Date;
+  /** Rows before this instant. */
+  to?: Date;
 }
 
 /**
@@ -136,7 +140,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
         checkLimits(input.limits);
         return db.$transaction(async (tx) => {
           if (await tx.tier.findUnique({ where: { name: input.name }, select: { name: true } })) {
-            throw new DomainError("TIER_EXISTS", `A tier named ${input.name} already exists.`);
+            throw new DomainError("TIER_EXISTS", `A tier named ${input.name} already exists.`, "name");
           }
           const tier = await tx.tier.create({ data: { name: input.name, description: input.description, ...columnsOf(input.limits) }, select: tierSelect });
           await writeAudit(tx, actor, { action: "tier.create", after: { name: tier.name, ...auditTier(tier) } });
@@ -197,7 +201,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
         return db.$transaction(async (tx) => {
           await assertTier(tx, tier);
           if (input.externalId && (await tx.workspace.findUnique({ where: { externalId: input.externalId }, select: { id: true } }))) {
-            throw new DomainError("EXTERNAL_ID_TAKEN", `A workspace with the external id ${JSON.stringify(input.externalId)} exists already.`);
+            throw new DomainError("EXTERNAL_ID_TAKEN", `A workspace with the external id ${JSON.stringify(input.externalId)} exists already.`, "externalId");
           }
           const workspace = await tx.workspace.create({ data: { name: input.name, externalId: input.externalId ?? null, tierName: tier }, select: { id: true, name: true, externalId: true, tierName: true, personal: true } });
           await writeAudit(tx, actor, { action: "workspace.create", targetWorkspaceId: workspace.id, after: { name: workspace.name, externalId: workspace.externalId, tier } });
@@ -323,6 +327,7 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
           const t = filter.target.trim();
           where.OR = [{ targetUserId: { in: await userIdsMatching(t) } }, { targetKeyId: t }, { targetKeyPrefix: { startsWith: literal(t) } }, { targetWorkspaceId: t }];
         }
+        if (filter.from || filter.to) where.at = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
         if (filter.before !== undefined) where.id = { lt: filter.before };
         const take = Math.min(filter.take ?? AUDIT_PAGE_SIZE, 10_000);
         const rows = await db.auditLog.findMany({ where, orderBy: { id: "desc" }, take: take + 1 });

@@ -61,6 +61,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** The input field the refusal is about ("limits.day", "externalId"), for a form to show it beside that field. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = "DomainError";

@@ -306,7 +306,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           const plan = (await store.findById(keyId))?.limitTarget.workspace?.limits;
           for (const [w, v] of Object.entries(overrides) as [Window, number | null | undefined][]) {
             if (plan && typeof v === "number" && v > plan[w]) {
-              throw new DomainError("LIMIT_ABOVE_PLAN", `The ${w} limit can be at most the workspace's ${plan[w].toLocaleString("en")} (its plan); ask a platform admin for more.`);
+              throw new DomainError("LIMIT_ABOVE_PLAN", `The ${w} limit can be at most the workspace's ${plan[w].toLocaleString("en")} (its plan); ask a platform admin for more.`, `limits.${w}`);
             }
           }
         }

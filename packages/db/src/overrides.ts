@@ -35,7 +35,7 @@ export function assertAscending(limits: Record<Window, number | null>): void {
     const v = limits[w];
     if (v === null) continue;
     if (previous && previous[1] > v) {
-      throw new DomainError("INVALID_INPUT", `The ${previous[0]} limit (${previous[1].toLocaleString("en")}) cannot be higher than the ${w} limit (${v.toLocaleString("en")}).`);
+      throw new DomainError("INVALID_INPUT", `The ${previous[0]} limit (${previous[1].toLocaleString("en")}) cannot be higher than the ${w} limit (${v.toLocaleString("en")}).`, `limits.${previous[0]}`);
     }
     previous = [w, v];
   }

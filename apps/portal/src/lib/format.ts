@@ -27,6 +27,20 @@ export function datesIn(timeZone: string | undefined) {
     preciseTime: (d: Date | string) => format(d, { dateStyle: "medium", timeStyle: "medium" }),
     /** Any other shape ("Dec 1", "14:05", "December 2026"). */
     format,
+    /**
+     * The instant a calendar day ("2026-12-01") starts in this zone: midnight there, found by
+     * measuring the zone's offset at the UTC midnight and once more at the result (a DST change).
+     */
+    startOfDay(day: string): Date {
+      const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+      const utc = Date.UTC(y, m - 1, d);
+      const offsetAt = (t: number) => {
+        const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(t).map((p) => [p.type, p.value]));
+        return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - t;
+      };
+      const first = utc - offsetAt(utc);
+      return new Date(utc - offsetAt(first));
+    },
     /** The zone the times are in, as people read it: "Europe/Paris, UTC+01:00", or "UTC". */
     zoneLabel(): string {
       const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -110,6 +110,8 @@ export const adminRouter = {
           actor: z.string().max(320).optional(),
           target: z.string().max(320).optional(),
           action: z.string().max(64).optional(),
+          from: z.date().optional(),
+          to: z.date().optional(),
           /** The `next` of the previous page (tRPC's infinite queries call it the cursor). */
           cursor: z
             .string()

@@ -5,13 +5,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
 import { StatusBadge, statusOf } from "~/components/key-status";
-import { card, input, primary, secondary, scrollX } from "~/components/ui";
+import { card, primary, secondary, scrollX } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
 import { lastUsedAgo, number as fmt } from "~/lib/format";
-import { errorText } from "~/trpc/errors";
+import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
-import { limitsFrom, WINDOWS, type Window } from "./admin-lists";
+import { LIMIT_FIELDS, LimitFields, limitsFrom, WINDOWS, type Window } from "./admin-lists";
 
 type Key = RouterOutputs["admin"]["workspaces"]["get"]["keys"][number];
 const overrideOf = (k: Key): Record<Window, number | null> => ({ minute: k.limitMinute, hour: k.limitHour, day: k.limitDay, month: k.limitMonth });
@@ -40,14 +40,15 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, creatorDis
   const [keyId, setKeyId] = useState("");
   const series = useQuery({ ...trpc.admin.usage.series.queryOptions({ range, ...scope, keyId: keyId || undefined }), refetchInterval: 10_000, placeholderData: (p) => p });
   const [dialog, setDialog] = useState<null | { kind: "limits" | "revoke"; key: Key }>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const error = formError(failure, LIMIT_FIELDS);
   const done = (message: string) => async () => {
     setDialog(null);
-    setError(null);
+    setFailure(null);
     onNotice(message);
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
-  const fail = (e: unknown) => setError(errorText(e));
+  const fail = (e: unknown) => setFailure(e);
   const setLimits = useMutation(trpc.admin.keys.setLimits.mutationOptions({ onSuccess: done("Key limits saved."), onError: fail }));
   const revoke = useMutation(trpc.admin.keys.revoke.mutationOptions({ onSuccess: done("Key revoked."), onError: fail }));
 
@@ -88,8 +89,8 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, creatorDis
                     <td className="px-3 py-2">
                       <div className="flex justify-end gap-2 whitespace-nowrap">
                         <button type="button" className={secondary} onClick={() => setKeyId(k.id)} aria-pressed={keyId === k.id}>Usage</button>
-                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setError(null); setDialog({ kind: "limits", key: k }); }}>Limits</button>}
-                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setError(null); setDialog({ kind: "revoke", key: k }); }}>Revoke</button>}
+                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setFailure(null); setDialog({ kind: "limits", key: k }); }}>Limits</button>}
+                        {k.status === "active" && <button type="button" className={secondary} onClick={() => { setFailure(null); setDialog({ kind: "revoke", key: k }); }}>Revoke</button>}
                       </div>
                     </td>
                   </tr>
@@ -115,14 +116,8 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, creatorDis
         <Dialog open onClose={() => setDialog(null)} title={`Limits for ${dialog.key.name}`}>
           <form onSubmit={(e) => onLimits(e, dialog.key)} className="space-y-4">
             <p className="text-sm text-slate-600">The key&apos;s own limits, on top of its workspace&apos;s {planName ? `${planName} ` : ""}plan (which all of the workspace&apos;s keys share): the tighter one refuses. Leave a window empty for no limit of its own. From its next request.</p>
-            <div className="grid grid-cols-2 gap-3">
-              {WINDOWS.map((w) => (
-                <label key={w} className="block text-sm">
-                  <span className="mb-1 block font-medium capitalize text-slate-700">Per {w}</span>
-                  <input name={w} inputMode="numeric" defaultValue={overrideOf(dialog.key)[w] ?? ""} placeholder={planLimits ? `${fmt.format(planLimits[w])} (plan)` : "plan"} className={`${input} w-full`} />
-                </label>
-              ))}
-            </div>
+            <LimitFields idPrefix="key-limit" defaults={overrideOf(dialog.key)} error={failure}
+              placeholders={Object.fromEntries(WINDOWS.map((w) => [w, planLimits ? `${fmt.format(planLimits[w])} (plan)` : "plan"])) as Record<Window, string>} />
             <DialogFooter error={error} onCancel={() => setDialog(null)}>
               <button type="button" className={secondary} disabled={setLimits.isPending}
                 onClick={() => setLimits.mutate({ keyId: dialog.key.id, limits: { minute: null, hour: null, day: null, month: null } })}>

@@ -7,6 +7,7 @@ import type { RouterOutputs } from "~/trpc/types";
 import { errorText } from "~/trpc/errors";
 import { card, danger, input, primary, secondary } from "~/components/ui";
 import { ConfirmDialog, CopyButton, Dialog } from "~/components/dialog";
+import { Field } from "~/components/field";
 import { ago } from "~/lib/format";
 import { useDates } from "~/lib/dates";
 import { ThemeSwitch } from "~/components/theme-switch";
@@ -22,19 +23,6 @@ function Section({ id, title, description, children }: { id: string; title: stri
       {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
       <div className="mt-4">{children}</div>
     </section>
-  );
-}
-
-function Field({ label, name, error, hint, ...props }: { label: string; name: string; error?: string | null; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const id = `f-${name}`;
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <label className="block" htmlFor={id}>
-      <span className="mb-1 block text-sm font-medium text-slate-700">{label}</span>
-      <input id={id} name={name} className={`${input} w-full max-w-md`} aria-invalid={Boolean(error)} aria-describedby={describedBy} {...props} />
-      {hint && <span id={`${id}-hint`} className="mt-1 block text-xs text-slate-500">{hint}</span>}
-      {error && <span id={`${id}-error`} role="alert" className="mt-1 block text-sm text-red-700">{error}</span>}
-    </label>
   );
 }
 

@@ -7,7 +7,9 @@ import { useDates } from "~/lib/dates";
 import type { Dates } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 
-type Filter = { actor?: string; target?: string; action?: string };
+type Filter = { actor?: string; target?: string; action?: string; from?: Date; to?: Date };
+/** The form's own values (the days as typed, to show them again). */
+type Days = { fromDay?: string; toDay?: string };
 
 /** A value of a change; instants (stored as UTC ISO strings) in the viewer's time. */
 const show = (v: unknown, dateTime: Dates["dateTime"]) =>
@@ -50,21 +52,33 @@ const tierOf = (r: { action: string; before: unknown; after: unknown }) =>
   r.action.startsWith("tier.") ? String(((r.after ?? r.before) as { name?: string } | null)?.name ?? "") : "";
 
 export function AuditView() {
-  const { dateTime } = useDates();
+  const { dateTime, startOfDay, zoneLabel } = useDates();
   const trpc = useTRPC();
   const [filter, setFilter] = useState<Filter>({});
+  const [days, setDays] = useState<Days>({});
+  const [dayError, setDayError] = useState<string | null>(null);
   const actions = useQuery(trpc.admin.audit.actions.queryOptions());
   const log = useInfiniteQuery(
     trpc.admin.audit.list.infiniteQueryOptions(filter, { getNextPageParam: (last) => last.next }),
   );
   const rows = log.data?.pages.flatMap((p) => p.rows) ?? [];
-  const csv = `/api/admin/audit.csv?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][])}`;
+  const csv = `/api/admin/audit.csv?${new URLSearchParams(Object.entries(filter).filter(([, v]) => v).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]))}`;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? "").trim() || undefined;
-    setFilter({ actor: value("actor"), target: value("target"), action: value("action") });
+    const fromDay = value("from");
+    const toDay = value("to");
+    // "to" is a whole day: rows before the next day's start
+    const next = (day: string) => new Date(Date.UTC(...(day.split("-").map(Number) as [number, number, number])) + 86_400_000).toISOString().slice(0, 10);
+    if (fromDay && toDay && toDay < fromDay) {
+      setDayError("The last day comes before the first.");
+      return;
+    }
+    setDayError(null);
+    setDays({ fromDay, toDay });
+    setFilter({ actor: value("actor"), target: value("target"), action: value("action"), from: fromDay ? startOfDay(fromDay) : undefined, to: toDay ? startOfDay(next(toDay)) : undefined });
   }
 
   return (
@@ -92,9 +106,18 @@ export function AuditView() {
             {(actions.data ?? []).map((a) => <option key={a} value={a}>{actionLabel(a)}</option>)}
           </select>
         </label>
+        <fieldset className="text-sm">
+          <legend className="mb-1 font-medium text-slate-700">Days <span className="font-normal text-slate-600">({zoneLabel()})</span></legend>
+          <div className="flex flex-wrap items-center gap-2">
+            <label><span className="sr-only">First day</span><input type="date" name="from" className={input} defaultValue={days.fromDay} aria-describedby={dayError ? "days-error" : undefined} /></label>
+            <span aria-hidden className="text-slate-600">to</span>
+            <label><span className="sr-only">Last day</span><input type="date" name="to" className={input} defaultValue={days.toDay} aria-invalid={Boolean(dayError)} aria-describedby={dayError ? "days-error" : undefined} /></label>
+          </div>
+          {dayError && <p id="days-error" className="mt-1 text-sm text-red-700">{dayError}</p>}
+        </fieldset>
         <button type="submit" className={primary}>Filter</button>
-        {(filter.actor || filter.target || filter.action) && (
-          <button type="reset" className={secondary} onClick={() => setFilter({})}>Clear</button>
+        {(filter.actor || filter.target || filter.action || filter.from || filter.to) && (
+          <button type="reset" className={secondary} onClick={() => { setFilter({}); setDays({}); setDayError(null); }}>Clear</button>
         )}
       </form>
       <div className={`${card} ${scrollX}`}>
@@ -106,26 +129,25 @@ export function AuditView() {
           <p className="p-6 text-center text-slate-600">No audit entries match.</p>
         ) : (
           <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-slate-500">
-              <tr><th className="px-3 py-2 font-medium">When</th><th className="px-3 py-2 font-medium">Who</th><th className="px-3 py-2 font-medium">Action</th>
-                <th className="px-3 py-2 font-medium">Target</th><th className="px-3 py-2 font-medium">Change</th><th className="px-3 py-2 font-medium">IP</th></tr>
+            <thead className="border-b border-slate-200 text-slate-600">
+              <tr><th scope="col" className="px-3 py-2 font-medium">When, from</th><th scope="col" className="px-3 py-2 font-medium">Who</th><th scope="col" className="px-3 py-2 font-medium">Action</th>
+                <th scope="col" className="px-3 py-2 font-medium">Target</th><th scope="col" className="px-3 py-2 font-medium">Change</th></tr>
             </thead>
             <tbody className="divide-y divide-slate-100 align-top">
               {rows.map((r) => (
                 <tr key={r.id} data-testid="audit-row">
-                  <td className="px-3 py-2 whitespace-nowrap">{dateTime(r.at)}</td>
-                  <td className="px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-500">{r.actorRole}</span></td>
+                  <td className="px-3 py-2"><span className="whitespace-nowrap">{dateTime(r.at)}</span><br /><span className="text-xs text-slate-600" data-testid="audit-ip">{r.ip ?? "—"}</span></td>
+                  <td className="max-w-[14rem] wrap-anywhere px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-600">{r.actorRole}</span></td>
                   <td className="px-3 py-2">{actionLabel(r.action)}<br /><code className="text-xs text-slate-500">{r.action}</code></td>
-                  <td className="px-3 py-2">
+                  <td className="max-w-[14rem] wrap-anywhere px-3 py-2">
                     {r.targetUserId && <Link className="text-indigo-700 hover:underline" href={`/admin/users/${r.targetUserId}`}>{r.targetUserEmail ?? r.targetUserId}</Link>}
                     {r.targetKeyPrefix && <><br /><code className="text-xs">{r.targetKeyPrefix}</code></>}
                     {r.targetWorkspaceId && <><br /><Link className="text-xs text-indigo-700 hover:underline" href={`/admin/workspaces/${r.targetWorkspaceId}`}>{r.targetWorkspaceName ?? "workspace (deleted)"}</Link></>}
                     {tierOf(r) && <span>tier <span className="font-medium">{tierOf(r)}</span></span>}
                   </td>
-                  <td className="px-3 py-2 text-xs">
-                    <ul>{changes(r.before, r.after, dateTime).map((line) => <li key={line} className="whitespace-nowrap">{line}</li>)}</ul>
+                  <td className="min-w-[12rem] px-3 py-2 text-xs">
+                    <ul>{changes(r.before, r.after, dateTime).map((line) => <li key={line} className="wrap-anywhere">{line}</li>)}</ul>
                   </td>
-                  <td className="px-3 py-2 text-xs text-slate-500">{r.ip ?? "—"}</td>
                 </tr>
               ))}
             </tbody>

@@ -6,10 +6,10 @@ import { useNotice } from "~/components/notice";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
-import { errorText } from "~/trpc/errors";
+import { fieldErrors, formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
-import { WINDOWS } from "../admin-lists";
+import { LIMIT_FIELDS, LimitFields, WINDOWS } from "../admin-lists";
 
 type Tier = RouterOutputs["admin"]["tiers"]["list"][number];
 
@@ -25,15 +25,17 @@ export function TiersView() {
   const queryClient = useQueryClient();
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
   const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "edit" | "delete"; tier: Tier }>(null);
-  const [error, setError] = useState<string | null>(null);
+  // the failed call: its field messages go beside the fields, anything else under the form
+  const [failure, setFailure] = useState<unknown>(null);
+  const error = formError(failure, ["name", ...LIMIT_FIELDS]);
   const [notice, setNotice] = useNotice();
   const done = (message: string) => async () => {
     setDialog(null);
-    setError(null);
+    setFailure(null);
     setNotice(message);
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
-  const onError = (e: unknown) => setError(errorText(e));
+  const onError = (e: unknown) => setFailure(e);
   const create = useMutation(trpc.admin.tiers.create.mutationOptions({ onSuccess: done("Tier created."), onError }));
   const update = useMutation(trpc.admin.tiers.update.mutationOptions({ onSuccess: done("Tier saved: every key on it uses the new limits from its next request."), onError }));
   const remove = useMutation(trpc.admin.tiers.remove.mutationOptions({ onSuccess: done("Tier deleted."), onError }));
@@ -50,7 +52,7 @@ export function TiersView() {
     else create.mutate(input);
   }
   const open = (d: NonNullable<typeof dialog>) => {
-    setError(null);
+    setFailure(null);
     setNotice(null);
     setDialog(d);
   };
@@ -114,24 +116,19 @@ export function TiersView() {
               </p>
             )}
             {!editing && (
-              <label className="block text-sm">
-                <span className="mb-1 block font-medium text-slate-700">Name</span>
-                <input name="name" required pattern="[a-z0-9]{1,20}" className={`${input} w-full`} placeholder="e.g. startup" />
-                <span className="mt-1 block text-xs text-slate-500">Lowercase letters and digits; it appears in every key (ys_name_…) and cannot change later.</span>
-              </label>
+              <div className="text-sm">
+                <label htmlFor="tier-name" className="mb-1 block font-medium text-slate-700">Name</label>
+                <input id="tier-name" name="name" required pattern="[a-z0-9]{1,20}" className={`${input} w-full`} placeholder="e.g. startup"
+                  aria-invalid={Boolean(fieldErrors(failure).name)} aria-describedby={`tier-name-hint${fieldErrors(failure).name ? " tier-name-error" : ""}`} />
+                {fieldErrors(failure).name && <p id="tier-name-error" className="mt-1 text-sm text-red-700">{fieldErrors(failure).name}</p>}
+                <span id="tier-name-hint" className="mt-1 block text-xs text-slate-600">Lowercase letters and digits; it appears in every key (ys_name_…) and cannot change later.</span>
+              </div>
             )}
             <label className="block text-sm">
               <span className="mb-1 block font-medium text-slate-700">Description</span>
               <input name="description" defaultValue={editing?.description ?? ""} maxLength={200} className={`${input} w-full`} placeholder="Shown to developers on this plan" />
             </label>
-            <div className="grid grid-cols-2 gap-3">
-              {WINDOWS.map((w) => (
-                <label key={w} className="block text-sm">
-                  <span className="mb-1 block font-medium text-slate-700">Per {w}</span>
-                  <input name={w} inputMode="numeric" required defaultValue={editing ? String(editing.limits[w]) : ""} className={`${input} w-full tabular-nums`} />
-                </label>
-              ))}
-            </div>
+            <LimitFields idPrefix="tier" required defaults={editing?.limits ?? { minute: null, hour: null, day: null, month: null }} error={failure} />
             <p className="text-xs text-slate-500">Whole numbers from 1 to 1,000,000,000, with minute ≤ hour ≤ day ≤ month.</p>
             <DialogFooter error={error} onCancel={() => setDialog(null)}>
               <button type="submit" className={primary} disabled={create.isPending || update.isPending}>

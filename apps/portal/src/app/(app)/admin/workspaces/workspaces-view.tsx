@@ -8,7 +8,8 @@ import { card, input, primary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
 import { useTRPC } from "~/trpc/client";
-import { errorText } from "~/trpc/errors";
+import { fieldErrors, formError } from "~/trpc/errors";
+import { Field } from "~/components/field";
 import { Pager, useSearch } from "../admin-lists";
 
 const kind = (w: { personal: boolean; externalId: string | null; members: number }) => (w.personal ? "Personal" : w.members === 0 ? "Customer" : "Team");
@@ -19,12 +20,14 @@ export function WorkspacesView() {
   const queryClient = useQueryClient();
   const { text, setText, q, page, setPage } = useSearch();
   const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const fields = fieldErrors(failure);
+  const error = formError(failure, ["name", "externalId", "tier"]);
   const list = useQuery({ ...trpc.admin.workspaces.list.queryOptions({ q: q || undefined, page }), placeholderData: (p) => p });
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
   const create = useMutation(trpc.admin.workspaces.create.mutationOptions({
-    onSuccess: (w) => { setCreating(false); setError(null); void queryClient.invalidateQueries({ queryKey: trpc.admin.workspaces.list.queryKey() }); window.location.assign(`/admin/workspaces/${w.id}`); },
-    onError: (e) => setError(errorText(e)),
+    onSuccess: (w) => { setCreating(false); setFailure(null); void queryClient.invalidateQueries({ queryKey: trpc.admin.workspaces.list.queryKey() }); window.location.assign(`/admin/workspaces/${w.id}`); },
+    onError: (e) => setFailure(e),
   }));
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / list.data.pageSize)) : 1;
 
@@ -85,24 +88,19 @@ export function WorkspacesView() {
       </div>
       <Pager page={page} pages={pages} onPage={setPage} />
 
-      <Dialog open={creating} onClose={() => { setCreating(false); setError(null); }} title="New customer workspace">
+      <Dialog open={creating} onClose={() => { setCreating(false); setFailure(null); }} title="New customer workspace">
         <form onSubmit={onCreate} className="space-y-4">
           <p className="text-sm text-slate-600">A workspace for one of the platform&apos;s own customers: it has no portal members; its keys are made by operators or through the platform API.</p>
-          <label className="block text-sm">
-            <span className="mb-1 block font-medium text-slate-700">Name</span>
-            <input name="name" required maxLength={64} className={`${input} w-full`} />
-          </label>
-          <label className="block text-sm">
-            <span className="mb-1 block font-medium text-slate-700">External id <span className="font-normal text-slate-500">(optional: your id for this customer)</span></span>
-            <input name="externalId" maxLength={128} className={`${input} w-full`} placeholder="e.g. cus_12345" />
-          </label>
+          <Field idPrefix="new-workspace" label="Name" name="name" required maxLength={64} width="w-full" error={fields.name} />
+          <Field idPrefix="new-workspace" label="External id" name="externalId" maxLength={128} width="w-full" placeholder="e.g. cus_12345"
+            hint="Optional: your own id for this customer, unique." error={fields.externalId} />
           <label className="block text-sm">
             <span className="mb-1 block font-medium text-slate-700">Tier</span>
             <select name="tier" defaultValue="free" className={`${input} w-full capitalize`}>
               {(tiers.data ?? [{ name: "free" }]).map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
             </select>
           </label>
-          <DialogFooter error={error} onCancel={() => { setCreating(false); setError(null); }}>
+          <DialogFooter error={error} onCancel={() => { setCreating(false); setFailure(null); }}>
             <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create workspace"}</button>
           </DialogFooter>
         </form>

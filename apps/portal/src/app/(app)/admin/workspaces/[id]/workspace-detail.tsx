@@ -7,10 +7,10 @@ import { useNotice } from "~/components/notice";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
-import { errorText } from "~/trpc/errors";
+import { formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import { AdminKeys } from "../../admin-keys";
-import { limitsFrom, WINDOWS } from "../../admin-lists";
+import { LIMIT_FIELDS, LimitFields, limitsFrom, WINDOWS } from "../../admin-lists";
 
 
 export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
@@ -26,7 +26,7 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
     setNotice(message);
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
-  const fail = (e: unknown) => { setNotice(null); setError(errorText(e)); };
+  const fail = (e: unknown) => { setNotice(null); setError(formError(e, LIMIT_FIELDS)); };
   const setTier = useMutation(trpc.admin.workspaces.setTier.mutationOptions({ onSuccess: done("Tier changed: the workspace's keys use it from their next request."), onError: fail }));
   const setLimits = useMutation(trpc.admin.workspaces.setLimits.mutationOptions({ onSuccess: done("Plan overrides saved: from the next request."), onError: fail }));
 
@@ -72,14 +72,8 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
         </form>
         <form onSubmit={onLimits} className={`${card} space-y-3 p-4 md:col-span-2`} key={JSON.stringify(w.overrides)}>
           <p className="text-sm font-medium text-slate-700">Overrides of the plan <span className="font-normal text-slate-500">(empty: the tier&apos;s value)</span></p>
-          <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-            {WINDOWS.map((x) => (
-              <label key={x} className="block text-sm">
-                <span className="mb-1 block capitalize text-slate-700">Per {x}</span>
-                <input name={x} inputMode="numeric" defaultValue={w.overrides[x] ?? ""} placeholder={fmt.format(w.plan.limits[x])} className={`${input} w-full`} />
-              </label>
-            ))}
-          </div>
+          <LimitFields idPrefix="workspace-limit" className="grid grid-cols-2 gap-3 sm:grid-cols-4" defaults={w.overrides} error={setLimits.error}
+            placeholders={Object.fromEntries(WINDOWS.map((x) => [x, fmt.format(w.plan.limits[x])])) as Record<(typeof WINDOWS)[number], string>} />
           <p className="text-xs text-slate-500">In force now: {WINDOWS.map((x) => `${fmt.format(w.limits[x])}/${x}`).join(" · ")}.</p>
           <button type="submit" className={secondary} disabled={setLimits.isPending}>{setLimits.isPending ? "Saving…" : "Save overrides"}</button>
         </form>
