@@ -37,7 +37,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   // Free → pro: the key gets pro's 100 a minute on its very next request.
   await page.getByLabel("Tier").selectOption("pro");
   await page.getByRole("button", { name: "Change tier" }).click();
-  await expect(page.getByRole("status")).toContainText("Tier changed");
+  await expect(page.getByTestId("toast").filter({ hasText: "Tier changed" })).toBeVisible();
   await expect.poll(async () => (await echo(dev, key)).headers()["x-ratelimit-limit"], { timeout: 1_000 }).toBe("100");
 
   // Edit the pro tier: a bad edit is refused in words, a good one reaches the key.
@@ -75,7 +75,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await page.getByRole("button", { name: "Disable user…" }).click();
   await expect(page.getByRole("dialog")).toContainText("signed out everywhere");
   await page.getByRole("dialog").getByRole("button", { name: "Disable user" }).click();
-  await expect(page.getByRole("status")).toContainText("User disabled");
+  await expect(page.getByTestId("toast").filter({ hasText: "User disabled" })).toBeVisible();
   await expect.poll(async () => (await echo(dev, key)).status(), { timeout: 1_000 }).toBe(401);
   expect((await (await echo(dev, key)).json()).error.code).toBe("DISABLED_USER");
   await dev.goto("/keys");
@@ -175,7 +175,7 @@ test("the admin makes a customer's workspace, finds it by its external id, and c
   await page.getByRole("link", { name: "Globex Corporation" }).click();
   await page.getByLabel("Per minute").fill("50");
   await page.getByRole("button", { name: "Save overrides" }).click();
-  await expect(page.getByRole("status")).toContainText("Plan overrides saved");
+  await expect(page.getByTestId("toast").filter({ hasText: "Plan overrides saved" })).toBeVisible();
   await expect(page.getByText("In force now: 50/minute")).toBeVisible();
   await page.screenshot({ path: "test-results/screenshots/admin-workspace.png", fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

@@ -123,5 +123,5 @@ export const echo = (page: Page, key: string) => page.request.get("/api/v1/echo"
 /** Signs out from the header's account menu. */
 export async function signOut(page: Page) {
   await page.getByTestId("account-menu").click();
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
 }

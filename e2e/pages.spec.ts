@@ -95,6 +95,17 @@ test("as a developer with a key and some traffic: every page of the portal", asy
   await expect(recent.first()).toContainText("the workspace plan's minute limit");
   await expect(recent.last()).toContainText("within every limit");
   await check(page, "key");
+  // the keyboard: arrow keys move between the range tabs; the account menu opens, moves and chooses with keys
+  await page.goto("/usage");
+  await page.getByRole("tab", { name: "Last hour" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("tab", { name: "24 hours" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByTestId("chart-caption")).toContainText("Requests per hour");
+  await page.getByTestId("account-menu").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("menuitem", { name: "Settings" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/settings$/);
   // the time zone, chosen in Settings, is the one every date and chart is written in
   await page.goto("/settings#time-zone");
   await page.getByLabel("Time zone", { exact: true }).selectOption("Asia/Tokyo");

@@ -28,7 +28,7 @@ test("a team: invite by mail, a member's key seen by the owner, a viewer who can
   const owner = await (await browser.newContext()).newPage();
   await signUp(owner, unique("owner"), "Olivia Owner");
   await owner.getByTestId("workspace-switcher").click();
-  await owner.getByRole("link", { name: "+ Create a team workspace" }).click();
+  await owner.getByRole("menuitem", { name: "+ Create a team workspace" }).click();
   await owner.getByRole("button", { name: "Create team" }).click();
   await expect(owner.locator("#name-error")).toHaveText("Name the workspace.");
   await owner.getByLabel("Name").fill("Acme Robotics");

@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import { cookies, headers } from "next/headers";
 import { THEME_COOKIE, themeFrom } from "~/lib/theme";
 import { TimeZoneProvider } from "~/lib/dates";
+import { Toasts } from "~/components/toast";
+import { TipProvider } from "~/components/tip";
 import { validTimeZone } from "~/lib/format";
 import { TIME_ZONE_COOKIE } from "~/lib/time-zone-cookie";
 import { Providers } from "~/trpc/client";
@@ -30,7 +32,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <Providers>
-          <TimeZoneProvider zone={zone}>{children}</TimeZoneProvider>
+          <TimeZoneProvider zone={zone}>
+            <TipProvider>
+              <Toasts>{children}</Toasts>
+            </TipProvider>
+          </TimeZoneProvider>
         </Providers>
       </body>
     </html>

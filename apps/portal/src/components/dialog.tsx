@@ -1,5 +1,6 @@
 "use client";
-import { useEffect, useRef, type ReactNode } from "react";
+import { Dialog as RadixDialog } from "radix-ui";
+import { useRef, type ReactNode, type RefObject } from "react";
 import { danger } from "./ui";
 
 /**
@@ -8,34 +9,34 @@ import { danger } from "./ui";
  */
 export const focusOnMount = (el: HTMLElement | null) => el?.focus();
 
-/** A native modal <dialog>: focus is trapped, Esc closes it, the page behind is inert. */
 /**
- * `locked`: Esc does not close it (a one-time secret is showing: it would be gone without a word);
- * only the dialog's own buttons do.
+ * A modal dialog (Radix): focus moves in and stays in, Escape or a click outside closes it, the
+ * page behind is hidden from assistive technology, and focus returns to what opened it.
+ * `locked`: neither Escape nor a click outside closes it (a one-time secret is showing: it would be
+ * gone without a word); only the dialog's own buttons do. `initialFocus`: the element to focus
+ * first instead of the first field (a confirmation's Cancel).
  */
-export function Dialog({ open, onClose, title, locked, children }: { open: boolean; onClose: () => void; title: string; locked?: boolean; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+export function Dialog({ open, onClose, title, locked, initialFocus, children }: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  locked?: boolean;
+  initialFocus?: RefObject<HTMLElement | null>;
+  children: ReactNode;
+}) {
+  const keep = (e: Event) => locked && e.preventDefault();
   return (
-    <dialog
-      ref={ref}
-      onClose={onClose}
-      onCancel={(e) => locked && e.preventDefault()}
-      aria-label={title}
-      className="m-auto w-[min(36rem,calc(100vw-2rem))] rounded-xl border border-slate-200 p-0 shadow-xl backdrop:bg-black/50"
-    >
-      {open && (
-        <div className="p-6">
-          <h2 className="mb-4 text-lg font-semibold">{title}</h2>
+    <RadixDialog.Root open={open} onOpenChange={(next) => !next && onClose()}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
+        <RadixDialog.Content aria-describedby={undefined} onEscapeKeyDown={keep} onInteractOutside={keep}
+          onOpenAutoFocus={(e) => { if (initialFocus?.current) { e.preventDefault(); initialFocus.current.focus(); } }}
+          className="fixed left-1/2 top-1/2 z-50 max-h-[calc(100vh-2rem)] w-[min(36rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border border-slate-200 bg-surface p-6 text-slate-900 shadow-xl">
+          <RadixDialog.Title className="mb-4 text-lg font-semibold">{title}</RadixDialog.Title>
           {children}
-        </div>
-      )}
-    </dialog>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }
 
@@ -59,12 +60,12 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
 }
 
 /** A dialog's error line and its Cancel / confirm buttons. */
-export function DialogFooter({ error, onCancel, cancelFirst, children }: { error: string | null; onCancel: () => void; cancelFirst?: boolean; children: ReactNode }) {
+export function DialogFooter({ error, onCancel, cancelRef, children }: { error: string | null; onCancel: () => void; cancelRef?: RefObject<HTMLButtonElement | null>; children: ReactNode }) {
   return (
     <>
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
       <div className="flex justify-end gap-2">
-        <button type="button" onClick={onCancel} ref={cancelFirst ? focusOnMount : undefined}
+        <button type="button" onClick={onCancel} ref={cancelRef}
           className="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
           Cancel
         </button>
@@ -86,11 +87,12 @@ export function ConfirmDialog({ open, title, onClose, error, confirm, pendingLab
   onConfirm: () => void;
   children: ReactNode;
 }) {
+  const cancel = useRef<HTMLButtonElement>(null);
   return (
-    <Dialog open={open} onClose={onClose} title={title}>
+    <Dialog open={open} onClose={onClose} title={title} initialFocus={cancel}>
       <div className="space-y-4">
         <p className="text-sm text-slate-700">{children}</p>
-        <DialogFooter error={error} onCancel={onClose} cancelFirst>
+        <DialogFooter error={error} onCancel={onClose} cancelRef={cancel}>
           <button type="button" disabled={pending} onClick={onConfirm} className={danger}>
             {pending && pendingLabel ? pendingLabel : confirm}
           </button>

@@ -2,8 +2,9 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
-import { Menu, menuItem } from "./menu";
-import { ThemeSwitch } from "./theme-switch";
+import { Menu, MenuItem, MenuLabel, MenuRadioGroup, MenuSeparator } from "./menu";
+import { THEME_LABEL, useTheme } from "./theme-switch";
+import { THEMES, themeFrom } from "~/lib/theme";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
 const NAV = [
@@ -15,6 +16,7 @@ const NAV = [
 
 export function Header({ email, role }: { email: string; role: string }) {
   const path = usePathname();
+  const [theme, setTheme] = useTheme();
   return (
     <header className="border-b border-slate-200 bg-surface">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
@@ -38,20 +40,19 @@ export function Header({ email, role }: { email: string; role: string }) {
         </nav>
         <div className="ml-auto md:ml-0">
         {/* named by its own text ("Account: <email>"; the email visible from sm up), the initial drawn by CSS */}
-        <Menu align="right" testId="account-menu"
+        <Menu align="end" testId="account-menu"
           button={<>
             <span aria-hidden data-initial={email[0]} className="grid size-5 place-items-center rounded-full bg-slate-200 text-xs uppercase text-slate-700 before:content-[attr(data-initial)]" />
             <span className="sr-only">Account: </span>
             <span className="max-w-[10rem] truncate max-sm:sr-only" data-testid="viewer-email">{email}</span>
           </>}>
-          {(close) => (
-            <>
-              <p className="truncate px-2 pb-1 pt-1.5 text-xs text-slate-500" title={email}>Signed in as {email}</p>
-              <Link href="/settings" onClick={close} aria-current={path === "/settings" ? "page" : undefined} className={menuItem}>Settings</Link>
-              <button type="button" className={menuItem} onClick={() => void signOut({ callbackUrl: "/sign-in" })}>Sign out</button>
-              <ThemeSwitch className="border-t border-slate-100 px-2 pb-1 pt-2" />
-            </>
-          )}
+          <MenuLabel>Signed in as {email}</MenuLabel>
+          <MenuItem asChild><Link href="/settings" aria-current={path === "/settings" ? "page" : undefined}>Settings</Link></MenuItem>
+          <MenuItem onSelect={() => void signOut({ callbackUrl: "/sign-in" })}>Sign out</MenuItem>
+          <MenuSeparator />
+          <MenuLabel>Theme</MenuLabel>
+          <MenuRadioGroup label="Theme" value={theme ?? "system"} onChange={(t) => setTheme(themeFrom(t))}
+            options={THEMES.map((t) => ({ value: t, label: THEME_LABEL[t] }))} />
         </Menu>
         </div>
       </div>

@@ -20,8 +20,15 @@ function apply(theme: Theme) {
   listeners.forEach((l) => l());
 }
 
+/** The theme now (null while the server renders: it cannot know) and the function that changes it. */
+export function useTheme(): [Theme | null, (theme: Theme) => void] {
+  return [useSyncExternalStore(subscribe, current, () => null), apply];
+}
+
+export const THEME_LABEL = LABEL;
+
 export function ThemeSwitch({ className = "" }: { className?: string }) {
-  const theme = useSyncExternalStore(subscribe, current, () => null);
+  const [theme] = useTheme();
   const name = useId();
   return (
     <fieldset className={`flex items-center gap-2 text-xs ${className}`}>

@@ -4,6 +4,7 @@
 import { scrollX } from "~/components/ui";
 import type { UseQueryResult } from "@tanstack/react-query";
 import Link from "next/link";
+import { Tabs } from "radix-ui";
 import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useDates } from "~/lib/dates";
@@ -81,16 +82,23 @@ function ChartTooltip({ active, payload, range, dates }: { active?: boolean; pay
   );
 }
 
-export function RangeTabs({ range, onChange }: { range: Range; onChange: (r: Range) => void }) {
+/**
+ * The range tabs (Radix Tabs: arrow keys move between them, Home and End to the ends) and their
+ * panel, the chart given as children, shown for the chosen range.
+ */
+export function RangeTabs({ range, onChange, children }: { range: Range; onChange: (r: Range) => void; children: ReactNode }) {
   return (
-    <div role="tablist" aria-label="Time range" className="inline-flex flex-wrap rounded-lg border border-slate-200 bg-surface p-1">
-      {RANGES.map((r) => (
-        <button key={r.value} role="tab" type="button" aria-selected={range === r.value} onClick={() => onChange(r.value)}
-          className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 aria-selected:bg-indigo-600 aria-selected:text-white">
-          {r.label}
-        </button>
-      ))}
-    </div>
+    <Tabs.Root value={range} onValueChange={(v) => onChange(v as Range)} className="space-y-3">
+      <Tabs.List aria-label="Time range" className="inline-flex flex-wrap rounded-lg border border-slate-200 bg-surface p-1">
+        {RANGES.map((r) => (
+          <Tabs.Trigger key={r.value} value={r.value}
+            className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 data-[state=active]:bg-indigo-600 data-[state=active]:text-white">
+            {r.label}
+          </Tabs.Trigger>
+        ))}
+      </Tabs.List>
+      <Tabs.Content value={range} tabIndex={-1}>{children}</Tabs.Content>
+    </Tabs.Root>
   );
 }
 

@@ -8,6 +8,7 @@ import { ago, number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
 import { QuotaBars } from "~/components/usage";
 import { card } from "~/components/ui";
+import { Tip } from "~/components/tip";
 import type { RouterOutputs } from "~/trpc/types";
 import { Invitations } from "~/components/invitations";
 import { can, ROLE_LABEL, useWorkspace } from "~/components/workspace";
@@ -175,7 +176,7 @@ function Activity({ workspaceId }: { workspaceId: string }) {
             {activity.data.map((e) => (
               <li key={e.id} className="flex flex-wrap items-baseline justify-between gap-x-3 py-2">
                 <span className="min-w-0"><span className="font-medium">{e.actor}</span> {describe(e)}</span>
-                <time dateTime={new Date(e.at).toISOString()} title={dateTime(e.at)} className="whitespace-nowrap text-slate-600">{ago(e.at)}</time>
+                <span className="whitespace-nowrap text-slate-600"><Tip tip={dateTime(e.at)}><time dateTime={new Date(e.at).toISOString()}>{ago(e.at)}</time></Tip></span>
               </li>
             ))}
           </ol>

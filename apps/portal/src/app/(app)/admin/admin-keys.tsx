@@ -106,9 +106,10 @@ export function AdminKeys({ keys, scope, whose, planLimits, planName, creatorDis
           <h2 id="usage-heading" className="text-lg font-medium">
             Usage {keyId ? <>of <span className="font-semibold">{keys.find((k) => k.id === keyId)?.name}</span> <button type="button" className="ml-2 text-sm text-indigo-700 underline" onClick={() => setKeyId("")}>all keys</button></> : `of all the keys of ${whose}`}
           </h2>
-          <RangeTabs range={range} onChange={setRange} />
         </div>
-        <UsageChart query={series} range={range} />
+        <RangeTabs range={range} onChange={setRange}>
+          <UsageChart query={series} range={range} />
+        </RangeTabs>
         {keyId && <KeyQuota keyId={keyId} />}
       </section>
 

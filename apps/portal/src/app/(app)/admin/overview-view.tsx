@@ -59,9 +59,10 @@ export function AdminOverview() {
             {overview.data ? `${fmt.format(overview.data.users)} users · ${fmt.format(overview.data.activeKeys)} active keys` : "Loading…"}
           </p>
         </div>
-        <RangeTabs range={range} onChange={setRange} />
       </div>
-      <UsageChart query={overview} range={range} />
+      <RangeTabs range={range} onChange={setRange}>
+        <UsageChart query={overview} range={range} />
+      </RangeTabs>
       <div className="grid gap-6 lg:grid-cols-2">
         <TopKeys testId="busiest" title="Busiest keys" caption="Most requests in this range." rows={overview.data?.busiest} empty="No requests in this range yet." />
         <TopKeys testId="most-refused" title="Most rate-limited" caption="Keys that hit their limits most: candidates for a higher tier." rows={overview.data?.refused} empty="No key was rate-limited in this range." />

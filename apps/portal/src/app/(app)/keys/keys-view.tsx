@@ -4,6 +4,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { Dialog, DialogFooter } from "~/components/dialog";
 import { NewKey, useKeyActions } from "~/components/key-actions";
+import { Tip } from "~/components/tip";
 import { errorText } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
@@ -170,7 +171,7 @@ export function KeysView() {
                       {k.user ? (k.user.name ?? k.user.email) : <span className="text-slate-500" title="Made by an operator, or by an account since deleted">—</span>}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap" title={fmt(k.createdAt)}>{dateOnly(k.createdAt)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used" title={k.lastUsedAt ? fmt(k.lastUsedAt) : undefined}>{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</td>
+                    <td className="px-3 py-2 whitespace-nowrap" data-testid="last-used">{k.lastUsedAt ? <Tip tip={`In the minute from ${fmt(k.lastUsedAt)}`}>{lastUsedAgo(k.lastUsedAt)}</Tip> : "Never"}</td>
                     <td className="px-3 py-2 whitespace-nowrap" title={k.expiresAt ? fmt(k.expiresAt) : undefined}>{k.expiresAt ? dateOnly(k.expiresAt) : "Never"}</td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">
                       {live && canEdit && (

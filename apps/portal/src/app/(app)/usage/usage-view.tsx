@@ -41,8 +41,9 @@ export function UsageView() {
           </select>
         </label>
       </div>
-      <RangeTabs range={range} onChange={setRange} />
-      <UsageChart query={series} range={range} />
+      <RangeTabs range={range} onChange={setRange}>
+        <UsageChart query={series} range={range} />
+      </RangeTabs>
       {keyId ? <KeyQuota workspaceId={workspaceId} keyId={keyId} /> : (
         <p className="text-sm text-slate-600">Pick a key above to see how much of its minute, hour, day and month quota is left.</p>
       )}

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog, Dialog, DialogFooter } from "~/components/dialog";
-import { useNotice } from "~/components/notice";
+import { useNotify } from "~/components/toast";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
@@ -28,11 +28,11 @@ export function TiersView() {
   // the failed call: its field messages go beside the fields, anything else under the form
   const [failure, setFailure] = useState<unknown>(null);
   const error = formError(failure, ["name", ...LIMIT_FIELDS]);
-  const [notice, setNotice] = useNotice();
+  const notify = useNotify();
   const done = (message: string) => async () => {
     setDialog(null);
     setFailure(null);
-    setNotice(message);
+    notify(message);
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
   const onError = (e: unknown) => setFailure(e);
@@ -53,7 +53,6 @@ export function TiersView() {
   }
   const open = (d: NonNullable<typeof dialog>) => {
     setFailure(null);
-    setNotice(null);
     setDialog(d);
   };
   const editing = dialog?.kind === "edit" ? dialog.tier : null;
@@ -67,7 +66,6 @@ export function TiersView() {
         </div>
         <button type="button" className={primary} onClick={() => open({ kind: "create" })}>New tier</button>
       </div>
-      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
       <div className={`${card} ${scrollX}`}>
         {tiers.isPending ? (
           <div aria-busy="true" aria-label="Loading tiers" className="m-4 h-32 animate-pulse rounded bg-slate-100" />

@@ -8,6 +8,7 @@ import { useState, type ReactNode } from "react";
 import { focusOnMount } from "~/components/dialog";
 import { useKeyActions } from "~/components/key-actions";
 import { StatusBadge, statusOf } from "~/components/key-status";
+import { Tip } from "~/components/tip";
 import { card, input, primary, scrollX, secondary } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
 import { can, useWorkspace } from "~/components/workspace";
@@ -235,8 +236,8 @@ export function KeyDetail({ id }: { id: string }) {
 
       <dl className={`${card} grid gap-4 p-5 text-sm sm:grid-cols-2 lg:grid-cols-4`}>
         {[
-          ["Created", <span key="c" title={dateTime(k.createdAt)}>{dateTime(k.createdAt)}{k.user ? ` by ${k.user.name ?? k.user.email}` : ""}</span>],
-          ["Last used", <span key="l" data-testid="key-last-used" title={k.lastUsedAt ? dateTime(k.lastUsedAt) : undefined}>{k.lastUsedAt ? lastUsedAgo(k.lastUsedAt) : "Never"}</span>],
+          ["Created", <span key="c">{dateTime(k.createdAt)}{k.user ? ` by ${k.user.name ?? k.user.email}` : ""}</span>],
+          ["Last used", <span key="l" data-testid="key-last-used">{k.lastUsedAt ? <Tip tip={`In the minute from ${dateTime(k.lastUsedAt)}`}>{lastUsedAgo(k.lastUsedAt)}</Tip> : "Never"}</span>],
           ["Expires", k.expiresAt ? <span key="e">{dateTime(k.expiresAt)} ({ago(k.expiresAt)})</span> : "Never"],
           ["Revoked", k.revokedAt ? dateTime(k.revokedAt) : "No"],
         ].map(([name, value]) => (
@@ -258,8 +259,9 @@ export function KeyDetail({ id }: { id: string }) {
 
       <div className="space-y-3">
         <h2 className="text-lg font-medium">Usage</h2>
-        <RangeTabs range={range} onChange={setRange} />
-        <UsageChart query={series} range={range} />
+        <RangeTabs range={range} onChange={setRange}>
+          <UsageChart query={series} range={range} />
+        </RangeTabs>
       </div>
 
       <RecentVerifications workspaceId={workspaceId} keyId={k.id} />

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "~/components/dialog";
-import { useNotice } from "~/components/notice";
+import { useNotify } from "~/components/toast";
 import { card, danger, input, primary, secondary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
@@ -21,7 +21,7 @@ export function UserDetail({ userId }: { userId: string }) {
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
   const [dialog, setDialog] = useState<null | { kind: "disable" } | { kind: "promote" }>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useNotice();
+  const notify = useNotify();
 
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
@@ -29,7 +29,7 @@ export function UserDetail({ userId }: { userId: string }) {
   const done = (message: string) => async () => {
     setDialog(null);
     setError(null);
-    setNotice(message);
+    notify(message);
     await refresh();
   };
   const fail = (e: unknown) => setError(errorText(e));
@@ -71,7 +71,6 @@ export function UserDetail({ userId }: { userId: string }) {
           </p>
         </div>
       </div>
-      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
       {error && !dialog && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
 
       <div className="grid gap-4 md:grid-cols-3">
@@ -130,7 +129,7 @@ export function UserDetail({ userId }: { userId: string }) {
         </table>
       </section>
 
-      <AdminKeys keys={u.keys} scope={{ userId }} whose="this user" planName={u.tierName} planLimits={tier?.limits} creatorDisabled={u.disabled} onNotice={setNotice} />
+      <AdminKeys keys={u.keys} scope={{ userId }} whose="this user" planName={u.tierName} planLimits={tier?.limits} creatorDisabled={u.disabled} onNotice={notify} />
 
       <ConfirmDialog open={dialog?.kind === "disable"} onClose={() => setDialog(null)} title={`Disable ${u.email}?`} error={error}
         confirm="Disable user" pending={setDisabled.isPending}

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { useNotice } from "~/components/notice";
+import { useNotify } from "~/components/toast";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
@@ -19,14 +19,14 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
   const queryClient = useQueryClient();
   const workspace = useQuery(trpc.admin.workspaces.get.queryOptions({ workspaceId }));
   const tiers = useQuery(trpc.admin.tiers.list.queryOptions());
-  const [notice, setNotice] = useNotice();
+  const notify = useNotify();
   const [error, setError] = useState<string | null>(null);
   const done = (message: string) => async () => {
     setError(null);
-    setNotice(message);
+    notify(message);
     await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
   };
-  const fail = (e: unknown) => { setNotice(null); setError(formError(e, LIMIT_FIELDS)); };
+  const fail = (e: unknown) => { setError(formError(e, LIMIT_FIELDS)); };
   const setTier = useMutation(trpc.admin.workspaces.setTier.mutationOptions({ onSuccess: done("Tier changed: the workspace's keys use it from their next request."), onError: fail }));
   const setLimits = useMutation(trpc.admin.workspaces.setLimits.mutationOptions({ onSuccess: done("Plan overrides saved: from the next request."), onError: fail }));
 
@@ -56,7 +56,6 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
           {w.externalId && <> · external id <code>{w.externalId}</code></>}
         </p>
       </div>
-      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
       {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p>}
 
       <div className="grid gap-4 md:grid-cols-3">
@@ -102,7 +101,7 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
         {w.invitations.length > 0 && <p className="px-4 pb-4 text-sm text-slate-600">{w.invitations.length} open invitation{w.invitations.length === 1 ? "" : "s"}: {w.invitations.map((i) => `${i.email} (${i.role})`).join(", ")}.</p>}
       </section>
 
-      <AdminKeys keys={w.keys} scope={{ workspaceId }} whose="this workspace" planName={w.tierName} planLimits={w.limits} onNotice={setNotice} />
+      <AdminKeys keys={w.keys} scope={{ workspaceId }} whose="this workspace" planName={w.tierName} planLimits={w.limits} onNotice={notify} />
     </section>
   );
 }
