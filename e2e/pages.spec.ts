@@ -73,6 +73,15 @@ test("as a developer with a key and some traffic: every page of the portal", asy
   const key = await createKey(page, "Production server");
   await page.getByRole("dialog").getByRole("button", { name: "I have saved it" }).click();
   for (let i = 0; i < 12; i++) await echo(page, key);
+  // every page below renders on the server with its data, and the browser takes it over without a
+  // hydration mismatch (React's production errors #418, #423, #425)
+  const hydration: string[] = [];
+  page.on("console", (m) => m.type() === "error" && /#41[89]|#42[35]|hydrat/i.test(m.text()) && hydration.push(`${page.url()}: ${m.text().slice(0, 200)}`));
+  for (const [path, text, loading] of [["/keys", "Production server", "Loading your keys"], ["/", "Last 24 hours", "Loading your account"], ["/settings", "Pat Pages", "Loading your settings"]] as const) {
+    const html = await (await page.request.get(path)).text();
+    expect(html, path).toContain(text);
+    expect(html, path).not.toContain(loading);
+  }
   for (const [path, name] of [
     ["/", "overview"],
     ["/keys", "keys"],
@@ -122,6 +131,7 @@ test("as a developer with a key and some traffic: every page of the portal", asy
   await page.keyboard.press("Escape");
   await page.getByTestId("account-menu").click();
   await check(page, "account-menu");
+  expect(hydration).toEqual([]);
 });
 
 test("as an admin: every page of the admin console", async ({ page }) => {

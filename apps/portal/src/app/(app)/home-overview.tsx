@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/client";
 import { CopyButton } from "~/components/dialog";
-import type { ReactNode } from "react";
+import { useSyncExternalStore, type ReactNode } from "react";
 import { ago, number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
 import { QuotaBars } from "~/components/usage";
@@ -14,16 +14,20 @@ import { Invitations } from "~/components/invitations";
 import { can, ROLE_LABEL, useWorkspace } from "~/components/workspace";
 import { codeBlock } from "~/components/ui";
 
+const never = () => () => {};
+/** This portal's address for the sample request (unknown while the server renders). */
+const useOrigin = () => useSyncExternalStore(never, () => window.location.origin, () => "");
+
 /** The three steps from a new account to a first counted request; hidden once all are done. */
 function GetStarted() {
   const trpc = useTRPC();
   const { current } = useWorkspace();
   const keys = useQuery(trpc.keys.list.queryOptions({ workspaceId: current.id }, { refetchInterval: 10_000 }));
+  const origin = useOrigin();
   if (!keys.data || !can(current.role, "developer")) return null;
   const hasKey = keys.data.some((k) => k.status === "active");
   const used = keys.data.some((k) => k.lastUsedAt !== null);
   if (hasKey && used) return null;
-  const origin = typeof window === "undefined" ? "" : window.location.origin;
   const curl = `curl ${origin}/api/v1/echo -H "Authorization: Bearer $KEYWAY_KEY"`;
   const steps = [
     { done: hasKey, title: "Create an API key", body: <>Name it after the app that will use it. You see the secret once, so keep it somewhere safe. <Link className="font-medium text-indigo-700 hover:underline" href="/keys">Go to API keys</Link></> },

@@ -1,12 +1,10 @@
 import type { ReactNode } from "react";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getServices } from "@keyway/server";
-import { getViewer } from "~/server/auth";
+import { currentWorkspace } from "~/server/workspace";
 import { Header } from "~/components/header";
 import { VerifyBanner } from "~/components/verify-banner";
 import { WorkspaceProvider } from "~/components/workspace";
-import { WORKSPACE_COOKIE } from "~/lib/workspace-cookie";
 
 export const dynamic = "force-dynamic";
 
@@ -15,14 +13,12 @@ export const dynamic = "force-dynamic";
  * workspace shown is the one the cookie names if the viewer is still a member (else their personal one).
  */
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const viewer = await getViewer();
-  if (!viewer) {
+  const signedIn = await currentWorkspace();
+  if (!signedIn) {
     const here = (await headers()).get("x-pathname") ?? "/";
     redirect(here === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(here)}`);
   }
-  const workspaces = await getServices().workspaces.listFor(viewer.id);
-  const chosen = (await cookies()).get(WORKSPACE_COOKIE)?.value;
-  const current = workspaces.find((w) => w.id === chosen) ?? workspaces.find((w) => w.personal) ?? workspaces[0]!;
+  const { viewer, all: workspaces, current } = signedIn;
   return (
     <WorkspaceProvider current={current} all={workspaces}>
       <Header email={viewer.email} role={viewer.role} />

@@ -1,5 +1,18 @@
+import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { currentWorkspace } from "~/server/workspace";
 import { HomeOverview } from "./home-overview";
 
-export default function HomePage() {
-  return <HomeOverview />;
+export default async function HomePage() {
+  const { current } = (await currentWorkspace())!; // the layout has checked the session
+  const workspaceId = current.id;
+  await prefetch(
+    trpc.me.get.queryOptions(),
+    trpc.workspaces.get.queryOptions({ workspaceId }),
+    trpc.invitations.mine.queryOptions(),
+    trpc.usage.series.queryOptions({ workspaceId, range: "day" }),
+    trpc.usage.workspaceQuota.queryOptions({ workspaceId }),
+    trpc.keys.list.queryOptions({ workspaceId }),
+    trpc.workspaces.activity.queryOptions({ workspaceId }),
+  );
+  return <HydrateClient><HomeOverview /></HydrateClient>;
 }

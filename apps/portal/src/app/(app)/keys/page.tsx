@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
+import { HydrateClient, prefetch, trpc } from "~/trpc/server";
+import { currentWorkspace } from "~/server/workspace";
 import { KeysView } from "./keys-view";
 
 export const metadata: Metadata = { title: "API keys" };
 
-export default function KeysPage() {
-  return <KeysView />;
+export default async function KeysPage() {
+  const { current } = (await currentWorkspace())!;
+  await prefetch(trpc.keys.list.queryOptions({ workspaceId: current.id }));
+  return <HydrateClient><KeysView /></HydrateClient>;
 }

@@ -9,7 +9,7 @@ import { card, danger, input, primary, secondary } from "~/components/ui";
 import { ConfirmDialog, CopyButton, Dialog } from "~/components/dialog";
 import { Field } from "~/components/field";
 import { ago } from "~/lib/format";
-import { useDates } from "~/lib/dates";
+import { useAllZones, useBrowserZone, useDates } from "~/lib/dates";
 import { ThemeSwitch } from "~/components/theme-switch";
 import { TIME_ZONE_COOKIE } from "~/lib/time-zone-cookie";
 import { useRouter } from "next/navigation";
@@ -83,9 +83,9 @@ function Profile({ settings }: { settings: Settings }) {
  */
 function Display() {
   const router = useRouter();
-  const { timeZone, zoneLabel } = useDates();
-  const [browserZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-  const [zones] = useState(() => Intl.supportedValuesOf("timeZone"));
+  const { chosen, zoneLabel } = useDates();
+  const browserZone = useBrowserZone();
+  const zones = useAllZones();
   const choose = (zone: string) => {
     document.cookie = zone
       ? `${TIME_ZONE_COOKIE}=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`
@@ -97,9 +97,10 @@ function Display() {
       <div className="space-y-4">
         <div>
           <label className="mb-1 block text-sm font-medium text-slate-700" htmlFor="f-time-zone">Time zone</label>
-          <select id="f-time-zone" value={timeZone ?? ""} onChange={(e) => choose(e.target.value)} className={`${input} w-full max-w-md bg-surface`}>
+          <select id="f-time-zone" value={chosen ?? ""} onChange={(e) => choose(e.target.value)} className={`${input} w-full max-w-md bg-surface`}>
             <option value="">This browser&apos;s ({browserZone})</option>
             {!zones.includes("UTC") && <option value="UTC">UTC</option>}
+            {chosen && !zones.includes(chosen) && chosen !== "UTC" && <option value={chosen}>{chosen}</option>}
             {zones.map((z) => <option key={z} value={z}>{z.replaceAll("_", " ")}</option>)}
           </select>
         </div>
