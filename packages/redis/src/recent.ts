@@ -1,4 +1,4 @@
-// A key's recent verifications: a capped Redis list per key, newest first, that the limit script
+// A key's recent verifications: a capped Redis list per key, oldest first, that the limit script
 // writes in the same call that decides the request (lua/limit.ts). Requests decided without the
 // script (a revoked or expired key, a refusal answered from the negative cache, the local fallback
 // while Redis is away) are written here in batches, in the same format.
@@ -44,8 +44,9 @@ export function parseEntry(entry: string): RecentVerification | null {
 
 /** The last `keep` decisions for a key, newest first. */
 export async function readRecent(redis: RedisLike, key: { keyId: string; workspaceId: string }, keep = RECENT_DEFAULT): Promise<RecentVerification[]> {
-  const entries = await redis.lrange(keysOf(key.keyId, key.workspaceId).recent, 0, keep - 1);
-  return entries.map(parseEntry).filter((e): e is RecentVerification => e !== null);
+  // stored oldest first (the script appends): the last `keep`, turned around
+  const entries = await redis.lrange(keysOf(key.keyId, key.workspaceId).recent, -keep, -1);
+  return entries.reverse().map(parseEntry).filter((e): e is RecentVerification => e !== null);
 }
 
 /** Entries written outside the script, sent in one pipeline per second; at most `maxPending` wait. */
@@ -83,7 +84,7 @@ export class RecentLog {
     await Promise.all(
       groups.map((group) => {
         const pipeline = this.redis.pipeline();
-        for (const [list, entries] of group) pipeline.lpush(list, ...entries).ltrim(list, 0, this.o.keep - 1).pexpire(list, this.o.ttlMs);
+        for (const [list, entries] of group) pipeline.rpush(list, ...entries).ltrim(list, -this.o.keep, -1).pexpire(list, this.o.ttlMs);
         return pipeline.exec().catch(() => {});
       }),
     );
