@@ -80,6 +80,14 @@ describe("recent verifications", () => {
     ]);
   });
 
+  it("keeps a client address only if it is one: a forwarded entry with a '|' forges nothing", async () => {
+    const limiter = new RedisLimiter(redis, { clock: () => T0 });
+    const t = target(10);
+    await limiter.check(t, 1, { ip: "1.2.3.4|9|9|k|6.6.6.6|REVOKED" });
+    await limiter.check(t, 1, { ip: "unknown" });
+    expect((await recentOf(t)).map((r) => [r.code, r.ip])).toEqual([["VALID", null], ["VALID", null]]);
+  });
+
   it("reads a malformed entry as nothing rather than failing the page", () => {
     expect(parseEntry("garbage")).toBeNull();
     expect(parseEntry("1764590400000|0|0|w|")).toEqual({ at: new Date(1764590400000), code: "VALID", refusedBy: null, ip: null });

@@ -6,6 +6,7 @@
 // An entry: "<ms>|<refusing scope, 0 allowed>|<refusing window, 0 allowed>|<scope kinds>|<ip>[|<code>]"
 // where the scope kinds are one letter per scope of the request, in the script's order (k: the
 // key's own limits, w: the workspace's plan), and the code is there when no limit decided.
+import { isIP } from "node:net";
 import { WINDOWS, type LimitScope, type Window } from "@keyway/core";
 import { Cluster } from "ioredis";
 import { keysOf, type RedisLike } from "./scripts.ts";
@@ -16,8 +17,11 @@ export const RECENT_DEFAULT = 100;
 const KIND: Record<string, LimitScope> = { k: "key", w: "workspace" };
 export const kindsOf = (scopes: { scope: LimitScope }[]) => scopes.map((s) => (s.scope === "key" ? "k" : "w")).join("");
 
-/** The note the script appends to an entry: the scopes' kinds and the client's address. */
-export const noteOf = (kinds: string, ip: string | null | undefined) => `${kinds}|${ip ?? ""}`;
+/**
+ * The note the script appends to an entry: the scopes' kinds and the client's address, kept only
+ * if it is an IP address (an X-Forwarded-For entry can be any text, a "|" in it would forge fields).
+ */
+export const noteOf = (kinds: string, ip: string | null | undefined) => `${kinds}|${ip && isIP(ip) ? ip : ""}`;
 
 export interface RecentVerification {
   at: Date;

@@ -3,7 +3,10 @@ import { currentWorkspace } from "~/server/workspace";
 import { HomeOverview } from "./home-overview";
 
 export default async function HomePage() {
-  const { current } = (await currentWorkspace())!; // the layout has checked the session
+  const signedIn = await currentWorkspace();
+  // Next renders the page alongside the layout: signed out, the layout redirects and this renders nothing
+  if (!signedIn) return null;
+  const { current } = signedIn;
   const workspaceId = current.id;
   await prefetch(
     trpc.me.get.queryOptions(),

@@ -6,7 +6,10 @@ import { KeysView } from "./keys-view";
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function KeysPage() {
-  const { current } = (await currentWorkspace())!;
+  const signedIn = await currentWorkspace();
+  // Next renders the page alongside the layout: signed out, the layout redirects and this renders nothing
+  if (!signedIn) return null;
+  const { current } = signedIn;
   await prefetch(trpc.keys.list.queryOptions({ workspaceId: current.id }));
   return <HydrateClient><KeysView /></HydrateClient>;
 }

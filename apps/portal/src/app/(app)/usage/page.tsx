@@ -6,7 +6,10 @@ import { UsageView } from "./usage-view";
 export const metadata: Metadata = { title: "Usage" };
 
 export default async function UsagePage() {
-  const { current } = (await currentWorkspace())!;
+  const signedIn = await currentWorkspace();
+  // Next renders the page alongside the layout: signed out, the layout redirects and this renders nothing
+  if (!signedIn) return null;
+  const { current } = signedIn;
   const workspaceId = current.id;
   await prefetch(trpc.keys.list.queryOptions({ workspaceId }), trpc.usage.series.queryOptions({ workspaceId, range: "hour" }));
   return <HydrateClient><UsageView /></HydrateClient>;

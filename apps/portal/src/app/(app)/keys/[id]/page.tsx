@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: "API key" };
 
 export default async function KeyPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { current } = (await currentWorkspace())!;
+  const signedIn = await currentWorkspace();
+  // Next renders the page alongside the layout: signed out, the layout redirects and this renders nothing
+  if (!signedIn) return null;
+  const { current } = signedIn;
   const workspaceId = current.id;
   await prefetch(
     trpc.keys.get.queryOptions({ workspaceId, id }),
