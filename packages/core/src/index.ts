@@ -7,3 +7,4 @@ export * from "./local-limiter.ts";
 export * from "./cache.ts";
 export * from "./verify.ts";
 export * from "./client-address.ts";
+export * from "./permissions.ts";
