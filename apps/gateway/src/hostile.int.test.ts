@@ -181,6 +181,7 @@ describe("transport-level abuse", () => {
     expect((await verify({ key: 42 })).code).toBe("INVALID_BODY");
     expect((await verify({ key: ["a"] })).code).toBe("INVALID_BODY");
     for (const ip of ["999.1.1.1", "203.0.113.0/24", "localhost", 42, "1.2.3.4|VALID", "a".repeat(100)]) expect((await verify({ key: "ys_x", ip })).code, String(ip)).toBe("INVALID_BODY");
+    for (const cost of [-1, 1.5, "2", 1e7, null, true, Number.MAX_SAFE_INTEGER + 2]) expect((await verify({ key: "ys_x", cost })).code, String(cost)).toBe("INVALID_BODY");
     const usage = (body: unknown) =>
       call("/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
     for (const keyId of ["' OR 1=1 --", "%%%%%%%%%%%%%%%%", "________________", "a".repeat(17), 12]) {

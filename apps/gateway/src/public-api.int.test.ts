@@ -158,6 +158,20 @@ describe("POST /api/v1/keys/verify and /api/v1/usage", () => {
     expect((await recent())[0]).toMatchObject({ code: "REVOKED", refusedBy: null });
   });
 
+  it("takes a cost: the request uses that many units of every limit; 0 checks without using any", async () => {
+    const { key } = await keyFor(); // free: 10 a minute
+    const remaining = async (cost?: number) => {
+      const body = (await (await post("/api/v1/keys/verify", { key, ...(cost === undefined ? {} : { cost }) })).json()) as { valid: boolean; remaining: { workspace: { minute: number } } };
+      return [body.valid, body.remaining.workspace.minute];
+    };
+    expect(await remaining(4)).toEqual([true, 6]);
+    expect(await remaining(0)).toEqual([true, 6]);
+    expect(await remaining()).toEqual([true, 5]);
+    expect(await remaining(6)).toEqual([false, 5]); // 5 left: refused whole
+    expect(await remaining(5)).toEqual([true, 0]);
+    expect(await remaining(0)).toEqual([false, 0]);
+  });
+
   it("records outcomes for the usage charts", async () => {
     const { record } = await keyFor();
     expect((await post("/api/v1/usage", { keyId: record.id, success: true })).status).toBe(202);

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import { clientAddress, KEY_ID_LENGTH, isLimiterUnavailable, PEER_HEADER, PEER_SIGNATURE_HEADER, signedPeer } from "@keyway/core";
 import { USAGE_FIELD } from "@keyway/redis";
-import { guard, MAX_KEY_LENGTH, type Keyway, type RequestContext, type VerifyResponse } from "@keyway/protocol";
+import { guard, MAX_COST, MAX_KEY_LENGTH, type Keyway, type RequestContext, type VerifyResponse } from "@keyway/protocol";
 import type { Services } from "@keyway/server";
 import { toWire, unavailable } from "./wire.ts";
 
@@ -64,7 +64,7 @@ export function localKeyway(services: Services): Keyway {
       const t0 = performance.now();
       let response: VerifyResponse;
       try {
-        response = toWire(await services.verifier.verify(key, 1, context ?? {}));
+        response = toWire(await services.verifier.verify(key, context?.cost ?? 1, context ?? {}));
       } catch (error) {
         if (isLimiterUnavailable(error)) response = unavailable(error.retryAfterMs, "Rate limiting");
         else {
@@ -131,11 +131,14 @@ export function createPublicApi(services: Services): PublicApi {
     if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
     const body = await readJson(request);
     if (!("value" in body)) return body;
-    const { key, ip } = (body.value ?? {}) as { key?: unknown; ip?: unknown };
+    const { key, ip, cost } = (body.value ?? {}) as { key?: unknown; ip?: unknown; cost?: unknown };
     if (key !== undefined && key !== null && typeof key !== "string") return errorResponse(400, "INVALID_BODY", 'Send {"key": "<api key>"}.');
     if (typeof key === "string" && key.length > MAX_KEY_LENGTH) return errorResponse(400, "INVALID_BODY", `The key is longer than ${MAX_KEY_LENGTH} characters.`);
     if (ip !== undefined && ip !== null && (typeof ip !== "string" || isIP(ip) === 0)) return errorResponse(400, "INVALID_BODY", "ip: send the client's IPv4 or IPv6 address, or leave it out.");
-    const result = await keyway.verify(key ?? null, { ip: (ip as string | null | undefined) ?? null });
+    if (cost !== undefined && (typeof cost !== "number" || !Number.isInteger(cost) || cost < 0 || cost > MAX_COST)) {
+      return errorResponse(400, "INVALID_BODY", `cost: a whole number from 0 to ${MAX_COST.toLocaleString("en")} (default 1).`);
+    }
+    const result = await keyway.verify(key ?? null, { ip: (ip as string | null | undefined) ?? null, cost: (cost as number | undefined) ?? 1 });
     return json(200, result, result.valid || result.code === "RATE_LIMITED" ? result.headers : {});
   }
 

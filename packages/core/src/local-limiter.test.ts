@@ -19,6 +19,15 @@ const allowedIn = (local: LocalLimiter, key: string, n: number) =>
   Array.from({ length: n }, () => local.check([{ id: key, limits }]).blockedScope === -1).filter(Boolean).length;
 
 describe("LocalLimiter", () => {
+  it("a cost of 0 is decided as 1 and counts nothing, as the script does", () => {
+    const local = new LocalLimiter(1, () => T);
+    expect(local.check([{ id: "c", limits }], 9).blockedScope).toBe(-1);
+    expect(local.check([{ id: "c", limits }], 0)).toMatchObject({ blockedScope: -1, windows: [{ minute: { used: 9 } }] });
+    expect(local.check([{ id: "c", limits }], 1).blockedScope).toBe(-1);
+    expect(local.check([{ id: "c", limits }], 0).blockedScope).toBe(0); // nothing left: a request would be refused
+    expect([...local.drain()]).toEqual([["c", 10]]);
+  });
+
   it("without an earlier answer, allows limit / instances", () => {
     expect(allowedIn(new LocalLimiter(1, () => T), "k", 20)).toBe(10);
     expect(allowedIn(new LocalLimiter(2, () => T), "k", 20)).toBe(5);

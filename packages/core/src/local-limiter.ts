@@ -101,6 +101,8 @@ export class LocalLimiter {
   /** Decides a request against every scope given (id and limits), counting it in all of them only if all allow. */
   check(scopes: { id: string; limits: Limits }[], cost = 1): ScopedDecision {
     const now = this.clock();
+    // a cost of 0 asks whether a request would be admitted, counting nothing (as the script does)
+    const needed = Math.max(cost, 1);
     const entries = scopes.map((s) => this.entryOf(s.id, s.limits, now));
     let blockedScope = -1;
     let blockedBy: Window | null = null;
@@ -112,7 +114,7 @@ export class LocalLimiter {
         const counter = entries[i]![w];
         if (counter.start !== start) Object.assign(counter, { start, count: 0 });
         const limit = this.localLimit(scope.limits, w);
-        if (counter.count + cost > limit && end - now > retryAfterMs) {
+        if (counter.count + needed > limit && end - now > retryAfterMs) {
           blockedScope = i;
           blockedBy = w;
           retryAfterMs = end - now;
@@ -129,7 +131,7 @@ export class LocalLimiter {
         }
         windows[i]![w].remaining = Math.max(0, windows[i]![w].limit - windows[i]![w].used);
       }
-      if (blockedScope < 0) {
+      if (blockedScope < 0 && cost > 0) {
         const soFar = this.admitted.get(scope.id);
         if (soFar === undefined && this.admitted.size >= this.maxKeys * 10) this.admitted.delete(this.admitted.keys().next().value as string);
         this.admitted.set(scope.id, (soFar ?? 0) + cost);

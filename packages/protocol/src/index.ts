@@ -37,10 +37,18 @@ export type VerifyResponse =
   | ({ valid: false; code: "RATE_LIMITED"; message: string; period: Window; scope: LimitScope; headers: Record<string, string> } & VerifiedKey)
   | { valid: false; code: Exclude<VerifyCode, "RATE_LIMITED"> | "SERVICE_UNAVAILABLE"; message: string; headers?: Record<string, string> };
 
-/** What Keyway records with a request in the key's recent verifications. */
+/** The highest cost one request may have. */
+export const MAX_COST = 1_000_000;
+
+/** What a request brings besides its key. */
 export interface RequestContext {
-  /** The client's address (IPv4 or IPv6), when known. */
+  /** The client's address (IPv4 or IPv6), when known: recorded in the key's recent verifications. */
   ip?: string | null;
+  /**
+   * How many units of every limit the request uses (an integer from 0 to MAX_COST; default 1). 0
+   * asks whether a request would be admitted, using up nothing.
+   */
+  cost?: number;
 }
 
 export interface Keyway {

@@ -24,6 +24,19 @@ function clockAt(start: number) {
 beforeAll(() => waitForReady(redis, 2_000));
 
 describe("multi-window limiter on real Redis", () => {
+  it("counts a request's cost in units; a cost of 0 asks without using anything, and is refused once nothing is left", async () => {
+    const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
+    const t = { id: id(), limits: limits(10) };
+    expect((await limiter.check(t, 3)).windows.minute).toMatchObject({ used: 3, remaining: 7 });
+    expect((await limiter.check(t, 0)).windows.minute).toMatchObject({ used: 3, remaining: 7 }); // nothing used
+    expect((await limiter.check(t, 8)).allowed).toBe(false); // 3 + 8 > 10: refused whole, nothing counted
+    expect((await limiter.check(t, 7)).windows.minute).toMatchObject({ used: 10, remaining: 0 });
+    const check = await limiter.check(t, 0);
+    expect(check.allowed).toBe(false); // a request of cost 1 would be refused now
+    expect(check.windows.minute.used).toBe(10);
+    expect((await limiter.check({ id: id(), limits: limits(10) }, 11)).allowed).toBe(false); // more than the limit: never
+  });
+
   it("Kong's case: 6 per minute, seven requests give six allowed then a refusal, remaining 5..0", async () => {
     const limiter = new RedisLimiter(redis, { clock: clockAt(T0).now });
     const key = id();

@@ -179,7 +179,8 @@ export class RedisLimiter implements Limiter {
     // where the fallback would start each scope
     plan.scopes.forEach((s, i) => this.local.observe(s.state, answer.windows[i]!, answer.now));
     const decision = decisionOf(plan, answer, false);
-    if (!decision.allowed && decision.retryAfterMs > 0) this.remember(plan.scopes[answer.blockedScope]!, decision);
+    // (only a refusal any request would get: one for a large cost says nothing of a smaller one)
+    if (!decision.allowed && decision.retryAfterMs > 0 && cost <= 1) this.remember(plan.scopes[answer.blockedScope]!, decision);
     return decision;
   }
 

@@ -10,7 +10,7 @@
 
 import { guard, type Keyway, type VerifiedKey, type VerifyResponse } from "@keyway/protocol";
 
-export { guard, keyFromHeaders, refusal, badRequest, MAX_KEY_LENGTH } from "@keyway/protocol";
+export { guard, keyFromHeaders, refusal, badRequest, MAX_COST, MAX_KEY_LENGTH } from "@keyway/protocol";
 export type { Keyway, RequestContext, VerifiedKey, VerifyCode, VerifyResponse } from "@keyway/protocol";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -20,15 +20,17 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 /**
  * Wraps a fetch-style handler: only requests with a valid key within its limits reach it.
  * `clientAddress`: the request's client address, which the Fetch API does not carry (your host's
- * `x-forwarded-for` entry or socket peer), for the key's recent verifications.
+ * `x-forwarded-for` entry or socket peer), for the key's recent verifications. `cost`: how many
+ * units of the limits a request uses (default 1; 0 checks without using any), or a function of it.
  */
 export function withKeyway(
   keyway: Keyway,
   handler: (request: Request, key: VerifiedKey) => Promise<Response> | Response,
-  options: { clientAddress?: (request: Request) => string | null | undefined } = {},
+  options: { clientAddress?: (request: Request) => string | null | undefined; cost?: number | ((request: Request) => number) } = {},
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const decision = await guard(keyway, (name) => request.headers.get(name), { ip: options.clientAddress?.(request) ?? null });
+    const cost = typeof options.cost === "function" ? options.cost(request) : options.cost;
+    const decision = await guard(keyway, (name) => request.headers.get(name), { ip: options.clientAddress?.(request) ?? null, ...(cost !== undefined ? { cost } : {}) });
     if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
     const result = decision.key;
     let response: Response;
@@ -54,7 +56,8 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
       const unavailable = (why: string): VerifyResponse => ({ valid: false, code: "SERVICE_UNAVAILABLE", message: why, headers: { "Retry-After": "1" } });
       let res: Response;
       try {
-        res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ key, ...(context?.ip ? { ip: context.ip } : {}) }), signal: AbortSignal.timeout(5_000) });
+        const body = { key, ...(context?.ip ? { ip: context.ip } : {}), ...(context?.cost !== undefined ? { cost: context.cost } : {}) };
+        res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
       } catch {
         // Unreachable or too slow: a refusal the caller may retry, never the handler running unguarded.
         return unavailable("Keyway cannot be reached right now.");

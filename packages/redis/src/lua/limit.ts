@@ -28,7 +28,7 @@ ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARG
 ARGV[3] how many recent decisions a key keeps (0: none are written; nor are they for a request
 without a note, such as a sign-in throttle's);
 then per request: the number of scopes n, n times four limits (minute, hour, day, month), the
-cost, a note, and a mode: "0" to decide and count, "1" to only look (answer as if a request came, count
+cost (0: decide as for 1, count nothing in the windows), a note, and a mode: "0" to decide and count, "1" to only look (answer as if a request came, count
 and write nothing: the quota view), or "2" to write back what an instance admitted on its own
 while Redis was away (counted in the windows like an allowed request of that cost; the caller
 passes limits it fits, and the usage charts have it already).
@@ -175,11 +175,12 @@ while k <= #KEYS do
   local blocked_scope, blocked_window, retry = 0, 0, 0
   for i = 1, n do
     local b = a + (i - 1) * 4
-    local s, used, blocked, r = check(KEYS[k + i - 1], { tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]) }, cost)
+    -- a cost of 0 asks whether a request would be admitted (decided as a cost of 1), counting nothing
+    local s, used, blocked, r = check(KEYS[k + i - 1], { tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]) }, cost > 0 and cost or 1)
     states[i], useds[i] = s, used
     if blocked > 0 and (blocked_scope == 0 or r > retry) then blocked_scope, blocked_window, retry = i, blocked, r end
   end
-  if blocked_scope == 0 and mode ~= '1' then
+  if blocked_scope == 0 and mode ~= '1' and cost > 0 then
     for i = 1, n do count(KEYS[k + i - 1], states[i], useds[i], cost) end
   end
   if mode == '0' then
