@@ -1,5 +1,5 @@
 // Accounts people can trust, in Chromium, with every mail read from the run's mail catcher.
-import { expect, test, enrolTotp, freshCode, mailApi, password, signInAdmin, signOut, signUp, unique } from "./fixtures.ts";
+import { enrolTotp, expect, freshCode, goto, mailApi, password, signInAdmin, signOut, signUp, test, unique } from "./fixtures.ts";
 import { latestMail, linkIn } from "../test/mailbox.ts";
 
 test("sign up, keys are refused until the mailed link is opened, then a key is created", async ({ page }) => {
@@ -37,12 +37,12 @@ test("forgot password: the mailed link sets a new one and the old session's cook
   const cookies = await page.context().cookies();
   // Another browser asks for the reset.
   const other = await (await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.230" } })).newPage();
-  await other.goto("/sign-in");
+  await goto(other, "/sign-in");
   await other.getByRole("link", { name: "Forgot password?" }).click();
   await other.getByLabel("Email").fill(email);
   await other.getByRole("button", { name: "Mail me a link" }).click();
   await expect(other.getByRole("status")).toContainText(`If ${email} has a Keyway account`);
-  await other.goto(linkIn(await latestMail(mailApi, email, /Reset your Keyway password/), "/reset-password"));
+  await goto(other, linkIn(await latestMail(mailApi, email, /Reset your Keyway password/), "/reset-password"));
   await other.getByLabel("New password").fill("a-brand-new-password");
   await other.getByRole("button", { name: "Set new password" }).click();
   await expect(other).toHaveURL(/\/sign-in\?reset=1$/);
@@ -53,7 +53,7 @@ test("forgot password: the mailed link sets a new one and the old session's cook
   const replay = await browser.newContext();
   await replay.addCookies(cookies);
   const again = await replay.newPage();
-  await again.goto("/keys");
+  await goto(again, "/keys");
   await expect(again).toHaveURL(/\/sign-in\?next=%2Fkeys$/);
   expect((await again.request.get("/api/trpc/keys.list")).status()).toBe(401);
   // And the new password works.
@@ -105,7 +105,7 @@ test("the session list signs out another browser: its cookie is refused", async 
   await signUp(page, email, "Sal Sessions");
   const otherContext = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "203.0.113.231" }, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15" });
   const other = await otherContext.newPage();
-  await other.goto("/sign-in");
+  await goto(other, "/sign-in");
   await other.getByLabel("Email").fill(email);
   await other.getByLabel("Password").fill(password);
   await other.getByRole("button", { name: "Sign in" }).click();
@@ -122,7 +122,7 @@ test("the session list signs out another browser: its cookie is refused", async 
   await page.setViewportSize({ width: 1280, height: 800 });
   await sessions.getByRole("button", { name: /^Sign out Safari 17 on macOS/ }).click();
   await expect(sessions.getByRole("listitem")).toHaveCount(1);
-  await other.goto("/keys");
+  await goto(other, "/keys");
   await expect(other).toHaveURL(/\/sign-in/);
 });
 

@@ -1,4 +1,4 @@
-import { createKey, demo, echo, expect, signInAdmin, signUp, test, unique } from "./fixtures.ts";
+import { createKey, demo, echo, expect, goto, signInAdmin, signUp, test, unique } from "./fixtures.ts";
 
 test("the admin moves a developer to pro, edits the tier, disables the developer, and reads it all in the audit log", async ({ browser }) => {
   // A developer with a key on the free tier.
@@ -11,7 +11,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   expect((await echo(dev, key)).headers()["x-ratelimit-limit"]).toBe("10");
 
   // The developer has no way into the console.
-  await dev.goto("/admin");
+  await goto(dev, "/admin");
   await expect(dev.getByRole("heading", { name: "Admins only" })).toBeVisible();
   const forbidden = await dev.request.get("/api/trpc/admin.users.list?input=" + encodeURIComponent(JSON.stringify({ json: {} })));
   expect(forbidden.status()).toBe(403);
@@ -78,7 +78,7 @@ test("the admin moves a developer to pro, edits the tier, disables the developer
   await expect(page.getByTestId("toast").filter({ hasText: "User disabled" })).toBeVisible();
   await expect.poll(async () => (await echo(dev, key)).status(), { timeout: 1_000 }).toBe(401);
   expect((await (await echo(dev, key)).json()).error.code).toBe("DISABLED_USER");
-  await dev.goto("/keys");
+  await goto(dev, "/keys");
   await expect(dev).toHaveURL(/\/sign-in/);
   await expect(page.getByRole("region", { name: "Keys", exact: true })).toContainText("refused: user disabled");
   // The user page lists the user's workspaces: their personal one, on the tier just set.

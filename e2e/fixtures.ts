@@ -6,11 +6,32 @@ import { expect, test as base, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import { latestMail, linkIn } from "../test/mailbox.ts";
 
+/**
+ * Opens a page and waits until its script has taken over (the portal marks <html data-hydrated>):
+ * pages are rendered on the server, and before that a click does nothing and typing into a
+ * controlled field is lost, as it would be for a very quick person.
+ */
+export async function goto(page: Page, url: string) {
+  const response = await page.goto(url);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 15_000 }).catch(() => {});
+  return response;
+}
+
 let visitor = 0;
 export const test = base.extend({
   extraHTTPHeaders: async ({}, use) => {
     visitor += 1;
     await use({ "x-forwarded-for": `203.0.113.${visitor % 250}, 198.51.${process.pid % 250}.${visitor % 250}` });
+  },
+  // the test's own page: every goto waits for the page to be live (see goto)
+  page: async ({ page }, use) => {
+    const plain = page.goto.bind(page);
+    page.goto = async (url, options) => {
+      const response = await plain(url, options);
+      await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 15_000 }).catch(() => {});
+      return response;
+    };
+    await use(page);
   },
 });
 export { expect };
@@ -27,19 +48,19 @@ export const mailApi = process.env.KEYWAY_MAIL_API!;
 
 /** Signs up (landing on the overview); unless `verify` is false, opens the mailed link as the person would; ends on the keys page. */
 export async function signUp(page: Page, email: string, name: string, verify = true) {
-  await page.goto("/sign-up");
+  await goto(page, "/sign-up");
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/:\d+\/$/);
   if (!verify) {
-    await page.goto("/keys");
+    await goto(page, "/keys");
     return;
   }
-  await page.goto(linkIn(await latestMail(mailApi, email, /Verify your email/), "/verify-email"));
+  await goto(page, linkIn(await latestMail(mailApi, email, /Verify your email/), "/verify-email"));
   await expect(page.getByRole("status")).toContainText("is verified");
-  await page.goto("/keys");
+  await goto(page, "/keys");
 }
 
 /**
@@ -65,7 +86,7 @@ export const adminSecret = () => (existsSync(adminSecretFile) ? readFileSync(adm
 
 /** Enrols the signed-in user in two-factor sign-in on the settings page; returns the secret and the recovery codes. */
 export async function enrolTotp(page: Page): Promise<{ secret: string; codes: string[] }> {
-  await page.goto("/settings#two-factor");
+  await goto(page, "/settings#two-factor");
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
   await page.getByLabel("Code from the app").fill(await freshCode(secret));
@@ -78,7 +99,7 @@ export async function enrolTotp(page: Page): Promise<{ secret: string; codes: st
 /** Signs the demo admin in, enrolling its second factor the first time (admins must have one). */
 export async function signInAdmin(page: Page) {
   const secret = adminSecret();
-  await page.goto("/sign-in");
+  await goto(page, "/sign-in");
   await page.getByLabel("Email").fill(demo.admin.email);
   await page.getByLabel("Password").fill(demo.admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -89,7 +110,7 @@ export async function signInAdmin(page: Page) {
   await expect(page).toHaveURL(/\/$/);
   if (!secret) {
     // Without a second factor, the admin console sends the admin to enrol first.
-    await page.goto("/admin");
+    await goto(page, "/admin");
     await expect(page).toHaveURL(/\/settings\?enrol=admin#two-factor$/);
     await expect(page.getByRole("alert").filter({ hasText: "Admins must use two-factor sign-in" })).toBeVisible();
     const { secret: made } = await enrolTotp(page);
@@ -100,7 +121,7 @@ export async function signInAdmin(page: Page) {
 }
 
 export async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto("/sign-in");
+  await goto(page, "/sign-in");
   await page.getByLabel("Email").fill(who.email);
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,4 +1,4 @@
-import { createKey, echo, expect, signOut, signUp, test, unique } from "./fixtures.ts";
+import { createKey, echo, expect, goto, signOut, signUp, test, unique } from "./fixtures.ts";
 
 test("sign up, create a key, copy it, call the API, roll, revoke: the old key is refused", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -47,6 +47,15 @@ test("sign up, create a key, copy it, call the API, roll, revoke: the old key is
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Prod API" })).toBeVisible();
   await expect(page.getByTestId("key-events")).toContainText("renamed it from “Production server” to “Prod API”");
+  // metadata: a JSON object, checked beside the field, then returned by the API for this key
+  await page.getByRole("button", { name: "Edit metadata" }).click();
+  await page.getByLabel("Metadata (JSON)").fill("[1, 2]");
+  await page.getByRole("button", { name: "Save metadata" }).click();
+  await expect(page.locator("#key-metadata-error")).toContainText("Metadata is a JSON object");
+  await page.getByLabel("Metadata (JSON)").fill('{"plan": "gold", "seats": 5}');
+  await page.getByRole("button", { name: "Save metadata" }).click();
+  await expect(page.getByTestId("metadata")).toContainText('"gold"');
+  await expect(page.getByTestId("key-events")).toContainText("changed its metadata");
   await page.getByRole("link", { name: "← API keys" }).click();
 
   // roll, old key stops immediately
@@ -123,7 +132,7 @@ test("after sign-out, replaying the old session cookie is refused", async ({ bro
   const replay = await browser.newContext();
   await replay.addCookies(cookies);
   const again = await replay.newPage();
-  await again.goto("/keys");
+  await goto(again, "/keys");
   await expect(again).toHaveURL(/\/sign-in\?next=%2Fkeys$/);
   const api = await again.request.get("/api/trpc/keys.list");
   expect(api.status()).toBe(401);
@@ -147,7 +156,7 @@ test("hostile names render as text, and batches of mutations on another user's k
   await a.getByRole("link", { name: hostile }).click();
   await expect(a.getByRole("heading", { level: 1, name: hostile })).toBeVisible(); // and on its page
   expect(await a.locator("main img, main script").count()).toBe(0);
-  await a.goto("/keys");
+  await goto(a, "/keys");
   expect(await a.locator("main img, main script").count()).toBe(0);
   expect(dialogs).toBe(0);
   const aliceKeyId = ((await (await a.request.get("/api/trpc/keys.list")).json()).result.data.json[0].id) as string;

@@ -1,7 +1,7 @@
 // A team in Chromium: made, people invited by a mail read from the run's mail catcher, roles
 // that show in the UI and hold in tRPC, and a removed member who loses the workspace at once.
 import type { Page } from "@playwright/test";
-import { createKey, echo, expect, mailApi, signUp, test, unique } from "./fixtures.ts";
+import { createKey, echo, expect, goto, mailApi, signUp, test, unique } from "./fixtures.ts";
 import { latestMail, linkIn } from "../test/mailbox.ts";
 
 const trpcPost = (page: Page, path: string, json: unknown) =>
@@ -52,12 +52,12 @@ test("a team: invite by mail, a member's key seen by the owner, a viewer who can
   await signUp(dev, devEmail, "Dan Developer");
   const mail = await latestMail(mailApi, devEmail, /invited you to Acme Robotics/);
   expect(mail.text).toContain("Olivia Owner");
-  await dev.goto(linkIn(mail, "/invite"));
+  await goto(dev, linkIn(mail, "/invite"));
   await expect(dev.getByRole("heading", { name: "Join Acme Robotics" })).toBeVisible();
   await shoot(dev, "invitation");
   await dev.getByRole("button", { name: "Join Acme Robotics" }).click();
   await expect(dev.getByTestId("workspace-switcher")).toContainText("Acme Robotics");
-  await dev.goto("/keys");
+  await goto(dev, "/keys");
   const key = await createKey(dev, "dan-in-acme");
   // Esc does not throw the one-time secret away
   await dev.keyboard.press("Escape");
@@ -66,21 +66,21 @@ test("a team: invite by mail, a member's key seen by the owner, a viewer who can
   expect((await echo(dev, key)).status()).toBe(200);
 
   // the owner sees the member's key, who made it, and its request
-  await owner.goto("/keys");
+  await goto(owner, "/keys");
   const row = owner.getByTestId(/^key-ys_free_/);
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("created-by")).toHaveText("Dan Developer");
   await shoot(owner, "team-keys");
-  await owner.goto("/usage");
+  await goto(owner, "/usage");
   await expect(owner.getByTestId("total-requests")).toHaveText("1", { timeout: 15_000 });
 
   // the viewer joins from the overview's invitation card, sees keys but cannot make one
   const viewer = await (await browser.newContext()).newPage();
   await signUp(viewer, viewerEmail, "Vic Viewer");
-  await viewer.goto("/");
+  await goto(viewer, "/");
   await viewer.getByTestId("invitation").getByRole("button", { name: "Join Acme Robotics" }).click();
   await expect(viewer.getByTestId("workspace-switcher")).toContainText("Acme Robotics");
-  await viewer.goto("/keys");
+  await goto(viewer, "/keys");
   await expect(viewer.getByTestId("viewer-note")).toBeVisible();
   await expect(viewer.getByText("dan-in-acme")).toBeVisible();
   await expect(viewer.getByRole("button", { name: /Create (your first )?key/ })).toHaveCount(0);
@@ -92,11 +92,11 @@ test("a team: invite by mail, a member's key seen by the owner, a viewer who can
   await shoot(viewer, "viewer-keys");
 
   // removed, the developer loses the workspace at once: the portal falls back to their own, tRPC says no such workspace
-  await owner.goto("/workspace");
+  await goto(owner, "/workspace");
   await owner.getByTestId(`member-${devEmail}`).getByRole("button", { name: "Remove" }).click();
   await owner.getByRole("dialog").getByRole("button", { name: "Remove member" }).click();
   await expect(owner.getByTestId(`member-${devEmail}`)).toHaveCount(0);
-  await dev.goto("/keys");
+  await goto(dev, "/keys");
   await expect(dev.getByTestId("workspace-switcher")).toContainText("Personal");
   await expect(dev.getByText("dan-in-acme")).toHaveCount(0);
   const gone = await dev.request.get(`/api/trpc/keys.list?input=${encodeURIComponent(JSON.stringify({ json: { workspaceId } }))}`);

@@ -26,8 +26,8 @@ function remainingOf(ratelimit: LimitDecision): VerifiedKey["remaining"] {
 export function toWire(result: VerifyResult): VerifyResponse {
   if (result.valid) {
     // every field named (not a rest/spread copy): this runs for every request
-    const { keyId, ownerId, prefix, tier, workspace, limits, ratelimit } = result;
-    return { valid: true, keyId, ownerId, prefix, tier, workspace, limits, remaining: remainingOf(ratelimit), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
+    const { keyId, ownerId, prefix, tier, workspace, limits, metadata, ratelimit } = result;
+    return { valid: true, keyId, ownerId, prefix, tier, workspace, limits, metadata, remaining: remainingOf(ratelimit), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
   }
   if (result.code === "RATE_LIMITED") {
     const { ratelimit, code, valid, ...key } = result;

@@ -51,6 +51,7 @@ describe("every workspace procedure, by role", () => {
     ["keys.create", "developer", (c, t) => c.keys.create({ workspaceId: t.workspace.id, name: "new" })],
     ["keys.rename", "developer", (c, t) => c.keys.rename({ workspaceId: t.workspace.id, id: t.key.record.id, name: "renamed" })],
     ["keys.roll", "developer", (c, t) => c.keys.roll({ workspaceId: t.workspace.id, id: t.key.record.id, graceSeconds: 60 })],
+    ["keys.setMetadata", "developer", (c, t) => c.keys.setMetadata({ workspaceId: t.workspace.id, id: t.key.record.id, metadata: { plan: "gold" } })],
     ["keys.revoke", "developer", (c, t) => c.keys.revoke({ workspaceId: t.workspace.id, id: t.key.record.id })],
     ["keys.setLimits", "admin", (c, t) => c.keys.setLimits({ workspaceId: t.workspace.id, id: t.key.record.id, limits: { minute: 5, hour: null, day: null, month: null } })],
     ["workspaces.rename", "admin", (c, t) => c.workspaces.rename({ workspaceId: t.workspace.id, name: "Renamed" })],
@@ -264,6 +265,27 @@ describe("owners, roles and removal", () => {
     expect(key.events.map((e) => e.action)).toEqual(["key.create"]);
     const recent = await t.members.viewer.caller.keys.recent({ workspaceId, id: t.key.record.id });
     expect(recent.map((r) => [r.code, r.ip])).toEqual([["VALID", "203.0.113.40"], ["VALID", "203.0.113.40"]]);
+  });
+
+  it("a key's metadata: a JSON object of at most 4 KiB, returned by verification from the next request; anything else refused, nothing changed", async () => {
+    const t = await team();
+    const workspaceId = t.workspace.id;
+    const id = t.key.record.id;
+    const dev = t.members.developer.caller;
+    await dev.keys.setMetadata({ workspaceId, id, metadata: { plan: "gold", seats: 5, flags: { beta: true }, tags: ["a", "b"] } });
+    services.verifier.invalidate({ keyId: id }); // (the bus does this in every process; here without waiting for it)
+    expect(await services.verifier.verify(t.key.key)).toMatchObject({ valid: true, metadata: { plan: "gold", seats: 5, flags: { beta: true }, tags: ["a", "b"] } });
+    for (const [metadata, message] of [
+      [["not", "an", "object"], /Metadata is a JSON object/],
+      ["text", /Metadata is a JSON object/],
+      [{ big: "x".repeat(4_100) }, /at most 4,096 bytes/],
+      [{ "": 1 }, /1 to 64 characters/],
+    ] as const) {
+      await expect(dev.keys.setMetadata({ workspaceId, id, metadata: metadata as never })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(message) });
+    }
+    expect((await dev.keys.get({ workspaceId, id })).metadata).toEqual({ plan: "gold", seats: 5, flags: { beta: true }, tags: ["a", "b"] });
+    expect((await dev.keys.get({ workspaceId, id })).events.map((e) => e.action)).toEqual(["key.create", "key.metadata"]);
+    await expect(t.members.viewer.caller.keys.setMetadata({ workspaceId, id, metadata: {} })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("never reaches a key through a workspace it does not belong to", async () => {

@@ -23,7 +23,7 @@ function admitAll(clock: () => number): Limiter {
 }
 const recordOf = (id: string, prefix: string, hash: string): KeyRecord => ({
   id, userId: "u1", prefix, hash, tier: "pro", workspace, limits, limitTarget: { id, limits: null, workspace: { id: workspace.id, limits } },
-  status: "active", expiresAt: null, userDisabled: false,
+  status: "active", expiresAt: null, userDisabled: false, metadata: {},
 });
 
 function setup() {

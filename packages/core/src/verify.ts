@@ -24,6 +24,8 @@ export interface KeyRecord {
   status: "active" | "revoked";
   expiresAt: number | null;
   userDisabled: boolean;
+  /** The key's metadata (a JSON object set by its workspace or the platform), returned by verification. */
+  metadata: Record<string, unknown>;
 }
 
 export interface KeyStore {
@@ -49,6 +51,7 @@ export interface KeyDecision {
   tier: string;
   workspace: WorkspaceRef;
   limits: Limits;
+  metadata: Record<string, unknown>;
   ratelimit: LimitDecision;
 }
 
@@ -200,7 +203,7 @@ export function createVerifier(options: VerifierOptions) {
       return { valid: false, code: refusal, prefix: rec.prefix };
     }
     const ratelimit = await options.limiter.check(rec.limitTarget, cost, trace);
-    const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, workspace: rec.workspace, limits: rec.limits, ratelimit };
+    const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, workspace: rec.workspace, limits: rec.limits, metadata: rec.metadata, ratelimit };
     return ratelimit.allowed ? { valid: true, ...key } : { valid: false, code: "RATE_LIMITED", ...key };
   }
 

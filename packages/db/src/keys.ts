@@ -69,13 +69,13 @@ export function keyStore(db: Db): KeyStore {
       {
         id: string; userId: string | null; prefix: string; hash: string; status: "active" | "revoked"; expiresAt: Date | null;
         limitMinute: number | null; limitHour: number | null; limitDay: number | null; limitMonth: number | null;
-        disabled: boolean; workspaceId: string; workspaceName: string; tier: string;
+        disabled: boolean; workspaceId: string; workspaceName: string; tier: string; metadata: Record<string, unknown> | null;
         perMinute: number; perHour: number; perDay: number; perMonth: number;
         wsMinute: number | null; wsHour: number | null; wsDay: number | null; wsMonth: number | null;
       }[]
     >`
       SELECT k.id, k."userId", k.prefix, k.hash, k.status::text AS status, k."expiresAt",
-             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth", COALESCE(u.disabled, false) AS disabled,
+             k."limitMinute", k."limitHour", k."limitDay", k."limitMonth", COALESCE(u.disabled, false) AS disabled, k.metadata,
              w.id AS "workspaceId", w.name AS "workspaceName", t.name AS tier,
              t."perMinute", t."perHour", t."perDay", t."perMonth",
              w."limitMinute" AS "wsMinute", w."limitHour" AS "wsHour", w."limitDay" AS "wsDay", w."limitMonth" AS "wsMonth"
@@ -93,6 +93,7 @@ export function keyStore(db: Db): KeyStore {
       status: row.status,
       expiresAt: row.expiresAt?.getTime() ?? null,
       userDisabled: row.disabled,
+      metadata: row.metadata ?? {},
     }));
   }
   return {
@@ -234,6 +235,18 @@ export function keyService(db: Db, options: KeyServiceOptions) {
         await writeAudit(tx, actor, { action: "key.rename", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before: { name: key.name }, after: { name } });
         return updated;
       });
+    },
+
+    /** Replaces a key's metadata, audited; every process drops the cached record (verifications return it). */
+    async setMetadata(actor: Actor, keyId: string, workspaceId: string | null, metadata: Record<string, unknown>) {
+      const updated = await db.$transaction(async (tx) => {
+        const key = await ownedKey(tx, keyId, workspaceId);
+        const result = await tx.apiKey.update({ where: { id: keyId }, data: { metadata: metadata as Prisma.InputJsonValue }, select: publicKeySelect });
+        await writeAudit(tx, actor, { action: "key.metadata", targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before: { metadata: key.metadata }, after: { metadata: metadata as Prisma.InputJsonValue } });
+        return result;
+      });
+      await publish({ keyId });
+      return updated;
     },
 
     async revoke(actor: Actor, keyId: string, workspaceId: string | null) {

@@ -17,6 +17,8 @@ export interface VerifiedKey {
   workspace: WorkspaceRef;
   /** What is left in each window: of the workspace's plan (shared by its keys), and of the key's own limits when it has any. */
   remaining: { workspace: Record<Window, number>; key: Record<Window, number> | null };
+  /** The key's metadata: a JSON object its workspace or the platform set ({} when none). */
+  metadata: Record<string, unknown>;
 }
 
 export type Window = "minute" | "hour" | "day" | "month";

@@ -24,3 +24,12 @@ const limit = (w: Window) =>
 export const limits = z.object({ minute: limit("minute"), hour: limit("hour"), day: limit("day"), month: limit("month") });
 /** A key's own limits: null leaves that window to the workspace's plan. */
 export const overrides = z.object({ minute: limit("minute").nullable(), hour: limit("hour").nullable(), day: limit("day").nullable(), month: limit("month").nullable() });
+
+/** The most a key's metadata may weigh, as JSON (it travels with every verification). */
+export const MAX_METADATA_BYTES = 4_096;
+/** A key's metadata: a JSON object (not an array or a scalar) of at most 4 KiB. */
+export const metadata = z
+  .object({}, { error: "Metadata is a JSON object." })
+  .catchall(z.json())
+  .refine((m) => Object.keys(m).every((name) => name.length >= 1 && name.length <= 64), "A metadata name is 1 to 64 characters.")
+  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, `Metadata is at most ${MAX_METADATA_BYTES.toLocaleString("en")} bytes as JSON.`);

@@ -3,7 +3,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { workspaceProcedure } from "../trpc.ts";
-import { keyId, overrides } from "./inputs.ts";
+import { keyId, metadata, overrides } from "./inputs.ts";
 const name = z.string().trim().min(1, "Give the key a name.").max(64, "Names are at most 64 characters.");
 
 export const keysRouter = {
@@ -27,7 +27,7 @@ export const keysRouter = {
       z.object({
         name,
         expiresInDays: z.number().int().min(1).max(3650).nullish(),
-        metadata: z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])).refine((m) => Object.keys(m).length <= 20, "At most 20 metadata entries.").optional(),
+        metadata: metadata.optional(),
       }),
     )
     .mutation(({ ctx, input: { workspaceId: _, ...input } }) => ctx.services.keys.create(ctx.actor, { userId: ctx.viewer.id, workspaceId: ctx.workspace.id, ...input })),
@@ -43,6 +43,11 @@ export const keysRouter = {
   roll: workspaceProcedure("developer")
     .input(z.object({ id: keyId, graceSeconds: z.number().int().min(0).max(86_400).default(0) }))
     .mutation(({ ctx, input }) => ctx.services.keys.roll(ctx.actor, input.id, ctx.workspace.id, input.graceSeconds)),
+
+  /** Replaces the key's metadata (returned by every verification from the key's next request). */
+  setMetadata: workspaceProcedure("developer")
+    .input(z.object({ id: keyId, metadata }))
+    .mutation(({ ctx, input }) => ctx.services.keys.setMetadata(ctx.actor, input.id, ctx.workspace.id, input.metadata)),
 
   /** A key's own limits, each at most the workspace's (null: only the workspace's plan applies). */
   setLimits: workspaceProcedure("admin")

@@ -151,6 +151,7 @@ function describe(e: Event): ReactNode {
     case "key.roll": return <>rolled key {key}</>;
     case "key.revoke": return <>revoked key {key}</>;
     case "key.limits": return <>changed the limits of key {key}</>;
+    case "key.metadata": return <>changed the metadata of key {key}</>;
     case "workspace.create": return "created the workspace";
     case "workspace.rename": return "renamed the workspace";
     case "workspace.tier": case "user.tier": return "changed the plan";

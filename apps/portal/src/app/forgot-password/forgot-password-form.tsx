@@ -1,6 +1,6 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
 import { primaryLarge } from "~/components/ui";
@@ -10,11 +10,10 @@ const field = "w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm foc
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
   const request = useMutation(trpc.account.requestPasswordReset.mutationOptions());
-  const [email, setEmail] = useState("");
-
+  // Uncontrolled (read on submit): what is typed before the page's script has taken over is kept.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    request.mutate({ email });
+    request.mutate({ email: String(new FormData(event.currentTarget).get("email") ?? "") });
   }
 
   if (request.isSuccess) {
@@ -29,7 +28,7 @@ export function ForgotPasswordForm() {
       <p className="text-sm text-slate-600">Enter the email address of your account and we will mail you a link to choose a new password.</p>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">Email</span>
-        <input name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)}
+        <input name="email" type="email" autoComplete="email" required
           aria-invalid={request.isError} aria-describedby={request.isError ? "email-error" : undefined} className={field} />
         {request.isError && <span id="email-error" role="alert" className="mt-1 block text-sm text-red-700">{errorText(request.error)}</span>}
       </label>

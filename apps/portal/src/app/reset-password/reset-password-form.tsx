@@ -1,7 +1,7 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { useTRPC } from "~/trpc/client";
 import { errorText } from "~/trpc/errors";
 import { primaryLarge } from "~/components/ui";
@@ -12,11 +12,10 @@ export function ResetPasswordForm({ token }: { token: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const reset = useMutation(trpc.account.resetPassword.mutationOptions({ onSuccess: () => router.replace("/sign-in?reset=1") }));
-  const [password, setPassword] = useState("");
-
+  // Uncontrolled (read on submit): what is typed before the page's script has taken over is kept.
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    reset.mutate({ token, password });
+    reset.mutate({ token, password: String(new FormData(event.currentTarget).get("password") ?? "") });
   }
 
   return (
@@ -24,8 +23,8 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <p className="text-sm text-slate-600">Every browser signed in to your account will be signed out.</p>
       <label className="block">
         <span className="mb-1 block text-sm font-medium text-slate-700">New password</span>
-        <input name="password" type="password" autoComplete="new-password" required minLength={10} value={password}
-          onChange={(e) => setPassword(e.target.value)} aria-invalid={reset.isError} aria-describedby="pw-hint" className={field} />
+        <input name="password" type="password" autoComplete="new-password" required minLength={10}
+          aria-invalid={reset.isError} aria-describedby="pw-hint" className={field} />
         <span id="pw-hint" className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>
         {reset.isError && <span role="alert" className="mt-1 block text-sm text-red-700">{errorText(reset.error)} {/expired|used/.test(errorText(reset.error)) && <a className="font-medium underline" href="/forgot-password">Ask for a new link</a>}</span>}
       </label>

@@ -16,7 +16,7 @@ import { ago, lastUsedAgo, number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
 import type { Dates } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
-import { errorText } from "~/trpc/errors";
+import { errorText, fieldErrors } from "~/trpc/errors";
 import type { RouterOutputs } from "~/trpc/types";
 
 type Key = RouterOutputs["keys"]["get"];
@@ -66,6 +66,65 @@ function Name({ k, workspaceId, editable }: { k: Key; workspaceId: string; edita
       </div>
       <button type="submit" className={primary} disabled={rename.isPending}>{rename.isPending ? "Saving…" : "Save"}</button>
       <button type="button" className={secondary} onClick={() => setEditing(false)}>Cancel</button>
+    </form>
+  );
+}
+
+/** The key's metadata as name / value rows; developers edit it as JSON (Save, Cancel; errors beside the field). */
+function Metadata({ k, workspaceId, editable, entries }: { k: Key; workspaceId: string; editable: boolean; entries: [string, unknown][] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const save = useMutation(trpc.keys.setMetadata.mutationOptions({
+    onSuccess: async () => {
+      setEditing(false);
+      await queryClient.invalidateQueries({ queryKey: trpc.keys.get.queryKey() });
+    },
+  }));
+  if (!editing) {
+    return (
+      <div className="space-y-3">
+        {entries.length === 0 ? <p className="text-sm text-slate-600">None.</p> : (
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm" data-testid="metadata">
+            {entries.map(([name, value]) => (
+              <div key={name} className="contents"><dt className="font-mono text-slate-600">{name}</dt><dd className="break-all font-mono">{JSON.stringify(value)}</dd></div>
+            ))}
+          </dl>
+        )}
+        {editable && <button type="button" className={secondary} onClick={() => { save.reset(); setInvalid(null); setEditing(true); }}>Edit metadata</button>}
+      </div>
+    );
+  }
+  const error = invalid ?? (save.isError ? (fieldErrors(save.error).metadata ?? errorText(save.error)) : null);
+  return (
+    <form className="space-y-2" onSubmit={(e) => {
+      e.preventDefault();
+      const text = String(new FormData(e.currentTarget).get("metadata") ?? "").trim() || "{}";
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        setInvalid(`Not valid JSON: ${(err as Error).message}`);
+        return;
+      }
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        setInvalid("Metadata is a JSON object, like {\"plan\": \"gold\"}.");
+        return;
+      }
+      setInvalid(null);
+      save.mutate({ workspaceId, id: k.id, metadata: value as Record<string, never> });
+    }}>
+      <label htmlFor="key-metadata" className="block text-sm font-medium text-slate-700">Metadata (JSON)</label>
+      <textarea id="key-metadata" name="metadata" rows={6} defaultValue={JSON.stringify(k.metadata ?? {}, null, 2)} ref={focusOnMount}
+        aria-invalid={Boolean(error)} aria-describedby={error ? "key-metadata-error" : undefined}
+        onKeyDown={(e) => e.key === "Escape" && setEditing(false)}
+        className={`${input} w-full font-mono text-xs`} />
+      {error && <p id="key-metadata-error" role="alert" className="text-sm text-red-700">{error}</p>}
+      <div className="flex gap-2">
+        <button type="submit" className={primary} disabled={save.isPending}>{save.isPending ? "Saving…" : "Save metadata"}</button>
+        <button type="button" className={secondary} onClick={() => setEditing(false)}>Cancel</button>
+      </div>
     </form>
   );
 }
@@ -168,6 +227,7 @@ function describe(e: Event, keyId: string, dateTime: Dates["dateTime"]): ReactNo
     case "key.rename": return <>renamed it from “{String(field(e.before, "name") ?? "")}” to “{String(field(e.after, "name") ?? "")}”</>;
     case "key.revoke": return "revoked it";
     case "key.limits": return "changed its own limits";
+    case "key.metadata": return "changed its metadata";
     case "key.roll": {
       const next = String(field(e.after, "newKeyId") ?? "");
       const stops = field(e.after, "oldKeyStopsAt");
@@ -267,14 +327,8 @@ export function KeyDetail({ id }: { id: string }) {
       <RecentVerifications workspaceId={workspaceId} keyId={k.id} />
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Section id="metadata" title="Metadata" note="Returned with every verification of this key.">
-          {metadata.length === 0 ? <p className="text-sm text-slate-600">None.</p> : (
-            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-              {metadata.map(([name, value]) => (
-                <div key={name} className="contents"><dt className="font-mono text-slate-600">{name}</dt><dd className="break-all font-mono">{JSON.stringify(value)}</dd></div>
-              ))}
-            </dl>
-          )}
+        <Section id="metadata" title="Metadata" note="A JSON object of at most 4 KiB, returned with every verification of this key.">
+          <Metadata k={k} workspaceId={workspaceId} editable={canEdit && k.status === "active"} entries={metadata} />
         </Section>
         <Section id="events" title="History">
           <ol className="space-y-2 text-sm" data-testid="key-events">
