@@ -137,6 +137,14 @@ test("as a developer with a key and some traffic: every page of the portal", asy
 test("as an admin: every page of the admin console", async ({ page }) => {
   test.setTimeout(240_000);
   await signInAdmin(page);
+  // the lists render on the server with their data, and hydrate without a mismatch
+  const hydration: string[] = [];
+  page.on("console", (m) => m.type() === "error" && /#41[89]|#42[35]|hydrat/i.test(m.text()) && hydration.push(`${page.url()}: ${m.text().slice(0, 200)}`));
+  for (const [path, text] of [["/admin/tiers", "enterprise"], ["/admin/users", "admin@keyway.local"], ["/admin/workspaces", "Personal"], ["/admin", "Busiest keys"]] as const) {
+    const html = await (await page.request.get(path)).text();
+    expect(html, path).toContain(text);
+    expect(html, path).not.toContain('aria-busy="true"');
+  }
   for (const [path, name] of [
     ["/admin", "admin-overview"],
     ["/admin/users", "admin-users"],
@@ -155,6 +163,7 @@ test("as an admin: every page of the admin console", async ({ page }) => {
   await settle(page);
   await page.goto((await page.locator('a[href^="/admin/workspaces/"]').first().getAttribute("href"))!);
   await check(page, "admin-workspace");
+  expect(hydration).toEqual([]);
 });
 
 test("the theme switch applies at once and is kept for the next visit", async ({ page }) => {
