@@ -29,6 +29,22 @@ const overflowing = (page: Page) =>
       .join(" | ");
   });
 
+/** React's hydration errors (production #418, #423, #425) in the page's console, as they come. */
+function hydrationErrors(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("console", (m) => m.type() === "error" && /#41[89]|#42[35]|hydrat/i.test(m.text()) && seen.push(`${page.url()}: ${m.text().slice(0, 200)}`));
+  return seen;
+}
+
+/** Each page's HTML from the server already holds its data (the text) and no loading placeholder. */
+async function firstPaintHas(page: Page, pages: [path: string, text: string][]) {
+  for (const [path, text] of pages) {
+    const html = await (await page.request.get(path)).text();
+    expect(html, path).toContain(text);
+    expect(html, path).not.toContain('aria-busy="true"');
+  }
+}
+
 /** The page as it is now, in both themes (the system setting, as a browser reports it) and both widths. */
 async function check(page: Page, name: string) {
   await settle(page);
@@ -75,13 +91,8 @@ test("as a developer with a key and some traffic: every page of the portal", asy
   for (let i = 0; i < 12; i++) await echo(page, key);
   // every page below renders on the server with its data, and the browser takes it over without a
   // hydration mismatch (React's production errors #418, #423, #425)
-  const hydration: string[] = [];
-  page.on("console", (m) => m.type() === "error" && /#41[89]|#42[35]|hydrat/i.test(m.text()) && hydration.push(`${page.url()}: ${m.text().slice(0, 200)}`));
-  for (const [path, text, loading] of [["/keys", "Production server", "Loading your keys"], ["/", "Last 24 hours", "Loading your account"], ["/settings", "Pat Pages", "Loading your settings"]] as const) {
-    const html = await (await page.request.get(path)).text();
-    expect(html, path).toContain(text);
-    expect(html, path).not.toContain(loading);
-  }
+  const hydration = hydrationErrors(page);
+  await firstPaintHas(page, [["/keys", "Production server"], ["/", "Last 24 hours"], ["/settings", "Pat Pages"]]);
   for (const [path, name] of [
     ["/", "overview"],
     ["/keys", "keys"],
@@ -138,13 +149,8 @@ test("as an admin: every page of the admin console", async ({ page }) => {
   test.setTimeout(240_000);
   await signInAdmin(page);
   // the lists render on the server with their data, and hydrate without a mismatch
-  const hydration: string[] = [];
-  page.on("console", (m) => m.type() === "error" && /#41[89]|#42[35]|hydrat/i.test(m.text()) && hydration.push(`${page.url()}: ${m.text().slice(0, 200)}`));
-  for (const [path, text] of [["/admin/tiers", "enterprise"], ["/admin/users", "admin@keyway.local"], ["/admin/workspaces", "Personal"], ["/admin", "Busiest keys"]] as const) {
-    const html = await (await page.request.get(path)).text();
-    expect(html, path).toContain(text);
-    expect(html, path).not.toContain('aria-busy="true"');
-  }
+  const hydration = hydrationErrors(page);
+  await firstPaintHas(page, [["/admin/tiers", "enterprise"], ["/admin/users", "admin@keyway.local"], ["/admin/workspaces", "Personal"], ["/admin", "Busiest keys"]]);
   for (const [path, name] of [
     ["/admin", "admin-overview"],
     ["/admin/users", "admin-users"],

@@ -74,6 +74,7 @@ describe("control characters and out-of-range numbers", () => {
     ["an invitation link's token", () => call(developer, "invitations.preview", { token: `t${NUL}`.repeat(20) }, "GET"), "token"],
     ["a customer's external id", () => call(admin, "admin.workspaces.create", { name: "Hostile customer", externalId: `cus${NUL}` }), "externalId"],
     ["workspace search", () => call(admin, "admin.workspaces.list", { q: `x${NUL}` }, "GET"), "q"],
+    ["a key's new metadata", () => call(developer, "keys.setMetadata", { id: keyId, metadata: { k: `v${NUL}` } }), "metadata.k"],
   ])("%s: 400 naming the field", async (_what, run, field) => {
     const res = await run();
     expect(res.status).toBe(400);
@@ -106,6 +107,25 @@ describe("control characters and out-of-range numbers", () => {
     expect((await call(developer, "workspaces.remove", { workspaceId: teamId, confirmName: 42 })).status).toBe(400);
   });
 
+  it("refuses bad metadata, key ids, workspace ids and audit days on the key page's, overview's and audit's procedures", async () => {
+    for (const metadata of [["a"], "text", 42, null, { big: "x".repeat(5_000) }, { "": 1 }]) {
+      expect((await call(developer, "keys.setMetadata", { id: keyId, metadata })).status, JSON.stringify(metadata).slice(0, 40)).toBe(400);
+    }
+    let deep: unknown = 1;
+    for (let i = 0; i < 1_000; i++) deep = [deep]; // (about as deep as 4 KiB allows: accepted, then put back)
+    expect((await call(developer, "keys.setMetadata", { id: keyId, metadata: { deep } })).status).toBe(200);
+    await services.keys.setMetadata({ id: developer.id, role: "developer" }, keyId, null, {});
+    for (const path of ["keys.get", "keys.recent"]) {
+      expect(await call(developer, path, { id: "../../etc/passwd" }, "GET")).toEqual({ status: 400, message: "id: Not a key id." });
+      expect((await call(developer, path, { id: "A".repeat(16) }, "GET")).status).toBe(404);
+    }
+    for (const path of ["workspaces.activity", "usage.workspaceQuota"]) {
+      expect((await call(developer, path, { workspaceId: "' OR 1=1 --" }, "GET")).message).toBe("workspaceId: Not a workspace id.");
+    }
+    expect((await call(admin, "admin.audit.list", { from: "yesterday" }, "GET")).status).toBe(400);
+    expect((await call(admin, "admin.audit.list", { from: new Date(Number.NaN) }, "GET")).status).toBe(400);
+  });
+
   it("refuses numbers beyond their columns", async () => {
     expect((await call(developer, "keys.setLimits", { workspaceId: teamId, id: keyId, limits: { minute: 2 ** 31, hour: null, day: null, month: null } })).status).toBe(400);
     expect((await call(admin, "admin.workspaces.setLimits", { workspaceId: teamId, limits: { minute: -1, hour: null, day: null, month: null } })).status).toBe(400);
@@ -118,6 +138,7 @@ describe("control characters and out-of-range numbers", () => {
 
   it("changed nothing: the key keeps its name, no tier or user was made by the refused calls", async () => {
     expect((await services.keys.get(keyId, null)).name).toBe("target");
+    expect((await services.keys.get(keyId, null)).metadata).toEqual({});
     expect(await services.db.tier.findUnique({ where: { name: "hostile" } })).toBeNull();
     expect(await services.db.apiKey.count({ where: { userId: developer.id } })).toBe(1);
     expect((await services.workspaces.listFor(developer.id)).map((w) => w.name)).toEqual(["Personal", "Hostile team"]);
