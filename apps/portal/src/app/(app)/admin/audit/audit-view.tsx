@@ -137,9 +137,9 @@ export function AuditView() {
               {rows.map((r) => (
                 <tr key={r.id} data-testid="audit-row">
                   <td className="px-3 py-2"><span className="whitespace-nowrap">{dateTime(r.at)}</span><br /><span className="text-xs text-slate-600" data-testid="audit-ip">{r.ip ?? "—"}</span></td>
-                  <td className="max-w-[14rem] wrap-anywhere px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-600">{r.actorRole}</span></td>
+                  <td className="min-w-[10rem] max-w-[14rem] wrap-anywhere px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-600">{r.actorRole}</span></td>
                   <td className="px-3 py-2">{actionLabel(r.action)}<br /><code className="text-xs text-slate-500">{r.action}</code></td>
-                  <td className="max-w-[14rem] wrap-anywhere px-3 py-2">
+                  <td className="min-w-[10rem] max-w-[14rem] wrap-anywhere px-3 py-2">
                     {r.targetUserId && <Link className="text-indigo-700 hover:underline" href={`/admin/users/${r.targetUserId}`}>{r.targetUserEmail ?? r.targetUserId}</Link>}
                     {r.targetKeyPrefix && <><br /><code className="text-xs">{r.targetKeyPrefix}</code></>}
                     {r.targetWorkspaceId && <><br /><Link className="text-xs text-indigo-700 hover:underline" href={`/admin/workspaces/${r.targetWorkspaceId}`}>{r.targetWorkspaceName ?? "workspace (deleted)"}</Link></>}
