@@ -10,5 +10,5 @@ RedisLimiter.prototype.check = function fixedDecision(target: LimitTarget): Prom
   const limits = target.workspace?.limits ?? target.limits!;
   const windows = {} as Record<Window, WindowState>;
   for (const w of WINDOWS) windows[w] = { limit: limits[w], used: 1, remaining: limits[w] - 1, resetAt: now + 60_000 };
-  return Promise.resolve({ allowed: true, blockedBy: null, retryAfterMs: 0, scope: "workspace", windows, scopes: { workspace: windows }, now, degraded: false });
+  return Promise.resolve({ allowed: true, blockedBy: null, retryAfterMs: 0, scope: "workspace", windows, scopes: { workspace: windows }, now, degraded: false, credits: {}, outOfCredits: null });
 };

@@ -71,4 +71,33 @@ describe("@keyway/sdk against a running gateway", () => {
     const refused = await wrongToken(get(key));
     expect([refused.status, refused.headers.get("retry-after")]).toEqual([503, "1"]);
   });
+
+  it("guards with a permission query (403 INSUFFICIENT_PERMISSIONS naming what is missing), a cost taken from credits (429 USAGE_EXCEEDED) and the client's address against the key's allowlist (403 IP_NOT_ALLOWED)", async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const system = { id: null, role: "system" as const };
+    await services.catalogue.permissions.create(system, { name: `orders${suffix}.read`, description: "" });
+    const user = await services.users.createWithPassword({ email: uniqueEmail("sdk"), name: null, password: null, role: "developer", tier: "enterprise" });
+    const { key } = await services.keys.create(system, {
+      userId: user.id,
+      name: "restricted",
+      grants: { permissions: [`orders${suffix}.read`], roles: [] },
+      ipAllowlist: ["198.51.100.0/24"],
+      credits: { remaining: 5, refill: null },
+    });
+    const keyway = remoteKeyway({ baseUrl, serviceToken: services.config.KEYWAY_SERVICE_TOKEN! });
+    const from = (ip: string) => () => ip;
+    const reads = withKeyway(keyway, (_, k) => Response.json({ permissions: k.permissions, credits: k.credits }), { permissions: `orders${suffix}.read`, cost: 2, clientAddress: from("198.51.100.9") });
+    const writes = withKeyway(keyway, () => new Response("written"), { permissions: `orders${suffix}.read AND orders${suffix}.write`, clientAddress: from("198.51.100.9") });
+    const elsewhere = withKeyway(keyway, () => new Response("ok"), { clientAddress: from("192.0.2.1") });
+    const body = async (res: Response) => [res.status, await res.json()];
+
+    expect(await body(await reads(get(key)))).toEqual([200, { permissions: [`orders${suffix}.read`], credits: 3 }]);
+    expect(await body(await writes(get(key)))).toEqual([403, { error: { code: "INSUFFICIENT_PERMISSIONS", message: expect.stringContaining(`orders${suffix}.write`), missing: `orders${suffix}.write` } }]);
+    expect(await body(await elsewhere(get(key)))).toEqual([403, { error: { code: "IP_NOT_ALLOWED", message: expect.any(String) } }]);
+    expect((await reads(get(key))).status).toBe(200); // 1 left
+    expect(await body(await reads(get(key)))).toEqual([429, { error: { code: "USAGE_EXCEEDED", message: expect.stringContaining("too few credits"), scope: "key" } }]);
+    // a malformed query is the service's bug: thrown, not a refusal of the key
+    const broken = withKeyway(keyway, () => new Response("ok"), { permissions: "orders.read AND", clientAddress: from("198.51.100.9") });
+    await expect(broken(get(key))).rejects.toThrow(/position 16/);
+  });
 });

@@ -182,6 +182,11 @@ describe("transport-level abuse", () => {
     expect((await verify({ key: ["a"] })).code).toBe("INVALID_BODY");
     for (const ip of ["999.1.1.1", "203.0.113.0/24", "localhost", 42, "1.2.3.4|VALID", "a".repeat(100)]) expect((await verify({ key: "ys_x", ip })).code, String(ip)).toBe("INVALID_BODY");
     for (const cost of [-1, 1.5, "2", 1e7, null, true, Number.MAX_SAFE_INTEGER + 2]) expect((await verify({ key: "ys_x", cost })).code, String(cost)).toBe("INVALID_BODY");
+    for (const permissions of [42, ["orders.read"], { and: [] }, true]) expect((await verify({ key: "ys_x", permissions })).code, String(permissions)).toBe("INVALID_BODY");
+    for (const [permissions, position] of [["orders.read AND", 16], ["(a OR b", 8], ["a; DROP TABLE", 2], ["", 1], ["a".repeat(1_001), 1001], ["(".repeat(30) + "a" + ")".repeat(30), 21]] as const) {
+      const res = await call("/api/v1/keys/verify", { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ key: "ys_x", permissions }) });
+      expect([res.status, res.code, (JSON.parse(res.body) as { error: { position: number } }).error.position], permissions.slice(0, 20)).toEqual([400, "INVALID_PERMISSION_QUERY", position]);
+    }
     const usage = (body: unknown) =>
       call("/api/v1/usage", { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
     for (const keyId of ["' OR 1=1 --", "%%%%%%%%%%%%%%%%", "________________", "a".repeat(17), 12]) {

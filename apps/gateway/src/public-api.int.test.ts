@@ -172,6 +172,25 @@ describe("POST /api/v1/keys/verify and /api/v1/usage", () => {
     expect(await remaining(0)).toEqual([false, 0]);
   });
 
+  it("answers a key's policy: its environment, permissions and credits when valid; INSUFFICIENT_PERMISSIONS, IP_NOT_ALLOWED and USAGE_EXCEEDED (with Retry-After until the refill) when not", async () => {
+    const system = { id: null, role: "system" as const };
+    const name = `reports${Math.random().toString(36).slice(2, 8)}.read`;
+    await services.catalogue.permissions.create(system, { name, description: "" });
+    const user = await services.users.createWithPassword({ email: uniqueEmail("policy"), name: null, password: null, role: "developer", tier: "enterprise" });
+    const { key } = await services.keys.create(system, {
+      userId: user.id, name: "policy", environment: "test", grants: { permissions: [name], roles: [] }, ipAllowlist: ["2001:db8::/32"], credits: { remaining: 1, refill: { amount: 100, interval: "daily" } },
+    });
+    const verify = async (body: object) => (await post("/api/v1/keys/verify", { key, ip: "2001:db8::1", ...body })).json() as Promise<Record<string, unknown>>;
+    expect(await verify({ permissions: name })).toMatchObject({ valid: true, environment: "test", permissions: [name], credits: 0 });
+    expect(await verify({ permissions: `${name} AND other.write` })).toMatchObject({ valid: false, code: "INSUFFICIENT_PERMISSIONS", missing: "other.write" });
+    expect(await verify({ ip: "192.0.2.1" })).toMatchObject({ valid: false, code: "IP_NOT_ALLOWED" });
+    const res = await post("/api/v1/keys/verify", { key, ip: "2001:db8::1" });
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ valid: false, code: "USAGE_EXCEEDED", scope: "key", credits: 0, environment: "test" });
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(res.headers.get("retry-after"))).toBeLessThanOrEqual(86_400);
+  });
+
   it("records outcomes for the usage charts", async () => {
     const { record } = await keyFor();
     expect((await post("/api/v1/usage", { keyId: record.id, success: true })).status).toBe(202);

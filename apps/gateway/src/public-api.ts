@@ -7,7 +7,7 @@
 //   POST     /api/v1/usage         records a request's outcome (service token)
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
-import { clientAddress, KEY_ID_LENGTH, isLimiterUnavailable, PEER_HEADER, PEER_SIGNATURE_HEADER, signedPeer } from "@keyway/core";
+import { clientAddress, KEY_ID_LENGTH, isLimiterUnavailable, MAX_QUERY_LENGTH, parsePermissionQueryCached, PEER_HEADER, PEER_SIGNATURE_HEADER, signedPeer } from "@keyway/core";
 import { USAGE_FIELD } from "@keyway/redis";
 import { guard, MAX_COST, MAX_KEY_LENGTH, type Keyway, type RequestContext, type VerifyResponse } from "@keyway/protocol";
 import type { Services } from "@keyway/server";
@@ -47,7 +47,7 @@ export interface ApiResponse {
 
 type ErrorCode =
   | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "HEADERS_TOO_LARGE" | "URI_TOO_LONG" | "BODY_TOO_LARGE" | "INVALID_BODY"
-  | "UNAUTHORIZED_SERVICE" | "KEY_NOT_FOUND" | "SERVICE_UNAVAILABLE";
+  | "UNAUTHORIZED_SERVICE" | "KEY_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "INVALID_PERMISSION_QUERY";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
   return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
@@ -62,9 +62,16 @@ export function localKeyway(services: Services): Keyway {
   return {
     async verify(key, context?: RequestContext): Promise<VerifyResponse> {
       const t0 = performance.now();
+      let permissions = null;
+      if (context?.permissions !== undefined) {
+        const parsed = parsePermissionQueryCached(context.permissions);
+        // (the verify endpoint answers a malformed query with 400 before this; here it is the caller's bug)
+        if (!parsed.ok) throw new TypeError(`permissions: ${parsed.message}`);
+        permissions = parsed.query;
+      }
       let response: VerifyResponse;
       try {
-        response = toWire(await services.verifier.verify(key, context?.cost ?? 1, context ?? {}));
+        response = toWire(await services.verifier.verify(key, { cost: context?.cost ?? 1, ip: context?.ip ?? null, permissions }));
       } catch (error) {
         if (isLimiterUnavailable(error)) response = unavailable(error.retryAfterMs, "Rate limiting");
         else {
@@ -131,15 +138,24 @@ export function createPublicApi(services: Services): PublicApi {
     if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
     const body = await readJson(request);
     if (!("value" in body)) return body;
-    const { key, ip, cost } = (body.value ?? {}) as { key?: unknown; ip?: unknown; cost?: unknown };
+    const { key, ip, cost, permissions } = (body.value ?? {}) as { key?: unknown; ip?: unknown; cost?: unknown; permissions?: unknown };
     if (key !== undefined && key !== null && typeof key !== "string") return errorResponse(400, "INVALID_BODY", 'Send {"key": "<api key>"}.');
     if (typeof key === "string" && key.length > MAX_KEY_LENGTH) return errorResponse(400, "INVALID_BODY", `The key is longer than ${MAX_KEY_LENGTH} characters.`);
     if (ip !== undefined && ip !== null && (typeof ip !== "string" || isIP(ip) === 0)) return errorResponse(400, "INVALID_BODY", "ip: send the client's IPv4 or IPv6 address, or leave it out.");
     if (cost !== undefined && (typeof cost !== "number" || !Number.isInteger(cost) || cost < 0 || cost > MAX_COST)) {
       return errorResponse(400, "INVALID_BODY", `cost: a whole number from 0 to ${MAX_COST.toLocaleString("en")} (default 1).`);
     }
-    const result = await keyway.verify(key ?? null, { ip: (ip as string | null | undefined) ?? null, cost: (cost as number | undefined) ?? 1 });
-    return json(200, result, result.valid || result.code === "RATE_LIMITED" ? result.headers : {});
+    if (permissions !== undefined && permissions !== null) {
+      if (typeof permissions !== "string") return errorResponse(400, "INVALID_BODY", `permissions: a query string such as "orders.read AND (orders.write OR admin)", at most ${MAX_QUERY_LENGTH} characters.`);
+      const parsed = parsePermissionQueryCached(permissions);
+      if (!parsed.ok) return json(400, { error: { code: "INVALID_PERMISSION_QUERY", message: `permissions: ${parsed.message}`, position: parsed.position } });
+    }
+    const result = await keyway.verify(key ?? null, {
+      ip: (ip as string | null | undefined) ?? null,
+      cost: (cost as number | undefined) ?? 1,
+      permissions: (permissions as string | null | undefined) ?? undefined,
+    });
+    return json(200, result, result.valid || result.code === "RATE_LIMITED" || result.code === "USAGE_EXCEEDED" ? result.headers : {});
   }
 
   async function usage(request: ApiRequest): Promise<ApiResponse> {

@@ -10,6 +10,7 @@ const MESSAGES = {
   REVOKED: "This API key has been revoked.",
   EXPIRED: "This API key has expired.",
   DISABLED_USER: "The account that owns this API key is disabled.",
+  IP_NOT_ALLOWED: "This API key may not be used from this address: it is not on the key's IP allowlist.",
 } as const;
 
 const left = (w: Record<Window, WindowState>) => ({ minute: w.minute.remaining, hour: w.hour.remaining, day: w.day.remaining, month: w.month.remaining });
@@ -23,11 +24,39 @@ function remainingOf(ratelimit: LimitDecision): VerifiedKey["remaining"] {
   return { workspace: left(workspace!), key: key ? left(key) : null };
 }
 
+/** The smaller balance left of the key's and its workspace's (null when neither has one). */
+function creditsOf(ratelimit: LimitDecision): number | null {
+  const { key, workspace } = ratelimit.credits;
+  if (key === undefined) return workspace ?? null;
+  return workspace === undefined ? key : Math.min(key, workspace);
+}
+
 export function toWire(result: VerifyResult): VerifyResponse {
   if (result.valid) {
     // every field named (not a rest/spread copy): this runs for every request
-    const { keyId, ownerId, prefix, tier, workspace, limits, metadata, ratelimit } = result;
-    return { valid: true, keyId, ownerId, prefix, tier, workspace, limits, metadata, remaining: remainingOf(ratelimit), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit) };
+    const { keyId, ownerId, prefix, tier, workspace, limits, metadata, environment, permissions, ratelimit } = result;
+    return {
+      valid: true, keyId, ownerId, prefix, tier, workspace, limits, metadata, environment, permissions,
+      credits: creditsOf(ratelimit), remaining: remainingOf(ratelimit), degraded: ratelimit.degraded, headers: rateLimitHeaders(ratelimit),
+    };
+  }
+  if (result.code === "INSUFFICIENT_PERMISSIONS") {
+    return { valid: false, code: result.code, missing: result.missing, message: `This API key lacks the permissions the request needs: ${result.missing}.` };
+  }
+  if (result.code === "USAGE_EXCEEDED") {
+    const { ratelimit, code, valid, ...key } = result;
+    const scope = ratelimit.outOfCredits!;
+    const refill = ratelimit.retryAfterMs > 0 ? ` They are topped up at ${new Date(ratelimit.now + ratelimit.retryAfterMs).toISOString()}.` : "";
+    return {
+      ...key,
+      valid,
+      code,
+      scope,
+      credits: 0,
+      remaining: remainingOf(ratelimit),
+      message: `${scope === "workspace" ? `The workspace (${key.workspace.name}) has` : "This API key has"} too few credits left for this request.${refill}`,
+      headers: ratelimit.retryAfterMs > 0 ? { "Retry-After": String(Math.ceil(ratelimit.retryAfterMs / 1000)) } : {},
+    };
   }
   if (result.code === "RATE_LIMITED") {
     const { ratelimit, code, valid, ...key } = result;
@@ -41,6 +70,7 @@ export function toWire(result: VerifyResult): VerifyResponse {
       period,
       scope: ratelimit.scope,
       remaining: remainingOf(ratelimit),
+      credits: creditsOf(ratelimit),
       message: `Rate limit of ${ratelimit.windows[period].limit} requests per ${period} reached for ${whose}. Retry in ${seconds} s.`,
       headers: rateLimitHeaders(ratelimit),
     };

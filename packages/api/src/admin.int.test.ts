@@ -232,7 +232,7 @@ describe("one key", () => {
     const { key, record } = await services.keys.create({ id: dev.id, role: "developer" }, { userId: dev.id, name: "k" });
     await services.verifier.verify(key);
     await admin.caller.admin.keys.setLimits({ keyId: record.id, limits: { minute: 2, hour: null, day: null, month: null } });
-    await eventually(() => services.verifier.verify(key, 0), (r) => "limits" in r && r.limits.minute === 2);
+    await eventually(() => services.verifier.verify(key, { cost: 0 }), (r) => "limits" in r && r.limits.minute === 2);
     const quota = await admin.caller.admin.usage.quota({ keyId: record.id });
     expect(quota.find((q) => q.window === "minute")).toMatchObject({ limit: 2 });
     expect(quota.find((q) => q.window === "hour")).toMatchObject({ limit: 100 });
@@ -242,7 +242,7 @@ describe("one key", () => {
     });
 
     await admin.caller.admin.keys.setLimits({ keyId: record.id, limits: { minute: null, hour: null, day: null, month: null } });
-    expect((await eventually(() => services.verifier.verify(key, 0), (r) => "limits" in r && r.limits.minute === 10)).value).toMatchObject({ limits: limits });
+    expect((await eventually(() => services.verifier.verify(key, { cost: 0 }), (r) => "limits" in r && r.limits.minute === 10)).value).toMatchObject({ limits: limits });
 
     await admin.caller.admin.keys.revoke({ keyId: record.id });
     expect((await eventually(() => services.verifier.verify(key), (r) => !r.valid)).value).toMatchObject({ code: "REVOKED" });

@@ -48,7 +48,7 @@ describe("verify codes", () => {
     const { key, record } = await newKey(user.id);
     const row = await services.db.apiKey.findUniqueOrThrow({ where: { id: record.id } });
     expect(row.hash).toBe(hashKey(key));
-    expect(JSON.stringify(row)).not.toContain(key);
+    expect(JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(key);
     expect(record).not.toHaveProperty("hash");
     expect(key.startsWith(row.prefix + "_")).toBe(true);
 

@@ -75,6 +75,9 @@ describe("control characters and out-of-range numbers", () => {
     ["a customer's external id", () => call(admin, "admin.workspaces.create", { name: "Hostile customer", externalId: `cus${NUL}` }), "externalId"],
     ["workspace search", () => call(admin, "admin.workspaces.list", { q: `x${NUL}` }, "GET"), "q"],
     ["a key's new metadata", () => call(developer, "keys.setMetadata", { id: keyId, metadata: { k: `v${NUL}` } }), "metadata.k"],
+    ["a permission's name", () => call(admin, "admin.permissions.create", { name: `orders${NUL}` }), "name"],
+    ["a role's description", () => call(admin, "admin.roles.create", { name: "hostile.role", description: `d${NUL}`, permissions: [] }), "description"],
+    ["an allowlist entry", () => call(developer, "keys.setAllowlist", { id: keyId, ipAllowlist: [`10.0.0.1${NUL}`] }), "ipAllowlist.0"],
   ])("%s: 400 naming the field", async (_what, run, field) => {
     const res = await run();
     expect(res.status).toBe(400);
@@ -124,6 +127,34 @@ describe("control characters and out-of-range numbers", () => {
     }
     expect((await call(admin, "admin.audit.list", { from: "yesterday" }, "GET")).status).toBe(400);
     expect((await call(admin, "admin.audit.list", { from: new Date(Number.NaN) }, "GET")).status).toBe(400);
+  });
+
+  it("refuses bad policy: unknown or malformed permissions, malformed CIDRs, bad credits and environments; nothing changes", async () => {
+    const refused = async (viewer: Viewer, path: string, input: object) => {
+      const res = await call(viewer, path, input);
+      expect(res.status, `${path} ${JSON.stringify(input).slice(0, 80)}`).toBe(400);
+      return res.message;
+    };
+    expect(await refused(developer, "keys.setPermissions", { id: keyId, permissions: ["no.such.permission"], roles: [] })).toBe('There is no permission named "no.such.permission" in the catalogue.');
+    expect(await refused(developer, "keys.setPermissions", { id: keyId, permissions: [], roles: ["no-such-role"] })).toBe('There is no role named "no-such-role".');
+    for (const permissions of [["orders read"], ["' OR 1=1"], [""], ["a".repeat(101)], "orders.read", [42], Array.from({ length: 101 }, (_, i) => `p${i}`)]) {
+      await refused(developer, "keys.setPermissions", { id: keyId, permissions, roles: [] });
+      await refused(developer, "keys.create", { name: "restricted", permissions });
+    }
+    for (const entry of ["10.0.0.0/33", "999.0.0.1", "10.0.0.0/8/8", "fe80::/129", "example.com", "", "::ffff:1.2.3.4/200"]) {
+      expect(await refused(developer, "keys.setAllowlist", { id: keyId, ipAllowlist: ["192.0.2.1", entry] })).toMatch(/^ipAllowlist\.1: /);
+    }
+    await refused(developer, "keys.setAllowlist", { id: keyId, ipAllowlist: Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`) });
+    for (const credits of [{ remaining: -1, refill: null }, { remaining: 1.5, refill: null }, { remaining: 2 ** 40, refill: null }, { remaining: 1, refill: { amount: 5, interval: "weekly" } }, { remaining: 1, refill: { amount: -5, interval: "daily" } }, { remaining: "10", refill: null }, 5]) {
+      await refused(developer, "keys.setCredits", { id: keyId, credits });
+    }
+    await refused(admin, "admin.workspaces.setCredits", { workspaceId: teamId, credits: { remaining: -1, refill: null } });
+    await refused(developer, "keys.create", { name: "env", environment: "staging" });
+    await refused(admin, "admin.tiers.create", { name: "lifetime", description: "", limits: { minute: 1, hour: 2, day: 3, month: 4 }, maxKeyLifetimeDays: 0 });
+    await refused(admin, "admin.roles.create", { name: "hostile.role", permissions: ["no.such.permission"] });
+    const key = await services.keys.get(keyId, null);
+    expect([key.permissions, key.roles, key.ipAllowlist, key.creditsRemaining]).toEqual([[], [], [], null]);
+    expect(await services.db.keyRole.count({ where: { name: "hostile.role" } })).toBe(0);
   });
 
   it("refuses numbers beyond their columns", async () => {

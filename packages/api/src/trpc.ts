@@ -83,6 +83,10 @@ const DOMAIN_ERROR_CODES = {
   WRONG_ACCOUNT: "FORBIDDEN",
   LIMIT_ABOVE_PLAN: "BAD_REQUEST",
   EXTERNAL_ID_TAKEN: "CONFLICT",
+  UNKNOWN_PERMISSION: "BAD_REQUEST",
+  UNKNOWN_ROLE: "BAD_REQUEST",
+  PERMISSION_EXISTS: "CONFLICT",
+  LIFETIME_ABOVE_PLAN: "BAD_REQUEST",
 } as const satisfies Record<DomainErrorCode, TRPCError["code"]>;
 
 /** Invalid input and domain errors become tRPC errors with a one-line message; anything else stays internal. */

@@ -54,6 +54,11 @@ describe("every workspace procedure, by role", () => {
     ["keys.setMetadata", "developer", (c, t) => c.keys.setMetadata({ workspaceId: t.workspace.id, id: t.key.record.id, metadata: { plan: "gold" } })],
     ["keys.revoke", "developer", (c, t) => c.keys.revoke({ workspaceId: t.workspace.id, id: t.key.record.id })],
     ["keys.setLimits", "admin", (c, t) => c.keys.setLimits({ workspaceId: t.workspace.id, id: t.key.record.id, limits: { minute: 5, hour: null, day: null, month: null } })],
+    ["keys.catalogue", "viewer", (c, t) => c.keys.catalogue({ workspaceId: t.workspace.id })],
+    ["keys.setPermissions", "admin", (c, t) => c.keys.setPermissions({ workspaceId: t.workspace.id, id: t.key.record.id, permissions: [], roles: [] })],
+    ["keys.setAllowlist", "admin", (c, t) => c.keys.setAllowlist({ workspaceId: t.workspace.id, id: t.key.record.id, ipAllowlist: ["203.0.113.0/24"] })],
+    ["keys.setCredits", "admin", (c, t) => c.keys.setCredits({ workspaceId: t.workspace.id, id: t.key.record.id, credits: { remaining: 100, refill: null } })],
+    ["keys.create (restricted: with permissions)", "admin", (c, t) => c.keys.create({ workspaceId: t.workspace.id, name: "restricted", permissions: [] })],
     ["workspaces.rename", "admin", (c, t) => c.workspaces.rename({ workspaceId: t.workspace.id, name: "Renamed" })],
     ["workspaces.invite", "admin", (c, t) => c.workspaces.invite({ workspaceId: t.workspace.id, email: uniqueEmail("new"), role: "developer" })],
     ["workspaces.revokeInvitation", "admin", (c, t) => c.workspaces.revokeInvitation({ workspaceId: t.workspace.id, invitationId: t.invitation.id })],
@@ -248,8 +253,8 @@ describe("owners, roles and removal", () => {
   it("the overview's data: the plan left in each window for all keys together, and the latest events without invitees' addresses for a viewer", async () => {
     const t = await team();
     const workspaceId = t.workspace.id;
-    await services.verifier.verify(t.key.key, 1, { ip: "203.0.113.40" });
-    await services.verifier.verify(t.key.key, 1, { ip: "203.0.113.40" });
+    await services.verifier.verify(t.key.key, { ip: "203.0.113.40" });
+    await services.verifier.verify(t.key.key, { ip: "203.0.113.40" });
     const quota = await t.members.viewer.caller.usage.workspaceQuota({ workspaceId });
     expect(quota.map((w) => [w.window, w.scope, w.used, w.limit])).toEqual([["minute", "workspace", 2, 10], ["hour", "workspace", 2, 100], ["day", "workspace", 2, 1000], ["month", "workspace", 2, 10000]]);
     const invitee = uniqueEmail();

@@ -27,3 +27,13 @@ export function stepFrom(period: Window, start: number, n: number): number {
   }
   return start + n * SPAN_MS[period];
 }
+
+/**
+ * The refill period `ms` falls in, as the limit script numbers it: the UTC day number for a daily
+ * refill, year*12+month0 for a monthly one.
+ */
+export function refillPeriod(interval: "daily" | "monthly", ms: number): number {
+  if (interval === "daily") return Math.floor(ms / SPAN_MS.day);
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}

@@ -8,3 +8,4 @@ export * from "./cache.ts";
 export * from "./verify.ts";
 export * from "./client-address.ts";
 export * from "./permissions.ts";
+export * from "./allowlist.ts";

@@ -29,6 +29,10 @@ export interface LimitDecision {
   now: number;
   /** True when Redis could not be asked and the local fallback decided. */
   degraded: boolean;
+  /** Each credit pool's balance after this request (none when the target has no credits). */
+  credits: Partial<Record<LimitScope, number>>;
+  /** The pool whose balance was too small (the request is USAGE_EXCEEDED, not rate-limited), or null. */
+  outOfCredits: LimitScope | null;
 }
 
 /**
@@ -42,6 +46,8 @@ export interface ScopedDecision {
   retryAfterMs: number;
   windows: Record<Window, WindowState>[];
   now: number;
+  /** The credit pools' balances after the request, in the order asked, and the index of the one that refused it (-1: none). */
+  credits?: { balances: number[]; refused: number };
 }
 
 /** Requests of one key in one period, by outcome (Redis's live counts and PostgreSQL's buckets alike). */
@@ -63,6 +69,35 @@ export interface LimitTarget {
   limits: Limits | null;
   /** The workspace whose plan all of its keys share. */
   workspace?: { id: string; limits: Limits };
+  /** Credit balances each admitted request's cost is taken from (the key's own, its workspace's). */
+  credits?: CreditPool[];
+}
+
+/** A credit balance: a key's own, or its workspace's (shared by its keys). */
+export interface CreditPool {
+  scope: LimitScope;
+  /** The key's or the workspace's id. */
+  id: string;
+  /** The stored balance's version: Redis takes the stored balance again when it holds an older one. */
+  version: number;
+  /** Each refill sets the balance to `amount`: daily at 00:00 UTC or monthly on the 1st. */
+  refill: { amount: number; interval: "daily" | "monthly" } | null;
+}
+
+/** A balance as PostgreSQL holds it: what Redis starts from when it has none (after a restart). */
+export interface StoredBalance {
+  remaining: number;
+  /** The refill period it belongs to (UTC day number, or year*12+month0; 0 without refill). */
+  period: number;
+  version: number;
+  /** How many changes of the live balance it includes. */
+  seq: number;
+}
+
+/** Where the limiter reads stored balances (the key store implements it). */
+export interface CreditStore {
+  /** The stored balance of each pool, in the same order; null for a pool that no longer has one. */
+  storedBalances(pools: CreditPool[]): Promise<(StoredBalance | null)[]>;
 }
 
 /**

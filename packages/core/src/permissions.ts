@@ -135,3 +135,17 @@ export function namesIn(query: PermissionQuery, into: string[] = []): string[] {
   } else for (const q of "and" in query ? query.and : query.or) namesIn(q, into);
   return into;
 }
+
+const parsedQueries = new Map<string, ParsedQuery>();
+/**
+ * parsePermissionQuery, remembered: services send the same few queries on every request, so each
+ * distinct text is parsed once (at most 1,000 are kept; past that the oldest goes).
+ */
+export function parsePermissionQueryCached(text: string): ParsedQuery {
+  let parsed = parsedQueries.get(text);
+  if (parsed) return parsed;
+  parsed = parsePermissionQuery(text);
+  if (parsedQueries.size >= 1_000) parsedQueries.delete(parsedQueries.keys().next().value as string);
+  parsedQueries.set(text, parsed);
+  return parsed;
+}

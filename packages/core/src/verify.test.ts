@@ -6,6 +6,8 @@ import { generateKey, hashKey } from "./keys.ts";
 import type { LimitDecision, Limiter } from "./limits.ts";
 import { WINDOWS } from "./tiers.ts";
 import { createVerifier, type KeyRecord, type KeyStore } from "./verify.ts";
+import { allowlistMatcher } from "./allowlist.ts";
+import { parsePermissionQuery, type PermissionQuery } from "./permissions.ts";
 
 const turn = () => new Promise((r) => setImmediate(r));
 const refreshWindow = () => new Promise((r) => setTimeout(r, 150)); // background reloads gather for 100 ms
@@ -17,13 +19,14 @@ function admitAll(clock: () => number): Limiter {
   return {
     async check(): Promise<LimitDecision> {
       const windows = Object.fromEntries(WINDOWS.map((w) => [w, { limit: limits[w], used: 1, remaining: limits[w] - 1, resetAt: clock() + 60_000 }])) as LimitDecision["windows"];
-      return { allowed: true, blockedBy: null, retryAfterMs: 0, scope: "workspace", windows, scopes: { workspace: windows }, now: clock(), degraded: false };
+      return { allowed: true, blockedBy: null, retryAfterMs: 0, scope: "workspace", windows, scopes: { workspace: windows }, now: clock(), degraded: false, credits: {}, outOfCredits: null };
     },
   };
 }
 const recordOf = (id: string, prefix: string, hash: string): KeyRecord => ({
   id, userId: "u1", prefix, hash, tier: "pro", workspace, limits, limitTarget: { id, limits: null, workspace: { id: workspace.id, limits } },
   status: "active", expiresAt: null, userDisabled: false, metadata: {},
+  environment: "live", permissions: new Set(), permissionList: [], allowedFrom: null,
 });
 
 function setup() {
@@ -122,5 +125,32 @@ describe("key cache", () => {
     earlyAnswer();
     await early;
     expect(await verifier.verify(key)).toMatchObject({ valid: false, code: "REVOKED" });
+  });
+});
+
+describe("a key's policy", () => {
+  const query = (text: string) => (parsePermissionQuery(text) as { query: PermissionQuery }).query;
+  function policyKey(policy: Partial<KeyRecord>) {
+    const clock = () => Date.UTC(2026, 10, 25, 12);
+    const { key, id, prefix } = generateKey("pro");
+    const row = { ...recordOf(id, prefix, hashKey(key)), ...policy };
+    const store: KeyStore = { findByIds: async () => [row], findById: async () => row };
+    return { key, verifier: createVerifier({ store, limiter: admitAll(clock), clock }) };
+  }
+
+  it("answers INSUFFICIENT_PERMISSIONS naming what is missing, and admits a query the key satisfies", async () => {
+    const { key, verifier } = policyKey({ permissions: new Set(["orders.read"]), permissionList: ["orders.read"] });
+    expect(await verifier.verify(key, { permissions: query("orders.read") })).toMatchObject({ valid: true, permissions: ["orders.read"] });
+    expect(await verifier.verify(key, { permissions: query("orders.read AND (orders.write OR admin)") })).toMatchObject({
+      valid: false,
+      code: "INSUFFICIENT_PERMISSIONS",
+      missing: "orders.write OR admin",
+    });
+  });
+
+  it("admits an address on the allowlist (IPv4, IPv6, ranges) and refuses any other, or none", async () => {
+    const { key, verifier } = policyKey({ allowedFrom: allowlistMatcher(["203.0.113.0/24", "2001:db8::/32"]) });
+    for (const ip of ["203.0.113.9", "::ffff:203.0.113.9", "2001:db8:1::5"]) expect((await verifier.verify(key, { ip })).valid).toBe(true);
+    for (const ip of ["203.0.114.1", "2001:db9::1", null]) expect(await verifier.verify(key, { ip })).toMatchObject({ valid: false, code: "IP_NOT_ALLOWED" });
   });
 });

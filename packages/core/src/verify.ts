@@ -1,11 +1,12 @@
 // verify(): the hot path. Parse and checksum (no I/O) -> key record from the in-process cache
 // (miss: the store) -> constant-time hash compare -> status, expiry, owner -> the limiter's one
 // Redis round trip. Nothing here writes to PostgreSQL.
-import type { VerifyCode, WorkspaceRef } from "@keyway/protocol";
+import type { KeyEnvironment, VerifyCode, WorkspaceRef } from "@keyway/protocol";
 import { TtlLru } from "./cache.ts";
 import { hashKey, parseKey, sameHash } from "./keys.ts";
 import type { LimitDecision, Limiter, LimitTarget, RequestTrace } from "./limits.ts";
 import type { Limits } from "./tiers.ts";
+import { formatQuery, missingFor, type PermissionQuery } from "./permissions.ts";
 
 /** What verification needs to know about a key: limits already resolved (tier + overrides). */
 export interface KeyRecord {
@@ -26,6 +27,20 @@ export interface KeyRecord {
   userDisabled: boolean;
   /** The key's metadata (a JSON object set by its workspace or the platform), returned by verification. */
   metadata: Record<string, unknown>;
+  environment: KeyEnvironment;
+  /** The permissions the key holds (its own and its roles'), and the same sorted, as verification returns them. */
+  permissions: ReadonlySet<string>;
+  permissionList: readonly string[];
+  /** Whether a client address may use the key; null when it may be used from anywhere. */
+  allowedFrom: ((ip: string | null | undefined) => boolean) | null;
+}
+
+/** What a request asks of its key besides being genuine and within its limits. */
+export interface VerifyRequest extends RequestTrace {
+  /** Units of every limit and credit balance the request uses (0: look without using any). Default 1. */
+  cost?: number;
+  /** A permission query the key must satisfy (parsed once: parsePermissionQueryCached). */
+  permissions?: PermissionQuery | null;
 }
 
 export interface KeyStore {
@@ -38,7 +53,7 @@ export interface KeyStore {
 
 /** The refusal codes of the wire contract; the ones that refuse the key itself. */
 export type { VerifyCode };
-export type InvalidCode = Exclude<VerifyCode, "RATE_LIMITED">;
+export type InvalidCode = Exclude<VerifyCode, "RATE_LIMITED" | "USAGE_EXCEEDED" | "INSUFFICIENT_PERMISSIONS">;
 
 /** What a change affects: one key, every key of a user or of a workspace, or everything (a tier's limits). */
 export type InvalidationTarget = { keyId: string } | { userId: string } | { workspaceId: string } | "all";
@@ -52,12 +67,16 @@ export interface KeyDecision {
   workspace: WorkspaceRef;
   limits: Limits;
   metadata: Record<string, unknown>;
+  environment: KeyEnvironment;
+  permissions: readonly string[];
   ratelimit: LimitDecision;
 }
 
 export type VerifyResult =
   | ({ valid: true } & KeyDecision)
-  | ({ valid: false; code: "RATE_LIMITED" } & KeyDecision)
+  | ({ valid: false; code: "RATE_LIMITED" | "USAGE_EXCEEDED" } & KeyDecision)
+  /** `missing`: what the key lacks, as a query ("orders.write OR admin"). */
+  | { valid: false; code: "INSUFFICIENT_PERMISSIONS"; prefix: string; missing: string }
   | { valid: false; code: InvalidCode; prefix?: string };
 
 export interface VerifierOptions {
@@ -179,8 +198,8 @@ export function createVerifier(options: VerifierOptions) {
     }
   }
 
-  /** The key's answer; with a trace, the decision goes to the key's recent verifications too. */
-  async function verify(raw: unknown, cost = 1, trace?: RequestTrace): Promise<VerifyResult> {
+  /** The key's answer; with a request, the decision goes to the key's recent verifications too. */
+  async function verify(raw: unknown, request?: VerifyRequest): Promise<VerifyResult> {
     const parsed = parseKey(raw);
     if (!parsed.ok) return { valid: false, code: parsed.code };
     const found = record(parsed.id);
@@ -197,14 +216,29 @@ export function createVerifier(options: VerifierOptions) {
       options.store.rehash?.(rec.id, old, hash).catch(() => {});
     }
     const refusal: InvalidCode | null =
-      rec.status === "revoked" ? "REVOKED" : rec.expiresAt !== null && clock() >= rec.expiresAt ? "EXPIRED" : rec.userDisabled ? "DISABLED_USER" : null;
+      rec.status === "revoked" ? "REVOKED"
+      : rec.expiresAt !== null && clock() >= rec.expiresAt ? "EXPIRED"
+      : rec.userDisabled ? "DISABLED_USER"
+      : rec.allowedFrom !== null && !rec.allowedFrom(request?.ip) ? "IP_NOT_ALLOWED"
+      : null;
     if (refusal) {
-      if (trace) options.limiter.refused?.(rec.limitTarget, refusal, trace);
+      if (request) options.limiter.refused?.(rec.limitTarget, refusal, request);
       return { valid: false, code: refusal, prefix: rec.prefix };
     }
-    const ratelimit = await options.limiter.check(rec.limitTarget, cost, trace);
-    const key: KeyDecision = { keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, workspace: rec.workspace, limits: rec.limits, metadata: rec.metadata, ratelimit };
-    return ratelimit.allowed ? { valid: true, ...key } : { valid: false, code: "RATE_LIMITED", ...key };
+    if (request?.permissions) {
+      const missing = missingFor(request.permissions, rec.permissions);
+      if (missing) {
+        options.limiter.refused?.(rec.limitTarget, "INSUFFICIENT_PERMISSIONS", request);
+        return { valid: false, code: "INSUFFICIENT_PERMISSIONS", prefix: rec.prefix, missing: formatQuery(missing) };
+      }
+    }
+    const ratelimit = await options.limiter.check(rec.limitTarget, request?.cost ?? 1, request);
+    const key: KeyDecision = {
+      keyId: rec.id, ownerId: rec.userId, prefix: rec.prefix, tier: rec.tier, workspace: rec.workspace, limits: rec.limits,
+      metadata: rec.metadata, environment: rec.environment, permissions: rec.permissionList, ratelimit,
+    };
+    if (ratelimit.allowed) return { valid: true, ...key };
+    return { valid: false, code: ratelimit.outOfCredits ? "USAGE_EXCEEDED" : "RATE_LIMITED", ...key };
   }
 
   return {

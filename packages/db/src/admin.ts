@@ -7,6 +7,7 @@ import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
 import { assertTier, moveToTier, personalPlanSelect, personalTier } from "./workspaces.ts";
 import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
+import { creditColumns, creditsView, type CreditsInput } from "./credits.ts";
 import type { Prisma, Role } from "./generated/prisma/client.ts";
 
 
@@ -14,6 +15,17 @@ export interface TierInput {
   name: string;
   description: string;
   limits: Limits;
+  /** The longest a key on the tier may live, in days (null: no maximum); applied at creation and roll. */
+  maxKeyLifetimeDays?: number | null;
+}
+
+/** The longest lifetime a tier may impose, in days (ten years). */
+export const MAX_KEY_LIFETIME_DAYS = 3_650;
+
+function checkLifetime(days: number | null | undefined): void {
+  if (days != null && (!Number.isInteger(days) || days < 1 || days > MAX_KEY_LIFETIME_DAYS)) {
+    throw new DomainError("INVALID_INPUT", `The maximum key lifetime is a whole number of days from 1 to ${MAX_KEY_LIFETIME_DAYS}, or none.`, "maxKeyLifetimeDays");
+  }
 }
 
 /** Positive whole numbers, no larger than MAX_LIMIT, and minute ≤ hour ≤ day ≤ month. */
@@ -32,11 +44,11 @@ export function checkLimits(limits: Partial<Record<keyof Limits, unknown>>): ass
   }
 }
 
-const tierSelect = { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true, updatedAt: true } satisfies Prisma.TierSelect;
+const tierSelect = { name: true, description: true, perMinute: true, perHour: true, perDay: true, perMonth: true, maxKeyLifetimeDays: true, updatedAt: true } satisfies Prisma.TierSelect;
 type TierRow = Prisma.TierGetPayload<{ select: typeof tierSelect }>;
 const limitsOf = (t: TierRow): Limits => ({ minute: t.perMinute, hour: t.perHour, day: t.perDay, month: t.perMonth });
 const columnsOf = (l: Limits) => ({ perMinute: l.minute, perHour: l.hour, perDay: l.day, perMonth: l.month });
-const auditTier = (t: TierRow) => ({ description: t.description, ...limitsOf(t) });
+const auditTier = (t: TierRow) => ({ description: t.description, ...limitsOf(t), maxKeyLifetimeDays: t.maxKeyLifetimeDays });
 
 export const USER_PAGE_SIZE = 25;
 export const AUDIT_PAGE_SIZE = 50;
@@ -132,34 +144,41 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
           db.workspace.groupBy({ by: ["tierName"], _count: { _all: true } }),
         ]);
         const count = new Map(users.map((u) => [u.tierName, u._count._all]));
-        return tiers.map((t) => ({ name: t.name, description: t.description, limits: limitsOf(t), workspaces: count.get(t.name) ?? 0, updatedAt: t.updatedAt }));
+        return tiers.map((t) => ({ name: t.name, description: t.description, limits: limitsOf(t), maxKeyLifetimeDays: t.maxKeyLifetimeDays, workspaces: count.get(t.name) ?? 0, updatedAt: t.updatedAt }));
       },
 
       async create(actor: Actor, input: TierInput) {
         if (!TIER_NAME.test(input.name)) throw new DomainError("INVALID_INPUT", "A tier name is 1 to 20 lowercase letters and digits (it appears in every key).");
         checkLimits(input.limits);
+        checkLifetime(input.maxKeyLifetimeDays);
         return db.$transaction(async (tx) => {
           if (await tx.tier.findUnique({ where: { name: input.name }, select: { name: true } })) {
             throw new DomainError("TIER_EXISTS", `A tier named ${input.name} already exists.`, "name");
           }
-          const tier = await tx.tier.create({ data: { name: input.name, description: input.description, ...columnsOf(input.limits) }, select: tierSelect });
+          const tier = await tx.tier.create({ data: { name: input.name, description: input.description, maxKeyLifetimeDays: input.maxKeyLifetimeDays ?? null, ...columnsOf(input.limits) }, select: tierSelect });
           await writeAudit(tx, actor, { action: "tier.create", after: { name: tier.name, ...auditTier(tier) } });
-          return { name: tier.name, description: tier.description, limits: limitsOf(tier) };
+          return { name: tier.name, description: tier.description, limits: limitsOf(tier), maxKeyLifetimeDays: tier.maxKeyLifetimeDays };
         });
       },
 
       /** New limits apply to every key on the tier on its next request (all caches are told at once). */
       async update(actor: Actor, name: string, input: Omit<TierInput, "name">) {
         checkLimits(input.limits);
+        checkLifetime(input.maxKeyLifetimeDays);
         const tier = await db.$transaction(async (tx) => {
           const before = await tx.tier.findUnique({ where: { name }, select: tierSelect });
           if (!before) throw new DomainError("NOT_FOUND", "No such tier.");
-          const after = await tx.tier.update({ where: { name }, data: { description: input.description, ...columnsOf(input.limits) }, select: tierSelect });
+          // (an existing key keeps its expiry: the maximum applies when a key is made or rolled)
+          const after = await tx.tier.update({
+            where: { name },
+            data: { description: input.description, ...columnsOf(input.limits), ...(input.maxKeyLifetimeDays !== undefined ? { maxKeyLifetimeDays: input.maxKeyLifetimeDays } : {}) },
+            select: tierSelect,
+          });
           await writeAudit(tx, actor, { action: "tier.update", before: { name, ...auditTier(before) }, after: { name, ...auditTier(after) } });
           return after;
         });
         await publish("all");
-        return { name: tier.name, description: tier.description, limits: limitsOf(tier) };
+        return { name: tier.name, description: tier.description, limits: limitsOf(tier), maxKeyLifetimeDays: tier.maxKeyLifetimeDays };
       },
 
       async remove(actor: Actor, name: string) {
@@ -235,6 +254,19 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
           assertAscending(effectiveLimits(plan, overridesOf(after)));
           await writeAudit(tx, actor, { action: "workspace.limits", targetWorkspaceId: workspaceId, before: overridesOf(before), after: overridesOf(after) });
           return { id: after.id, tier: after.tierName, overrides: overridesOf(after) };
+        });
+        await publish({ workspaceId });
+        return updated;
+      },
+
+      /** Sets a workspace's shared credit balance and refill (null: none); every key of it takes from the balance from its next request. */
+      async setCredits(actor: Actor, workspaceId: string, credits: CreditsInput) {
+        const updated = await db.$transaction(async (tx) => {
+          const before = await tx.workspace.findUnique({ where: { id: workspaceId }, select: { creditsRemaining: true, creditsRefillAmount: true, creditsRefill: true, creditsVersion: true } });
+          if (!before) throw new DomainError("NOT_FOUND", "No such workspace.");
+          await tx.workspace.update({ where: { id: workspaceId }, data: creditColumns(credits, before.creditsVersion, now()) });
+          await writeAudit(tx, actor, { action: "workspace.credits", targetWorkspaceId: workspaceId, before: { credits: creditsView(before) }, after: { credits } });
+          return { id: workspaceId, credits };
         });
         await publish({ workspaceId });
         return updated;

@@ -47,7 +47,11 @@ export type DomainErrorCode =
   | "INVITATION_LIMIT_REACHED"
   | "WRONG_ACCOUNT"
   | "LIMIT_ABOVE_PLAN"
-  | "EXTERNAL_ID_TAKEN";
+  | "EXTERNAL_ID_TAKEN"
+  | "UNKNOWN_PERMISSION"
+  | "UNKNOWN_ROLE"
+  | "PERMISSION_EXISTS"
+  | "LIFETIME_ABOVE_PLAN";
 
 /**
  * Checked by name, not instanceof: Next bundles each route with its own copy of this module while

@@ -1,7 +1,9 @@
 export { createDb, pingDb, type Db } from "./client.ts";
 export { describeDbError, DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
 export { Prisma, type User, type ApiKey, type Tier, type AuditLog, Role, KeyStatus } from "./generated/prisma/client.ts";
-export { keyService, keyStore, publicKeySelect, type KeyService, type PublicKey } from "./keys.ts";
+export { keyService, keyStore, publicKeySelect, grantsOf, type Grants, type KeyPolicy, type KeyService, type PublicKey } from "./keys.ts";
+export { catalogueService, type CatalogueService, type RoleInput } from "./permissions.ts";
+export { applyBalances, creditsView, MAX_CREDITS, poolsWithCredits, type CreditsInput, type PoolRef } from "./credits.ts";
 export type { LimitOverrides } from "./overrides.ts";
 export { writeAudit, type Actor, type AuditEntry } from "./audit.ts";
 export { usageStore, addCounts, rollUp, zeroCounts, PERIODS, type UsageStore, type FlushBatch } from "./usage.ts";

@@ -1,13 +1,50 @@
 // API keys in PostgreSQL: the verification store, and the lifecycle (create, list, rename, revoke,
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
-import { generateKey, hashKey, effectiveLimits, ownLimits, tighter, type InvalidationTarget, type KeyRecord, type KeyStore, type Window } from "@keyway/core";
+import {
+  allowlistMatcher, generateKey, hashKey, effectiveLimits, ownLimits, refillPeriod, tighter,
+  type CreditPool, type CreditStore, type InvalidationTarget, type KeyRecord, type KeyStore, type StoredBalance, type Window,
+} from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { DomainError } from "./errors.ts";
 import { assertTier, lockWorkspace, moveToTier, personalWorkspaceOf } from "./workspaces.ts";
 import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
+import { creditColumns, creditsView, type CreditsInput } from "./credits.ts";
+
+/** What a key is granted: permissions on their own, and roles (each a set of them). From the catalogue only. */
+export interface Grants {
+  permissions: string[];
+  roles: string[];
+}
+
+/** A key's policy besides its limits, chosen at creation (each part may be changed later). */
+export interface KeyPolicy {
+  environment?: "live" | "test";
+  grants?: Grants;
+  /** Canonical entries (parseAllowlist); empty: any address. */
+  ipAllowlist?: string[];
+  credits?: CreditsInput;
+}
+
+/** Refuses a grant of a permission or role that is not in the catalogue, naming it. */
+async function assertGrantable(tx: Prisma.TransactionClient, grants: Grants): Promise<void> {
+  const [permissions, roles] = await Promise.all([
+    tx.permission.findMany({ where: { name: { in: grants.permissions } }, select: { name: true } }),
+    tx.keyRole.findMany({ where: { name: { in: grants.roles } }, select: { name: true } }),
+  ]);
+  const unknownPermission = grants.permissions.find((n) => !permissions.some((p) => p.name === n));
+  if (unknownPermission !== undefined) throw new DomainError("UNKNOWN_PERMISSION", `There is no permission named ${JSON.stringify(unknownPermission)} in the catalogue.`, "permissions");
+  const unknownRole = grants.roles.find((n) => !roles.some((r) => r.name === n));
+  if (unknownRole !== undefined) throw new DomainError("UNKNOWN_ROLE", `There is no role named ${JSON.stringify(unknownRole)}.`, "roles");
+}
+
+/** The grants of a key as the portal and the audit log show them. */
+export const grantsOf = (key: { permissions: { permissionName: string }[]; roles: { roleName: string }[] }): Grants => ({
+  permissions: key.permissions.map((p) => p.permissionName),
+  roles: key.roles.map((r) => r.roleName),
+});
 
 
 /** Fields of a key that may leave the server. No hash, ever. */
@@ -22,6 +59,13 @@ export const publicKeySelect = {
   limitDay: true,
   limitMonth: true,
   metadata: true,
+  environment: true,
+  ipAllowlist: true,
+  creditsRemaining: true,
+  creditsRefillAmount: true,
+  creditsRefill: true,
+  permissions: { select: { permissionName: true }, orderBy: { permissionName: "asc" } },
+  roles: { select: { roleName: true }, orderBy: { roleName: "asc" } },
   createdAt: true,
   lastUsedAt: true,
   expiresAt: true,
@@ -58,7 +102,14 @@ function limitsOf(row: {
   return { limits: tighter(workspace, own), limitTarget: { id: row.id, limits: own, workspace: { id: row.workspaceId, limits: workspace } } };
 }
 
-export function keyStore(db: Db): KeyStore {
+type Refill = "daily" | "monthly" | null;
+/** A credit pool from its columns: null when there is no balance. */
+function poolOf(scope: CreditPool["scope"], id: string, hasCredits: boolean, version: number, amount: number | null, refill: Refill): CreditPool | null {
+  if (!hasCredits) return null;
+  return { scope, id, version, refill: refill && amount !== null ? { amount, interval: refill } : null };
+}
+
+export function keyStore(db: Db): KeyStore & CreditStore {
   /**
    * The hot path's only query (on cache misses, batched by the verifier): one parameterised SELECT
    * over the keys, their owners and the owners' tiers. Raw SQL, because the query builder's own
@@ -72,32 +123,73 @@ export function keyStore(db: Db): KeyStore {
         disabled: boolean; workspaceId: string; workspaceName: string; tier: string; metadata: Record<string, unknown> | null;
         perMinute: number; perHour: number; perDay: number; perMonth: number;
         wsMinute: number | null; wsHour: number | null; wsDay: number | null; wsMonth: number | null;
+        environment: "live" | "test"; ipAllowlist: string[] | null; permissions: string[];
+        keyCredits: boolean; keyCreditsVersion: number; keyRefillAmount: number | null; keyRefill: Refill;
+        wsCredits: boolean; wsCreditsVersion: number; wsRefillAmount: number | null; wsRefill: Refill;
       }[]
     >`
       SELECT k.id, k."userId", k.prefix, k.hash, k.status::text AS status, k."expiresAt",
              k."limitMinute", k."limitHour", k."limitDay", k."limitMonth", COALESCE(u.disabled, false) AS disabled, k.metadata,
              w.id AS "workspaceId", w.name AS "workspaceName", t.name AS tier,
              t."perMinute", t."perHour", t."perDay", t."perMonth",
-             w."limitMinute" AS "wsMinute", w."limitHour" AS "wsHour", w."limitDay" AS "wsDay", w."limitMonth" AS "wsMonth"
+             w."limitMinute" AS "wsMinute", w."limitHour" AS "wsHour", w."limitDay" AS "wsDay", w."limitMonth" AS "wsMonth",
+             k.environment::text AS environment, k."ipAllowlist",
+             ARRAY(SELECT p."permissionName" FROM "KeyPermission" p WHERE p."keyId" = k.id
+                   UNION SELECT rp."permissionName" FROM "KeyRoleGrant" g JOIN "KeyRolePermission" rp ON rp."roleName" = g."roleName" WHERE g."keyId" = k.id
+                   ORDER BY 1) AS permissions,
+             k."creditsRemaining" IS NOT NULL AS "keyCredits", k."creditsVersion" AS "keyCreditsVersion",
+             k."creditsRefillAmount" AS "keyRefillAmount", k."creditsRefill"::text AS "keyRefill",
+             w."creditsRemaining" IS NOT NULL AS "wsCredits", w."creditsVersion" AS "wsCreditsVersion",
+             w."creditsRefillAmount" AS "wsRefillAmount", w."creditsRefill"::text AS "wsRefill"
       FROM "ApiKey" k LEFT JOIN "User" u ON u.id = k."userId" JOIN "Workspace" w ON w.id = k."workspaceId"
         JOIN "Tier" t ON t.name = w."tierName"
       WHERE k.id = ANY(${ids}::text[])`;
-    return rows.map((row) => ({
-      id: row.id,
-      userId: row.userId,
-      prefix: row.prefix,
-      hash: row.hash,
-      tier: row.tier,
-      workspace: { id: row.workspaceId, name: row.workspaceName, plan: row.tier },
-      ...limitsOf(row),
-      status: row.status,
-      expiresAt: row.expiresAt?.getTime() ?? null,
-      userDisabled: row.disabled,
-      metadata: row.metadata ?? {},
-    }));
+    return rows.map((row) => {
+      const { limits, limitTarget } = limitsOf(row);
+      const credits = [
+        poolOf("key", row.id, row.keyCredits, row.keyCreditsVersion, row.keyRefillAmount, row.keyRefill),
+        poolOf("workspace", row.workspaceId, row.wsCredits, row.wsCreditsVersion, row.wsRefillAmount, row.wsRefill),
+      ].filter((p): p is CreditPool => p !== null);
+      return {
+        id: row.id,
+        userId: row.userId,
+        prefix: row.prefix,
+        hash: row.hash,
+        tier: row.tier,
+        workspace: { id: row.workspaceId, name: row.workspaceName, plan: row.tier },
+        limits,
+        limitTarget: credits.length > 0 ? { ...limitTarget, credits } : limitTarget,
+        status: row.status,
+        expiresAt: row.expiresAt?.getTime() ?? null,
+        userDisabled: row.disabled,
+        metadata: row.metadata ?? {},
+        environment: row.environment,
+        permissions: new Set(row.permissions),
+        permissionList: Object.freeze(row.permissions),
+        allowedFrom: allowlistMatcher(row.ipAllowlist ?? []),
+      };
+    });
+  }
+
+  /** The stored balances of credit pools (what Redis starts from when it holds none). */
+  async function storedBalances(pools: CreditPool[]): Promise<(StoredBalance | null)[]> {
+    const select = { id: true, creditsRemaining: true, creditsPeriod: true, creditsVersion: true, creditsSeq: true } as const;
+    const keyIds = pools.filter((p) => p.scope === "key").map((p) => p.id);
+    const workspaceIds = pools.filter((p) => p.scope === "workspace").map((p) => p.id);
+    const [keys, workspaces] = await Promise.all([
+      keyIds.length ? db.apiKey.findMany({ where: { id: { in: keyIds } }, select }) : [],
+      workspaceIds.length ? db.workspace.findMany({ where: { id: { in: workspaceIds } }, select }) : [],
+    ]);
+    const found = new Map([...keys.map((k) => [`key:${k.id}`, k] as const), ...workspaces.map((w) => [`workspace:${w.id}`, w] as const)]);
+    return pools.map((p) => {
+      const row = found.get(`${p.scope}:${p.id}`);
+      if (!row || row.creditsRemaining === null) return null;
+      return { remaining: row.creditsRemaining, period: row.creditsPeriod, version: row.creditsVersion, seq: Number(row.creditsSeq) };
+    });
   }
   return {
     findByIds,
+    storedBalances,
     async findById(id: string): Promise<KeyRecord | null> {
       return (await findByIds([id]))[0] ?? null;
     },
@@ -128,10 +220,25 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     return tx.apiKey.count({ where: { workspaceId, status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] } });
   }
 
+  /**
+   * The latest a key of this tier may expire when made now (null: no maximum); a requested expiry
+   * past it, or none, is refused at creation.
+   */
+  async function lifetimeLimit(tx: Prisma.TransactionClient, tier: string): Promise<{ days: number; until: Date } | null> {
+    const row = await tx.tier.findUnique({ where: { name: tier }, select: { maxKeyLifetimeDays: true } });
+    const days = row?.maxKeyLifetimeDays ?? null;
+    return days === null ? null : { days, until: new Date(now().getTime() + days * 86_400_000) };
+  }
+
   async function insertKey(
     tx: Prisma.TransactionClient,
-    input: { workspaceId: string; userId: string | null; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue; overrides?: Partial<Record<string, number | null>> },
+    input: {
+      workspaceId: string; userId: string | null; tier: string; name: string; expiresAt: Date | null; metadata: Prisma.InputJsonValue;
+      overrides?: Partial<Record<string, number | null>>; policy?: KeyPolicy;
+    },
   ) {
+    const policy = input.policy ?? {};
+    if (policy.grants) await assertGrantable(tx, policy.grants);
     const generated = generateKey(input.tier);
     const created = await tx.apiKey.create({
       data: {
@@ -144,11 +251,34 @@ export function keyService(db: Db, options: KeyServiceOptions) {
         tierAtCreation: input.tier,
         expiresAt: input.expiresAt,
         metadata: input.metadata,
+        environment: policy.environment ?? "live",
+        ipAllowlist: policy.ipAllowlist ?? [],
+        ...(policy.credits ? creditColumns(policy.credits, -1, now().getTime()) : {}),
         ...input.overrides,
+        permissions: { create: (policy.grants?.permissions ?? []).map((permissionName) => ({ permissionName })) },
+        roles: { create: (policy.grants?.roles ?? []).map((roleName) => ({ roleName })) },
       },
       select: publicKeySelect,
     });
     return { key: generated.key, record: created };
+  }
+
+  /** Changes one part of a key's policy in a transaction with its audit row, then drops every process's cached record. */
+  async function changePolicy(
+    actor: Actor,
+    keyId: string,
+    workspaceId: string | null,
+    action: string,
+    change: (tx: Prisma.TransactionClient, key: PublicKey) => Promise<{ before: Prisma.InputJsonValue; after: Prisma.InputJsonValue }>,
+  ) {
+    const updated = await db.$transaction(async (tx) => {
+      const key = await ownedKey(tx, keyId, workspaceId);
+      const { before, after } = await change(tx, key);
+      await writeAudit(tx, actor, { action, targetUserId: key.userId, targetKeyId: key.id, targetKeyPrefix: key.prefix, targetWorkspaceId: key.workspaceId, before, after });
+      return tx.apiKey.findUniqueOrThrow({ where: { id: keyId }, select: publicKeySelect });
+    });
+    await publish({ keyId });
+    return updated;
   }
 
   return {
@@ -158,7 +288,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
      * for a customer's workspace has no creator). The creator's right to do so is the caller's
      * check. The plaintext is in the result and nowhere else.
      */
-    async create(actor: Actor, input: { userId: string | null; workspaceId?: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> }) {
+    async create(actor: Actor, input: { userId: string | null; workspaceId?: string; name: string; expiresInDays?: number | null; metadata?: Record<string, unknown> } & KeyPolicy) {
       return db.$transaction(async (tx) => {
         if (input.userId !== null) {
           const creator = await tx.user.findUnique({ where: { id: input.userId }, select: { emailVerified: true } });
@@ -174,6 +304,11 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           throw new DomainError("KEY_LIMIT_REACHED", `This workspace already has ${active} active keys (rolled keys count until their grace period ends), the most allowed. Revoke one first.`);
         }
         const expiresAt = input.expiresInDays ? new Date(now().getTime() + input.expiresInDays * 86_400_000) : null;
+        const lifetime = await lifetimeLimit(tx, workspace.tierName);
+        if (lifetime && (expiresAt === null || expiresAt > lifetime.until)) {
+          throw new DomainError("LIFETIME_ABOVE_PLAN", `Keys on the ${workspace.tierName} plan expire within ${lifetime.days} days: choose an expiry of at most ${lifetime.days} days.`, "expiresInDays");
+        }
+        const { environment, grants, ipAllowlist, credits } = input;
         const result = await insertKey(tx, {
           workspaceId: workspace.id,
           userId: input.userId,
@@ -181,6 +316,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           name: input.name,
           expiresAt,
           metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
+          policy: { environment, grants, ipAllowlist, credits },
         });
         await writeAudit(tx, actor, {
           action: "key.create",
@@ -188,7 +324,14 @@ export function keyService(db: Db, options: KeyServiceOptions) {
           targetKeyId: result.record.id,
           targetKeyPrefix: result.record.prefix,
           targetWorkspaceId: workspace.id,
-          after: { name: input.name, expiresAt: expiresAt?.toISOString() ?? null },
+          after: {
+            name: input.name,
+            expiresAt: expiresAt?.toISOString() ?? null,
+            environment: environment ?? "live",
+            ...(grants ? { permissions: grants.permissions, roles: grants.roles } : {}),
+            ...(ipAllowlist?.length ? { ipAllowlist } : {}),
+            ...(credits ? { credits } : {}),
+          },
         });
         return result;
       });
@@ -249,6 +392,35 @@ export function keyService(db: Db, options: KeyServiceOptions) {
       return updated;
     },
 
+    /** Replaces the key's permissions and roles (each from the catalogue). */
+    async setGrants(actor: Actor, keyId: string, workspaceId: string | null, grants: Grants) {
+      return changePolicy(actor, keyId, workspaceId, "key.permissions", async (tx, key) => {
+        await assertGrantable(tx, grants);
+        await tx.keyPermission.deleteMany({ where: { keyId } });
+        await tx.keyRoleGrant.deleteMany({ where: { keyId } });
+        await tx.keyPermission.createMany({ data: grants.permissions.map((permissionName) => ({ keyId, permissionName })) });
+        await tx.keyRoleGrant.createMany({ data: grants.roles.map((roleName) => ({ keyId, roleName })) });
+        return { before: { ...grantsOf(key) }, after: { ...grants } };
+      });
+    },
+
+    /** Replaces the key's IP allowlist (canonical entries; empty: any address). */
+    async setAllowlist(actor: Actor, keyId: string, workspaceId: string | null, ipAllowlist: string[]) {
+      return changePolicy(actor, keyId, workspaceId, "key.allowlist", async (tx, key) => {
+        await tx.apiKey.update({ where: { id: keyId }, data: { ipAllowlist } });
+        return { before: { ipAllowlist: key.ipAllowlist }, after: { ipAllowlist } };
+      });
+    },
+
+    /** Sets the key's credit balance and refill (null: no balance). Redis takes the new balance on the key's next request. */
+    async setCredits(actor: Actor, keyId: string, workspaceId: string | null, credits: CreditsInput) {
+      return changePolicy(actor, keyId, workspaceId, "key.credits", async (tx, key) => {
+        const { creditsVersion } = await tx.apiKey.findUniqueOrThrow({ where: { id: keyId }, select: { creditsVersion: true } });
+        await tx.apiKey.update({ where: { id: keyId }, data: creditColumns(credits, creditsVersion, now().getTime()) });
+        return { before: { credits: creditsView(key) }, after: { credits } };
+      });
+    },
+
     async revoke(actor: Actor, keyId: string, workspaceId: string | null) {
       const updated = await db.$transaction(async (tx) => {
         const key = await ownedKey(tx, keyId, workspaceId);
@@ -275,15 +447,20 @@ export function keyService(db: Db, options: KeyServiceOptions) {
         if (graceSeconds > 0 && (await activeKeys(tx, workspace.id)) >= options.maxActiveKeys) {
           throw new DomainError("KEY_LIMIT_REACHED", "This workspace has the most active keys allowed: roll without a grace period, or revoke a key first.");
         }
+        // the plan's maximum lifetime counts from the roll: the replacement expires no later
+        const lifetime = await lifetimeLimit(tx, workspace.tierName);
+        const expiresAt = lifetime && (old.expiresAt === null || old.expiresAt > lifetime.until) ? lifetime.until : old.expiresAt;
         const rolled = await insertKey(tx, {
           workspaceId: workspace.id,
           // the replacement is the roller's: the old key's creator may have left
           userId: actor.id ?? old.userId,
           tier: workspace.tierName,
           name: old.name,
-          expiresAt: old.expiresAt,
+          expiresAt,
           metadata: (old.metadata ?? {}) as Prisma.InputJsonValue,
           overrides: { limitMinute: old.limitMinute, limitHour: old.limitHour, limitDay: old.limitDay, limitMonth: old.limitMonth },
+          // the same policy; credits as last reconciled (the old key keeps its own balance for its grace period)
+          policy: { environment: old.environment, grants: grantsOf(old), ipAllowlist: old.ipAllowlist, credits: creditsView(old) },
         });
         const stopAt = new Date(now().getTime() + graceSeconds * 1000);
         const ends = old.expiresAt && old.expiresAt < stopAt ? old.expiresAt : stopAt;

@@ -3,7 +3,11 @@
 // the size limit of a key. No dependencies, no I/O.
 
 export type VerifyCode =
-  | "MISSING_KEY" | "MALFORMED" | "INVALID_KEY" | "REVOKED" | "EXPIRED" | "DISABLED_USER" | "RATE_LIMITED";
+  | "MISSING_KEY" | "MALFORMED" | "INVALID_KEY" | "REVOKED" | "EXPIRED" | "DISABLED_USER" | "IP_NOT_ALLOWED"
+  | "INSUFFICIENT_PERMISSIONS" | "RATE_LIMITED" | "USAGE_EXCEEDED";
+
+/** Which traffic a key is for: services may send a test key's requests to a sandbox. */
+export type KeyEnvironment = "live" | "test";
 
 export interface VerifiedKey {
   keyId: string;
@@ -19,6 +23,11 @@ export interface VerifiedKey {
   remaining: { workspace: Record<Window, number>; key: Record<Window, number> | null };
   /** The key's metadata: a JSON object its workspace or the platform set ({} when none). */
   metadata: Record<string, unknown>;
+  environment: KeyEnvironment;
+  /** The permissions the key holds (granted on their own and through its roles), sorted. */
+  permissions: readonly string[];
+  /** The credits left after this request: the smaller of the key's and its workspace's balance (null: no balance applies). */
+  credits: number | null;
 }
 
 export type Window = "minute" | "hour" | "day" | "month";
@@ -37,7 +46,16 @@ export interface WorkspaceRef {
 export type VerifyResponse =
   | ({ valid: true; headers: Record<string, string>; degraded: boolean } & VerifiedKey)
   | ({ valid: false; code: "RATE_LIMITED"; message: string; period: Window; scope: LimitScope; headers: Record<string, string> } & VerifiedKey)
-  | { valid: false; code: Exclude<VerifyCode, "RATE_LIMITED"> | "SERVICE_UNAVAILABLE"; message: string; headers?: Record<string, string> };
+  /** Out of credits: `scope` says whose balance (the key's or its workspace's). */
+  | ({ valid: false; code: "USAGE_EXCEEDED"; message: string; scope: LimitScope; headers: Record<string, string> } & VerifiedKey)
+  /** `missing`: what the key lacks for the query, as a query ("orders.write OR admin"). */
+  | { valid: false; code: "INSUFFICIENT_PERMISSIONS"; message: string; missing: string }
+  | {
+      valid: false;
+      code: Exclude<VerifyCode, "RATE_LIMITED" | "USAGE_EXCEEDED" | "INSUFFICIENT_PERMISSIONS"> | "SERVICE_UNAVAILABLE";
+      message: string;
+      headers?: Record<string, string>;
+    };
 
 /** The highest cost one request may have. */
 export const MAX_COST = 1_000_000;
@@ -51,6 +69,11 @@ export interface RequestContext {
    * asks whether a request would be admitted, using up nothing.
    */
   cost?: number;
+  /**
+   * A permission query the key must satisfy, such as "orders.read AND (orders.write OR admin)":
+   * names, AND, OR, parentheses. Refused with INSUFFICIENT_PERMISSIONS, naming what is missing.
+   */
+  permissions?: string;
 }
 
 export interface Keyway {
@@ -76,7 +99,7 @@ export function keyFromHeaders(get: (name: string) => string | null | undefined)
   return { key };
 }
 
-const STATUS: Record<string, number> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
+const STATUS: Record<string, number> = { RATE_LIMITED: 429, USAGE_EXCEEDED: 429, INSUFFICIENT_PERMISSIONS: 403, IP_NOT_ALLOWED: 403, SERVICE_UNAVAILABLE: 503 };
 
 /** Status, headers and JSON body for a refused request. */
 export function refusal(result: Extract<VerifyResponse, { valid: false }>): { status: number; headers: Record<string, string>; body: unknown } {
@@ -85,7 +108,9 @@ export function refusal(result: Extract<VerifyResponse, { valid: false }>): { st
     error.period = result.period;
     error.scope = result.scope;
   }
-  return { status: STATUS[result.code] ?? 401, headers: result.headers ?? {}, body: { error } };
+  if (result.code === "USAGE_EXCEEDED") error.scope = result.scope;
+  if (result.code === "INSUFFICIENT_PERMISSIONS") error.missing = result.missing;
+  return { status: STATUS[result.code] ?? 401, headers: ("headers" in result ? result.headers : undefined) ?? {}, body: { error } };
 }
 
 export function badRequest(code: "AMBIGUOUS_KEY" | "KEY_TOO_LONG") {

@@ -5,3 +5,4 @@ export type { Redis, Cluster } from "ioredis";
 export { invalidationBus, type InvalidationBus } from "./invalidation.ts";
 export { UsageRecorder, USAGE_FIELD, parseUsageHash, takeUsage, takeUsageChunks, deleteTaken, openUsage, type UsageField, type TakenUsage } from "./usage.ts";
 export { readRecent, parseEntry, RECENT_DEFAULT, type RecentVerification } from "./recent.ts";
+export { readBalances, type BalanceRef } from "./credits.ts";

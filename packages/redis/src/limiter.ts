@@ -4,6 +4,9 @@
 // and a circuit breaker with a declared failure policy.
 import {
   binding,
+  type CreditPool,
+  type CreditStore,
+  isLimiterUnavailable,
   LimiterUnavailableError,
   LocalLimiter,
   type LimitDecision,
@@ -16,7 +19,7 @@ import {
   WINDOWS,
 } from "@keyway/core";
 import { batchSize, chunks, keysOf, withScripts, type KeywayCommands, type RedisLike } from "./scripts.ts";
-import { decodeRecord, MODE, parseReply, recordSize, HEADER, type Mode } from "./limit-reply.ts";
+import { decodeRecord, formatBalance, MODE, NEEDS_BALANCE, parseReply, recordSize, HEADER, RECORD, type Mode } from "./limit-reply.ts";
 import { USAGE_FIELD, UsageRecorder } from "./usage.ts";
 import { kindsOf, noteOf, RECENT_DEFAULT, RecentLog } from "./recent.ts";
 
@@ -39,6 +42,8 @@ export interface RedisLimiterOptions {
   negativeCacheSize?: number;
   /** Where refusals answered from the negative cache are counted (one is made when not given). */
   recorder?: UsageRecorder;
+  /** Where a credit balance Redis does not hold is read (PostgreSQL's key store). */
+  credits?: CreditStore;
   onEvent?: (event: LimiterEvent) => void;
 }
 
@@ -67,7 +72,7 @@ interface Scope {
   limits: Limits;
 }
 
-/** How a target is counted: its scopes, in the order the script gets them, its usage hash and its recent verifications. */
+/** How a target is counted: its scopes, in the order the script gets them, its usage hash, its recent verifications and its credit pools. */
 interface Plan {
   scopes: Scope[];
   limits: Limits[];
@@ -75,7 +80,13 @@ interface Plan {
   recent: string;
   /** The scopes' kinds, as recent verifications name them ("kw"). */
   kinds: string;
+  pools: CreditPool[];
+  /** Each pool's balance's Redis key, and its arguments but the stored balance: version, refill amount, interval. */
+  balances: string[];
+  poolArgs: (string | number)[][];
 }
+
+const INTERVAL = { daily: 1, monthly: 2 } as const;
 
 /** A request waiting for the turn's script call. */
 interface Queued {
@@ -83,7 +94,9 @@ interface Queued {
   cost: number;
   mode: Mode;
   note: string;
-  resolve(answer: ScopedDecision): void;
+  /** Each pool's stored balance ("" when not read: the script asks for it if Redis has none). */
+  stored: string[] | null;
+  resolve(answer: ScopedDecision | typeof NEEDS_BALANCE): void;
   reject(error: unknown): void;
 }
 
@@ -93,7 +106,17 @@ function planOf(target: LimitTarget): Plan {
   if (target.limits) scopes.push({ scope: "key", id: target.id, state: names.limits, limits: target.limits });
   if (target.workspace) scopes.push({ scope: "workspace", id: target.workspace.id, state: names.workspace!, limits: target.workspace.limits });
   if (scopes.length === 0) throw new TypeError("a limit target needs its own limits or a workspace");
-  return { scopes, limits: scopes.map((s) => s.limits), usage: names.usage, recent: names.recent, kinds: kindsOf(scopes) };
+  const pools = target.credits ?? [];
+  return {
+    scopes,
+    limits: scopes.map((s) => s.limits),
+    usage: names.usage,
+    recent: names.recent,
+    kinds: kindsOf(scopes),
+    pools,
+    balances: pools.map((p) => (p.scope === "key" ? names.credits : names.workspaceCredits!)),
+    poolArgs: pools.map((p) => [p.version, p.refill?.amount ?? 0, p.refill ? INTERVAL[p.refill.interval] : 0]),
+  };
 }
 
 /** The limiter's decision from the script's (or the fallback's) answer for a plan's scopes. */
@@ -102,8 +125,11 @@ function decisionOf(plan: Plan, answer: ScopedDecision, degraded: boolean): Limi
   plan.scopes.forEach((s, i) => (scopes[s.scope] = answer.windows[i]!));
   const refused = answer.blockedScope >= 0 ? { scope: plan.scopes[answer.blockedScope]!.scope, window: answer.blockedBy! } : null;
   const { scope, windows } = binding(scopes, refused);
+  const credits: LimitDecision["credits"] = {};
+  plan.pools.forEach((p, j) => (credits[p.scope] = answer.credits?.balances[j] ?? 0));
+  const outOfCredits = answer.credits && answer.credits.refused >= 0 ? plan.pools[answer.credits.refused]!.scope : null;
   return {
-    allowed: refused === null,
+    allowed: refused === null && outOfCredits === null,
     blockedBy: answer.blockedBy,
     retryAfterMs: answer.retryAfterMs,
     scope,
@@ -111,6 +137,8 @@ function decisionOf(plan: Plan, answer: ScopedDecision, degraded: boolean): Limi
     scopes,
     now: answer.now,
     degraded,
+    credits,
+    outOfCredits,
   };
 }
 
@@ -128,7 +156,7 @@ export class RedisLimiter implements Limiter {
   private queue: Queued[] = [];
   /** The clock reading the queued requests share (tests move it; "" is Redis TIME). */
   private queuedNow: string | number = "";
-  private readonly o: Required<Omit<RedisLimiterOptions, "clock" | "onEvent" | "recorder">> & Pick<RedisLimiterOptions, "clock" | "onEvent">;
+  private readonly o: Required<Omit<RedisLimiterOptions, "clock" | "onEvent" | "recorder" | "credits">> & Pick<RedisLimiterOptions, "clock" | "onEvent" | "credits">;
 
   constructor(redis: RedisLike, options: RedisLimiterOptions = {}) {
     this.redis = withScripts(redis);
@@ -166,8 +194,13 @@ export class RedisLimiter implements Limiter {
     if (this.now() < this.openUntil) return this.fallback(plan, cost, note);
     let answer: ScopedDecision;
     try {
-      answer = await this.ask(plan, cost, MODE.decide, note);
+      let first = await this.ask(plan, cost, MODE.decide, note);
+      // Redis holds no balance for a pool (it restarted empty, or the balance was set): the stored one, then again
+      if (first === NEEDS_BALANCE) first = await this.ask(plan, cost, MODE.decide, note, await this.storedBalances(plan));
+      if (first === NEEDS_BALANCE) throw new LimiterUnavailableError();
+      answer = first;
     } catch (error) {
+      if (isLimiterUnavailable(error)) throw error;
       if (error instanceof Error && error.name === "ReplyError") {
         this.o.onEvent?.({ type: "script_error", error: error.message.split("\n")[0]! });
         return this.fallback(plan, cost, note);
@@ -180,8 +213,16 @@ export class RedisLimiter implements Limiter {
     plan.scopes.forEach((s, i) => this.local.observe(s.state, answer.windows[i]!, answer.now));
     const decision = decisionOf(plan, answer, false);
     // (only a refusal any request would get: one for a large cost says nothing of a smaller one)
-    if (!decision.allowed && decision.retryAfterMs > 0 && cost <= 1) this.remember(plan.scopes[answer.blockedScope]!, decision);
+    if (!decision.allowed && answer.blockedScope >= 0 && decision.retryAfterMs > 0 && cost <= 1) this.remember(plan.scopes[answer.blockedScope]!, decision);
     return decision;
+  }
+
+  /** The pools' balances as PostgreSQL holds them, in the script's format (a pool without one: empty). */
+  private async storedBalances(plan: Plan): Promise<string[]> {
+    if (!this.o.credits) throw new LimiterUnavailableError();
+    // (the key store being away is no Redis failure: this request waits, the circuit stays closed)
+    const stored = await this.o.credits.storedBalances(plan.pools).catch(() => Promise.reject(new LimiterUnavailableError()));
+    return plan.pools.map((p, j) => formatBalance(stored[j] ?? { remaining: 0, period: 0, version: p.version, seq: 0 }));
   }
 
   /**
@@ -235,7 +276,8 @@ export class RedisLimiter implements Limiter {
    */
   async peek(target: LimitTarget): Promise<LimitDecision> {
     const plan = this.planFor(target);
-    return decisionOf(plan, await this.ask(plan, 0, MODE.peek), false);
+    const answer = await this.ask({ ...plan, pools: [], balances: [], poolArgs: [] }, 0, MODE.peek);
+    return decisionOf(plan, answer as ScopedDecision, false);
   }
 
   /**
@@ -243,12 +285,12 @@ export class RedisLimiter implements Limiter {
    * once the turn's I/O has been read (setImmediate): one round trip and one script run for all
    * of them instead of one each; the command timeout starts when the call is sent.
    */
-  private ask(plan: Plan, cost: number, mode: Mode, note = ""): Promise<ScopedDecision> {
+  private ask(plan: Plan, cost: number, mode: Mode, note = "", stored: string[] | null = null): Promise<ScopedDecision | typeof NEEDS_BALANCE> {
     const now = this.o.clock ? this.o.clock() : "";
     if (this.queue.length > 0 && now !== this.queuedNow) this.send();
     this.queuedNow = now;
     return new Promise((resolve, reject) => {
-      if (this.queue.push({ plan, cost, mode, note, resolve, reject }) === 1) setImmediate(() => this.send());
+      if (this.queue.push({ plan, cost, mode, note, stored, resolve, reject }) === 1) setImmediate(() => this.send());
     });
   }
 
@@ -258,22 +300,27 @@ export class RedisLimiter implements Limiter {
     for (const part of chunks(queue, batchSize(this.redis, MAX_BATCH))) {
       const keys: string[] = [];
       const args: (string | number)[] = [this.queuedNow, this.o.usageTtlMs, this.o.recentVerifications];
-      for (const { plan, cost, mode, note } of part) {
+      for (const { plan, cost, mode, note, stored } of part) {
         args.push(plan.scopes.length);
         for (const s of plan.scopes) {
           keys.push(s.state);
           args.push(s.limits.minute, s.limits.hour, s.limits.day, s.limits.month);
         }
         keys.push(plan.usage, plan.recent);
-        args.push(cost, note, mode);
+        args.push(cost, note, mode, plan.pools.length);
+        for (let j = 0; j < plan.pools.length; j++) {
+          keys.push(plan.balances[j]!);
+          args.push(...plan.poolArgs[j]!, stored?.[j] ?? "");
+        }
       }
       this.redis.keywayLimit(keys.length, ...keys, ...args).then(
         (text) => {
           const reply = parseReply(text);
           let at: number = HEADER.SIZE;
           for (const q of part) {
-            q.resolve(decodeRecord(reply, at, q.plan.limits));
-            at += recordSize(q.plan.scopes.length);
+            const pools = q.plan.pools.length;
+            q.resolve(reply[at + RECORD.CREDITS] === NEEDS_BALANCE ? NEEDS_BALANCE : decodeRecord(reply, at, q.plan.limits, pools));
+            at += recordSize(q.plan.scopes.length, pools);
           }
         },
         (error: unknown) => part.forEach((q) => q.reject(error)),
@@ -290,7 +337,9 @@ export class RedisLimiter implements Limiter {
 
   private fallback(plan: Plan, cost: number, note = ""): LimitDecision {
     this.o.onEvent?.({ type: "degraded", policy: this.o.failurePolicy });
-    if (this.o.failurePolicy === "closed") throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
+    // A balance lives in Redis alone between reconciliations: no instance can take from it on its
+    // own without letting several spend the same credits. Keys with credits wait for Redis (503).
+    if (this.o.failurePolicy === "closed" || plan.pools.length > 0) throw new LimiterUnavailableError(Math.max(1_000, this.openUntil - this.now()));
     const answer = this.local.check(plan.scopes.map((s) => ({ id: s.state, limits: s.limits })), cost);
     // counted for the charts as the script would have (the recorder keeps it until Redis is back)
     this.recorder.recordTo(plan.usage, answer.blockedScope < 0 ? USAGE_FIELD.allowed : USAGE_FIELD.rateLimited);
@@ -315,7 +364,7 @@ export class RedisLimiter implements Limiter {
     // this, a failover of a few seconds let a key have its limit again on top of those admissions.
     // One scope a call, by its state's Redis key (the usage hash is not touched in this mode).
     for (const [state, cost] of this.local.drain()) {
-      const plan: Plan = { scopes: [{ scope: "key", id: state, state, limits: NO_LIMITS }], limits: [NO_LIMITS], usage: state, recent: state, kinds: "k" };
+      const plan: Plan = { scopes: [{ scope: "key", id: state, state, limits: NO_LIMITS }], limits: [NO_LIMITS], usage: state, recent: state, kinds: "k", pools: [], balances: [], poolArgs: [] };
       this.ask(plan, cost, MODE.writeBack).catch(() => {});
     }
   }

@@ -44,10 +44,18 @@ export function chunks<T>(items: T[], size: number): T[][] {
 
 /**
  * Redis keys of one limit target: its own limiter state, its workspace's (when it has one), its
- * usage hash and its recent verifications. One hash tag, the workspace's id when there is one,
+ * usage hash, its recent verifications and its credit balances. One hash tag, the workspace's id when there is one,
  * keeps them in one cluster slot.
  */
 export function keysOf(keyId: string, workspaceId?: string) {
   const own = workspaceId === undefined ? `{${keyId}}` : `{${workspaceId}}:${keyId}`;
-  return { limits: `rl:${own}`, usage: `u:${own}`, recent: `vr:${own}`, workspace: workspaceId === undefined ? null : `rw:{${workspaceId}}` };
+  return {
+    limits: `rl:${own}`,
+    usage: `u:${own}`,
+    recent: `vr:${own}`,
+    /** The key's credit balance, and its workspace's. */
+    credits: `cr:${own}`,
+    workspace: workspaceId === undefined ? null : `rw:{${workspaceId}}`,
+    workspaceCredits: workspaceId === undefined ? null : `cw:{${workspaceId}}`,
+  };
 }

@@ -5,7 +5,7 @@
 //   export const GET = withKeyway(keyway, async (request, key) => Response.json({ hello: key.keyId }));
 //
 // The request's key is read from `Authorization: Bearer <key>` or `X-API-Key: <key>` (never the URL).
-// Refusals come back as 401 / 429 / 503 with a stable error code; allowed responses carry the
+// Refusals come back as 401 / 403 / 429 / 503 with a stable error code; allowed responses carry the
 // rate-limit headers, and their outcome (status < 400 or not) is recorded for the usage charts.
 
 import { guard, type Keyway, type VerifiedKey, type VerifyResponse } from "@keyway/protocol";
@@ -22,15 +22,26 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
  * `clientAddress`: the request's client address, which the Fetch API does not carry (your host's
  * `x-forwarded-for` entry or socket peer), for the key's recent verifications. `cost`: how many
  * units of the limits a request uses (default 1; 0 checks without using any), or a function of it.
+ * `permissions`: a query the key must satisfy ("orders.read AND (orders.write OR admin)"), or a
+ * function of the request; refused with 403 INSUFFICIENT_PERMISSIONS naming what is missing.
  */
 export function withKeyway(
   keyway: Keyway,
   handler: (request: Request, key: VerifiedKey) => Promise<Response> | Response,
-  options: { clientAddress?: (request: Request) => string | null | undefined; cost?: number | ((request: Request) => number) } = {},
+  options: {
+    clientAddress?: (request: Request) => string | null | undefined;
+    cost?: number | ((request: Request) => number);
+    permissions?: string | ((request: Request) => string | undefined);
+  } = {},
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const cost = typeof options.cost === "function" ? options.cost(request) : options.cost;
-    const decision = await guard(keyway, (name) => request.headers.get(name), { ip: options.clientAddress?.(request) ?? null, ...(cost !== undefined ? { cost } : {}) });
+    const permissions = typeof options.permissions === "function" ? options.permissions(request) : options.permissions;
+    const decision = await guard(keyway, (name) => request.headers.get(name), {
+      ip: options.clientAddress?.(request) ?? null,
+      ...(cost !== undefined ? { cost } : {}),
+      ...(permissions !== undefined ? { permissions } : {}),
+    });
     if ("refused" in decision) return json(decision.refused.status, decision.refused.body, decision.refused.headers);
     const result = decision.key;
     let response: Response;
@@ -56,12 +67,19 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
       const unavailable = (why: string): VerifyResponse => ({ valid: false, code: "SERVICE_UNAVAILABLE", message: why, headers: { "Retry-After": "1" } });
       let res: Response;
       try {
-        const body = { key, ...(context?.ip ? { ip: context.ip } : {}), ...(context?.cost !== undefined ? { cost: context.cost } : {}) };
+        const body = {
+          key,
+          ...(context?.ip ? { ip: context.ip } : {}),
+          ...(context?.cost !== undefined ? { cost: context.cost } : {}),
+          ...(context?.permissions !== undefined ? { permissions: context.permissions } : {}),
+        };
         res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
       } catch {
         // Unreachable or too slow: a refusal the caller may retry, never the handler running unguarded.
         return unavailable("Keyway cannot be reached right now.");
       }
+      // a malformed query or cost is the caller's bug: said loudly, not turned into a refusal
+      if (res.status === 400) throw new TypeError(`Keyway refused the verify call: ${((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? "400"}`);
       if (res.status !== 200) return unavailable(`Keyway answered ${res.status}.`);
       return (await res.json()) as VerifyResponse;
     },

@@ -1,13 +1,14 @@
 // @keyway/server, the composition root: one set of services per process, built from validated
 // configuration, with the logger and the metrics. Server-only: never import it from client components.
 import { createVerifier, loadConfig, type Config, type InvalidationTarget } from "@keyway/core";
-import { adminService, createDb, keyService, keyStore, pingDb, workspaceService, type Db } from "@keyway/db";
+import { adminService, catalogueService, createDb, keyService, keyStore, pingDb, workspaceService, type Db } from "@keyway/db";
 import { createRedis, createRedisCluster, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type RedisLike } from "@keyway/redis";
 import type { DestinationStream } from "pino";
 import { accountService, invitationService, mailService, secondFactorService, sessionService, throttleService, userService } from "@keyway/auth";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
 import { usageFlusher, usageService, type FlusherDeps } from "./usage.ts";
+import { creditService } from "./credits.ts";
 
 export interface Health {
   ok: boolean;
@@ -50,7 +51,7 @@ export function createFlusher(config: Config, metrics: FlusherDeps["metrics"]) {
   // path's command timeout on a busy machine, and waiting for it costs no request anything.
   const redis = connectRedis(config, 5_000);
   return {
-    ...usageFlusher({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, metrics }),
+    ...usageFlusher({ db, redis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, metrics, afterPass: creditService({ db, redis }).reconcileOnce }),
     async close(): Promise<void> {
       redis.disconnect();
       await db.$disconnect();
@@ -68,7 +69,9 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
   const recorder = new UsageRecorder(redis, { clock: options.clock });
   // The verifier is made below; the metrics read its cache statistics lazily.
   const metrics = createMetrics({ cacheStats: () => verifier.cacheStats() });
+  const store = keyStore(db);
   const limiter = new RedisLimiter(redis, {
+    credits: store,
     failurePolicy: config.RATE_LIMIT_FAILURE_POLICY,
     instances: config.INSTANCE_COUNT,
     clock: options.clock,
@@ -83,7 +86,6 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
       if (e.type === "circuit") log.warn({ circuit: e.state }, e.state === "open" ? "redis unavailable: rate limiting degraded" : "redis back: rate limiting exact again");
     },
   });
-  const store = keyStore(db);
   const verifier = createVerifier({
     store,
     limiter,
@@ -111,6 +113,8 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     workspaces: workspaceService(db, { publish }),
     invitations: invitationService({ db, mail, publicUrl: config.PUBLIC_URL, clock: options.clock }),
     admin: adminService(db, { publish, clock: options.clock }),
+    catalogue: catalogueService(db, { publish }),
+    credits: creditService({ db, redis: readRedis }),
     usage: usageService({ db, redis: readRedis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock, recentVerifications: config.RECENT_VERIFICATIONS }),
     metrics,
     sessions,

@@ -29,6 +29,8 @@ export interface FlusherDeps {
   retentionDays: number;
   metrics?: { flushed(seconds: number): void; flushFailed(): void };
   clock?: () => number;
+  /** Runs after each pass: the credit reconciliation (credits.ts). */
+  afterPass?: () => Promise<unknown>;
 }
 
 export interface UsageDeps extends FlusherDeps {
@@ -86,6 +88,7 @@ export function usageFlusher(deps: FlusherDeps) {
         try {
           const t0 = performance.now();
           await flushOnce(PASS_REST);
+          await deps.afterPass?.();
           deps.metrics?.flushed((performance.now() - t0) / 1000);
           if (now() - lastPrune > 3_600_000) {
             lastPrune = now();

@@ -3,11 +3,17 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { adminProcedure, workspaceId } from "../trpc.ts";
-import { keyId, limits, overrides, range, workspaceName } from "./inputs.ts";
+import { credits, keyId, limits, overrides, permissionName, permissionNames, range, workspaceName } from "./inputs.ts";
 
 const userId = z.string().min(1).max(64);
 const tierName = z.string().trim().min(1, "Name the tier.").max(20, "A tier name is at most 20 characters.");
 const description = z.string().trim().max(200, "A description is at most 200 characters.");
+const maxKeyLifetimeDays = z
+  .number({ error: "The maximum lifetime is a whole number of days." })
+  .int("The maximum lifetime is a whole number of days.")
+  .min(1, "The maximum lifetime is at least 1 day.")
+  .max(3_650, "The maximum lifetime is at most 3,650 days.")
+  .nullable();
 
 export const adminRouter = {
   overview: adminProcedure.input(z.object({ range })).query(async ({ ctx, input }) => {
@@ -24,14 +30,42 @@ export const adminRouter = {
   tiers: {
     list: adminProcedure.query(({ ctx }) => ctx.services.admin.tiers.list()),
     create: adminProcedure
-      .input(z.object({ name: tierName, description, limits }))
+      .input(z.object({ name: tierName, description, limits, maxKeyLifetimeDays: maxKeyLifetimeDays.default(null) }))
       .mutation(({ ctx, input }) => ctx.services.admin.tiers.create(ctx.actor, input)),
     update: adminProcedure
-      .input(z.object({ name: tierName, description, limits }))
+      .input(z.object({ name: tierName, description, limits, maxKeyLifetimeDays: maxKeyLifetimeDays.optional() }))
       .mutation(({ ctx, input }) => ctx.services.admin.tiers.update(ctx.actor, input.name, input)),
     remove: adminProcedure
       .input(z.object({ name: tierName }))
       .mutation(({ ctx, input }) => ctx.services.admin.tiers.remove(ctx.actor, input.name)),
+  },
+
+  /** The permission catalogue keys are granted from. */
+  permissions: {
+    list: adminProcedure.query(({ ctx }) => ctx.services.catalogue.permissions.list()),
+    create: adminProcedure
+      .input(z.object({ name: permissionName, description: description.default("") }))
+      .mutation(({ ctx, input }) => ctx.services.catalogue.permissions.create(ctx.actor, input)),
+    update: adminProcedure
+      .input(z.object({ name: permissionName, description }))
+      .mutation(({ ctx, input }) => ctx.services.catalogue.permissions.update(ctx.actor, input.name, input.description)),
+    remove: adminProcedure
+      .input(z.object({ name: permissionName }))
+      .mutation(({ ctx, input }) => ctx.services.catalogue.permissions.remove(ctx.actor, input.name)),
+  },
+
+  /** Roles: named sets of the catalogue's permissions. */
+  roles: {
+    list: adminProcedure.query(({ ctx }) => ctx.services.catalogue.roles.list()),
+    create: adminProcedure
+      .input(z.object({ name: permissionName, description: description.default(""), permissions: permissionNames }))
+      .mutation(({ ctx, input }) => ctx.services.catalogue.roles.create(ctx.actor, input)),
+    update: adminProcedure
+      .input(z.object({ name: permissionName, description, permissions: permissionNames }))
+      .mutation(({ ctx, input }) => ctx.services.catalogue.roles.update(ctx.actor, input.name, input)),
+    remove: adminProcedure
+      .input(z.object({ name: permissionName }))
+      .mutation(({ ctx, input }) => ctx.services.catalogue.roles.remove(ctx.actor, input.name)),
   },
 
   users: {
@@ -78,6 +112,10 @@ export const adminRouter = {
     setLimits: adminProcedure
       .input(z.object({ workspaceId, limits: overrides }))
       .mutation(({ ctx, input }) => ctx.services.admin.workspaces.setLimits(ctx.actor, input.workspaceId, input.limits)),
+    /** The workspace's shared credit balance and refill (null: none): every key of it takes from it. */
+    setCredits: adminProcedure
+      .input(z.object({ workspaceId, credits }))
+      .mutation(({ ctx, input }) => ctx.services.admin.workspaces.setCredits(ctx.actor, input.workspaceId, input.credits)),
   },
 
   keys: {

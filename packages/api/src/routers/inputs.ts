@@ -1,7 +1,7 @@
 // Input pieces several routers share.
 import { z } from "zod";
-import type { Window } from "@keyway/core";
-import { MAX_LIMIT } from "@keyway/db";
+import { MAX_ALLOWLIST_ENTRIES, parseAllowlist, PERMISSION_NAME, type Window } from "@keyway/core";
+import { MAX_CREDITS, MAX_LIMIT } from "@keyway/db";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@keyway/auth";
 
 export const keyId = z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a key id.");
@@ -33,3 +33,40 @@ export const metadata = z
   .catchall(z.json())
   .refine((m) => Object.keys(m).every((name) => name.length >= 1 && name.length <= 64), "A metadata name is 1 to 64 characters.")
   .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, `Metadata is at most ${MAX_METADATA_BYTES.toLocaleString("en")} bytes as JSON.`);
+
+/** A permission's or role's name, as the catalogue keeps it. */
+export const permissionName = z
+  .string()
+  .trim()
+  .regex(PERMISSION_NAME, "A name is 1 to 100 letters, digits and . _ : * -, starting with a letter or digit (such as orders.read).");
+/** Permission or role names, each once. */
+export const permissionNames = z
+  .array(permissionName)
+  .max(100, "At most 100 at once.")
+  .transform((names) => [...new Set(names)]);
+export const environment = z.enum(["live", "test"], { error: "The environment is live or test." });
+
+/** An IP allowlist: addresses and CIDR ranges, IPv4 or IPv6, stored canonical; empty: any address. */
+export const ipAllowlist = z
+  .array(z.string().max(64, "An allowlist entry is at most 64 characters."))
+  .max(MAX_ALLOWLIST_ENTRIES, `An allowlist has at most ${MAX_ALLOWLIST_ENTRIES} entries.`)
+  .transform((entries, ctx) => {
+    const parsed = parseAllowlist(entries);
+    if (parsed.ok) return parsed.entries;
+    ctx.addIssue({ code: "custom", message: parsed.message, path: [parsed.index] });
+    return z.NEVER;
+  });
+
+const creditAmount = (what: string) =>
+  z
+    .number({ error: `The ${what} must be a whole number.` })
+    .int(`The ${what} must be a whole number.`)
+    .min(0, `The ${what} cannot be negative.`)
+    .max(MAX_CREDITS, `The ${what} can be at most ${MAX_CREDITS.toLocaleString("en")}.`);
+/** A credit balance with an optional refill; null removes the balance. */
+export const credits = z
+  .object({
+    remaining: creditAmount("balance"),
+    refill: z.object({ amount: creditAmount("refill amount"), interval: z.enum(["daily", "monthly"], { error: "Refills are daily or monthly." }) }).nullable(),
+  })
+  .nullable();

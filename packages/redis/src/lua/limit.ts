@@ -15,7 +15,7 @@ HINCRBY of the key's usage count, and an RPUSH (and now and then an LTRIM) of it
 are decided in order, each seeing what the ones before it wrote.
 
 KEYS, per request: one state key per scope, then the key's usage hash, then its list of recent
-verifications.
+verifications, then one balance per credit pool.
   state  one string of 34 doubles (struct.pack): for the minute, then the hour, the newest
          sub-bucket number, the sum of the window's counts, and a ring of 13 sub-bucket counts
          (slot = sub-bucket number mod 13); then the UTC day number and its count, the month
@@ -23,7 +23,10 @@ verifications.
   usage  hash: "<minute>:a" allowed, "<minute>:l" rate-limited (taken by the flusher)
   recent list, oldest first, of the last ARGV[3] decisions: "<now>|<refusing scope>|<refusing
          window>|<note>" (0|0 when allowed; the note is the caller's: the scopes' kinds and the
-         client address, recent.ts reads it)
+         client address, recent.ts reads it; "|USAGE_EXCEEDED" follows when credits refused)
+  credit "<remaining>:<refill period>:<version>:<seq>": a key's or a workspace's credit balance,
+         the period (UTC day number, or year*12+month0) it was last refilled in, the version of
+         the stored balance it started from, and how many times it changed (credits.ts reads it)
 ARGV[1] now in ms, or "" for Redis TIME (tests move time through this seam); ARGV[2] usage TTL ms;
 ARGV[3] how many recent decisions a key keeps (0: none are written; nor are they for a request
 without a note, such as a sign-in throttle's);
@@ -31,7 +34,14 @@ then per request: the number of scopes n, n times four limits (minute, hour, day
 cost (0: decide as for 1, count nothing in the windows), a note, and a mode: "0" to decide and count, "1" to only look (answer as if a request came, count
 and write nothing: the quota view), or "2" to write back what an instance admitted on its own
 while Redis was away (counted in the windows like an allowed request of that cost; the caller
-passes limits it fits, and the usage charts have it already).
+passes limits it fits, and the usage charts have it already); then the number of credit pools m
+and, per pool: the stored balance's version, the refill amount (0: none), the refill interval (0
+none, 1 daily, 2 monthly) and the stored balance "<remaining>:<period>:<version>:<seq>" or "" when
+the caller has not read it. A pool whose Redis balance is missing (Redis restarted empty, a new
+balance) or older than the version needs that stored balance: without it the request is neither
+decided nor counted, and its record says so (the caller reads the balance and asks again).
+Credits are checked first (a request they refuse is "USAGE_EXCEEDED", not rate-limited), then
+the windows; an admitted request takes its cost from every pool, never below zero.
 
 Minute and hour are sliding windows over SUB sub-buckets: a request is counted against the current
 sub-bucket and the SUB before it, so every true sliding window of the period is covered in full.
@@ -41,8 +51,9 @@ quotas. A state expires at the end of the month, its longest window.
 
 Returns one string, numbers joined by ",": now, the day's reset, the month's reset, then per
 request: the refusing scope's number (0 = allowed, else 1..n), the refusing window's (1..4),
-retry-after ms, then six per scope: used1, used2, used3, used4, reset1, reset2 (the calendar
-windows' resets are the day's and the month's). limit-reply.ts names these positions and the modes
+retry-after ms, the credits' answer (0 enough, j: pool j refused, -1: a stored balance is
+needed), then six per scope: used1, used2, used3, used4, reset1, reset2 (the calendar windows'
+resets are the day's and the month's), then per pool its remaining balance. limit-reply.ts names these positions and the modes
 for the TypeScript side; change both together.
 ]]
 local call, floor, ceil, tonumber = redis.call, math.floor, math.ceil, tonumber
@@ -167,12 +178,51 @@ local function count(lkey, s, used, cost)
   else call('SET', lkey, state, 'KEEPTTL') end
 end
 
+-- A credit balance: from Redis, or (missing, or older than the stored version) the stored one
+-- given by the caller; nil when that is needed and was not given. Refilled if a period began.
+local BALANCE = '^(-?%d+):(%d+):(%d+):(%d+)$'
+local CREDIT_TTL = 35 * DAY
+local function balance(ckey, version, amount, interval, stored)
+  local r, p, v, q
+  local text = call('GET', ckey)
+  if text then r, p, v, q = string.match(text, BALANCE) end
+  if not r or tonumber(v) < version then
+    if stored == '' then return nil end
+    r, p, v, q = string.match(stored, BALANCE)
+  end
+  local b = { tonumber(r), tonumber(p), tonumber(v), tonumber(q) }
+  if interval > 0 then
+    local period = interval == 1 and today or month_id
+    if b[2] < period then b[1], b[2] = amount, period end
+  end
+  return b
+end
+
 local k, a = 1, 4
 while k <= #KEYS do
   local n = tonumber(ARGV[a])
   local cost, note, mode = tonumber(ARGV[a + n * 4 + 1]), ARGV[a + n * 4 + 2], ARGV[a + n * 4 + 3]
+  local m = tonumber(ARGV[a + n * 4 + 4])
+  local pa, ck = a + n * 4 + 4, k + n + 2
   local states, useds = {}, {}
   local blocked_scope, blocked_window, retry = 0, 0, 0
+  -- credits first: a pool without its balance stops the request here; one short refuses it
+  local balances, credits, credit_retry = {}, 0, 0
+  local need = cost > 0 and cost or 1
+  for j = 1, m do
+    local b = pa + (j - 1) * 4
+    local interval = tonumber(ARGV[b + 3])
+    local bal = balance(KEYS[ck + j - 1], tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), interval, ARGV[b + 4])
+    if not bal then
+      credits = -1
+      break
+    end
+    balances[j] = bal
+    if credits == 0 and bal[1] < need then
+      credits = j
+      credit_retry = interval == 0 and 0 or (interval == 1 and day_reset or month_reset) - now
+    end
+  end
   for i = 1, n do
     local b = a + (i - 1) * 4
     -- a cost of 0 asks whether a request would be admitted (decided as a cost of 1), counting nothing
@@ -180,13 +230,21 @@ while k <= #KEYS do
     states[i], useds[i] = s, used
     if blocked > 0 and (blocked_scope == 0 or r > retry) then blocked_scope, blocked_window, retry = i, blocked, r end
   end
-  if blocked_scope == 0 and mode ~= '1' and cost > 0 then
+  -- the credits' answer wins: no window refused what they refused
+  if credits ~= 0 then blocked_scope, blocked_window, retry = 0, 0, credit_retry end
+  local admitted = blocked_scope == 0 and credits == 0
+  if admitted and mode ~= '1' and cost > 0 then
     for i = 1, n do count(KEYS[k + i - 1], states[i], useds[i], cost) end
+    for j = 1, m do
+      local bal = balances[j]
+      bal[1], bal[4] = bal[1] - cost, bal[4] + 1
+      call('SET', KEYS[ck + j - 1], string.format('%d:%d:%d:%d', bal[1], bal[2], bal[3], bal[4]), 'PX', CREDIT_TTL)
+    end
   end
-  if mode == '0' then
-    -- counted for the usage charts: "a" allowed, "l" rate-limited
+  if mode == '0' and credits >= 0 then
+    -- counted for the usage charts: "a" allowed, "l" refused (rate-limited, or out of credits)
     local ukey = KEYS[k + n]
-    if call('HINCRBY', ukey, blocked_scope == 0 and allowed_field or limited_field, 1) == 1 then call('PEXPIRE', ukey, ttl) end
+    if call('HINCRBY', ukey, admitted and allowed_field or limited_field, 1) == 1 then call('PEXPIRE', ukey, ttl) end
     if keep > 0 and note ~= '' then
       -- why a request was refused, for the key's page. Appended at the tail (RPUSH: a list's
       -- packed node grows at its end; LPUSH moved all of it each time, 20 % of the script's time)
@@ -194,7 +252,7 @@ while k <= #KEYS do
       -- requests; readers take the last 'keep'). The TTL (the usage hash's) is set on a new list
       -- and renewed at each trim, so a list in use lives on and an idle one goes.
       local rkey = KEYS[k + n + 1]
-      local length = call('RPUSH', rkey, now .. '|' .. blocked_scope .. '|' .. blocked_window .. '|' .. note)
+      local length = call('RPUSH', rkey, now .. '|' .. blocked_scope .. '|' .. blocked_window .. '|' .. note .. (credits > 0 and '|USAGE_EXCEEDED' or ''))
       if length > keep + ceil(keep / 4) then
         call('LTRIM', rkey, -keep, -1)
         call('PEXPIRE', rkey, ttl)
@@ -204,13 +262,14 @@ while k <= #KEYS do
     end
   end
   local o = #out
-  out[o + 1], out[o + 2], out[o + 3] = blocked_scope, blocked_window, ceil(retry)
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4] = blocked_scope, blocked_window, ceil(retry), credits
   for i = 1, n do
-    local s, used, at = states[i], useds[i], o + 3 + (i - 1) * 6
+    local s, used, at = states[i], useds[i], o + 4 + (i - 1) * 6
     out[at + 1], out[at + 2], out[at + 3], out[at + 4] = used[1], used[2], used[3], used[4]
     out[at + 5], out[at + 6] = (s[HEAD[1]] + SLOTS) * size[1], (s[HEAD[2]] + SLOTS) * size[2]
   end
-  k, a = k + n + 2, a + n * 4 + 4
+  for j = 1, m do out[o + 4 + n * 6 + j] = balances[j] and balances[j][1] or 0 end
+  k, a = ck + m, pa + 1 + m * 4
 end
 return table.concat(out, ',')
 `;
