@@ -15,7 +15,6 @@ const root = path.resolve(import.meta.dirname, "../../..");
 const clock = { t: Date.UTC(2026, 11, 31, 23, 59, 0), now: () => clock.t };
 const services = testServices({}, { clock: clock.now });
 afterAll(() => services.close());
-const system = { id: null, role: "system" as const };
 const query = (text: string) => (parsePermissionQuery(text) as { query: PermissionQuery }).query;
 const tag = () => Math.random().toString(36).slice(2, 8);
 
@@ -88,7 +87,13 @@ describe("permissions", () => {
     const { record } = await owner.caller.keys.create({ name: "k" });
     await expect(owner.caller.keys.setPermissions({ id: record.id, permissions: [`unknown${t}`], roles: [] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await services.db.keyPermission.count({ where: { keyId: record.id } })).toBe(0);
-    // the catalogue is the platform admins': a developer cannot add to it
+    // a team's developer makes keys, but not restricted ones; the catalogue is the platform admins'
+    const team = await owner.caller.workspaces.create({ name: `Team ${t}` });
+    const developer = await person();
+    await services.db.membership.create({ data: { workspaceId: team.id, userId: developer.id, role: "developer" } });
+    await expect(developer.caller.keys.create({ workspaceId: team.id, name: "restricted", permissions: [`known${t}`] })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("needs the admin role") });
+    await expect(developer.caller.keys.create({ workspaceId: team.id, name: "metered", credits: { remaining: 5, refill: null } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await developer.caller.keys.create({ workspaceId: team.id, name: "plain" })).record.permissions).toEqual([]);
     await expect(owner.caller.admin.permissions.create({ name: `mine${t}` })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -58,7 +58,6 @@ describe("every workspace procedure, by role", () => {
     ["keys.setPermissions", "admin", (c, t) => c.keys.setPermissions({ workspaceId: t.workspace.id, id: t.key.record.id, permissions: [], roles: [] })],
     ["keys.setAllowlist", "admin", (c, t) => c.keys.setAllowlist({ workspaceId: t.workspace.id, id: t.key.record.id, ipAllowlist: ["203.0.113.0/24"] })],
     ["keys.setCredits", "admin", (c, t) => c.keys.setCredits({ workspaceId: t.workspace.id, id: t.key.record.id, credits: { remaining: 100, refill: null } })],
-    ["keys.create (restricted: with permissions)", "admin", (c, t) => c.keys.create({ workspaceId: t.workspace.id, name: "restricted", permissions: [] })],
     ["workspaces.rename", "admin", (c, t) => c.workspaces.rename({ workspaceId: t.workspace.id, name: "Renamed" })],
     ["workspaces.invite", "admin", (c, t) => c.workspaces.invite({ workspaceId: t.workspace.id, email: uniqueEmail("new"), role: "developer" })],
     ["workspaces.revokeInvitation", "admin", (c, t) => c.workspaces.revokeInvitation({ workspaceId: t.workspace.id, invitationId: t.invitation.id })],

@@ -2,7 +2,7 @@
 // roll, limit overrides, tier change). Every change writes its audit row in the same transaction
 // and then announces itself so every process drops its cached record.
 import {
-  allowlistMatcher, generateKey, hashKey, effectiveLimits, ownLimits, refillPeriod, tighter,
+  allowlistMatcher, generateKey, hashKey, effectiveLimits, ownLimits, tighter,
   type CreditPool, type CreditStore, type InvalidationTarget, type KeyRecord, type KeyStore, type StoredBalance, type Window,
 } from "@keyway/core";
 import type { Db } from "./client.ts";
@@ -30,10 +30,9 @@ export interface KeyPolicy {
 
 /** Refuses a grant of a permission or role that is not in the catalogue, naming it. */
 async function assertGrantable(tx: Prisma.TransactionClient, grants: Grants): Promise<void> {
-  const [permissions, roles] = await Promise.all([
-    tx.permission.findMany({ where: { name: { in: grants.permissions } }, select: { name: true } }),
-    tx.keyRole.findMany({ where: { name: { in: grants.roles } }, select: { name: true } }),
-  ]);
+  // (one after the other: a transaction's queries share one connection)
+  const permissions = await tx.permission.findMany({ where: { name: { in: grants.permissions } }, select: { name: true } });
+  const roles = await tx.keyRole.findMany({ where: { name: { in: grants.roles } }, select: { name: true } });
   const unknownPermission = grants.permissions.find((n) => !permissions.some((p) => p.name === n));
   if (unknownPermission !== undefined) throw new DomainError("UNKNOWN_PERMISSION", `There is no permission named ${JSON.stringify(unknownPermission)} in the catalogue.`, "permissions");
   const unknownRole = grants.roles.find((n) => !roles.some((r) => r.name === n));
@@ -64,6 +63,7 @@ export const publicKeySelect = {
   creditsRemaining: true,
   creditsRefillAmount: true,
   creditsRefill: true,
+  creditsVersion: true,
   permissions: { select: { permissionName: true }, orderBy: { permissionName: "asc" } },
   roles: { select: { roleName: true }, orderBy: { roleName: "asc" } },
   createdAt: true,

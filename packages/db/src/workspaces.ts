@@ -4,6 +4,7 @@ import { effectiveLimits, type InvalidationTarget } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
+import { creditsView } from "./credits.ts";
 import { overridesOf } from "./overrides.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 
@@ -98,15 +99,23 @@ export interface Member {
 const summarySelect = {
   id: true, name: true, personal: true, externalId: true, tierName: true, createdAt: true,
   limitMinute: true, limitHour: true, limitDay: true, limitMonth: true,
-  tier: { select: { perMinute: true, perHour: true, perDay: true, perMonth: true, description: true } },
+  creditsRemaining: true, creditsRefillAmount: true, creditsRefill: true,
+  tier: { select: { perMinute: true, perHour: true, perDay: true, perMonth: true, description: true, maxKeyLifetimeDays: true } },
 } satisfies Prisma.WorkspaceSelect;
 type SummaryRow = Prisma.WorkspaceGetPayload<{ select: typeof summarySelect }>;
 
 /** A workspace as members and admins see it: its plan, its overrides and the limits that result. */
-function workspaceSummary({ tier, limitMinute, limitHour, limitDay, limitMonth, ...w }: SummaryRow) {
+function workspaceSummary({ tier, limitMinute, limitHour, limitDay, limitMonth, creditsRemaining, creditsRefillAmount, creditsRefill, ...w }: SummaryRow) {
   const plan = { minute: tier.perMinute, hour: tier.perHour, day: tier.perDay, month: tier.perMonth };
   const overrides = overridesOf({ limitMinute, limitHour, limitDay, limitMonth });
-  return { ...w, plan: { name: w.tierName, description: tier.description, limits: plan }, overrides, limits: effectiveLimits(plan, overrides) };
+  return {
+    ...w,
+    plan: { name: w.tierName, description: tier.description, limits: plan, maxKeyLifetimeDays: tier.maxKeyLifetimeDays },
+    overrides,
+    limits: effectiveLimits(plan, overrides),
+    /** The workspace's shared credit balance as last reconciled, and its refill (null: none). */
+    credits: creditsView({ creditsRemaining, creditsRefillAmount, creditsRefill }),
+  };
 }
 
 export function workspaceService(db: Db, options: WorkspaceServiceOptions) {

@@ -123,7 +123,7 @@ export function usageService(deps: UsageDeps) {
   const now = () => (deps.clock ?? Date.now)();
   const { flushOnce } = usageFlusher(deps);
 
-  async function keyIdsOf(scope: { userId: string } | { workspaceId: string }): Promise<string[]> {
+  async function keyIdsOf(scope: { userId: string } | { workspaceId: string; environment?: "live" | "test" }): Promise<string[]> {
     return (await deps.db.apiKey.findMany({ where: scope, select: { id: true } })).map((k) => k.id);
   }
 
@@ -139,7 +139,7 @@ export function usageService(deps: UsageDeps) {
    * what Redis holds, so a request shows at once), or the whole platform (PostgreSQL: up to one
    * flush interval behind).
    */
-  async function series(scope: { keyIds: string[] } | { userId: string } | { workspaceId: string } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: UsageCounts }> {
+  async function series(scope: { keyIds: string[] } | { userId: string } | { workspaceId: string; environment?: "live" | "test" } | "all", range: UsageRange): Promise<{ points: UsagePoint[]; totals: UsageCounts }> {
     const { period, points } = RANGES[range];
     const current = periodStart(period, now());
     const first = new Date(stepFrom(period, current, -(points - 1)));

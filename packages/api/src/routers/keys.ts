@@ -16,7 +16,12 @@ export const keysRouter = {
     .input(z.object({ id: keyId }))
     .query(async ({ ctx, input }) => {
       const [key] = await ctx.services.usage.withLastUse([await ctx.services.keys.get(input.id, ctx.workspace.id)]);
-      return { ...key!, events: await ctx.services.keys.events(key!.id) };
+      const [events, creditsNow] = await Promise.all([
+        ctx.services.keys.events(key!.id),
+        // the balance as Redis holds it now (requests take from it there), else as last reconciled
+        ctx.services.credits.current({ scope: "key", id: key!.id, workspaceId: key!.workspaceId, stored: key!.creditsRemaining, version: key!.creditsVersion }),
+      ]);
+      return { ...key!, events, creditsNow };
     }),
 
   /** The key's latest verifications (newest first): when, the answer, which limit refused it, the client's address. */

@@ -1,19 +1,19 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { workspaceProcedure } from "../trpc.ts";
-import { keyId, range } from "./inputs.ts";
+import { environment, keyId, range } from "./inputs.ts";
 
 // Every member, viewers included, sees their workspace's usage.
 export const usageRouter = {
   /** Requests over time for one of the workspace's keys, or all of them. */
   series: workspaceProcedure("viewer")
-    .input(z.object({ range, keyId: keyId.optional() }))
+    .input(z.object({ range, keyId: keyId.optional(), environment: environment.optional() }))
     .query(async ({ ctx, input }) => {
       if (input.keyId) {
         await ctx.services.keys.get(input.keyId, ctx.workspace.id); // NOT_FOUND unless it is the workspace's
         return ctx.services.usage.series({ keyIds: [input.keyId] }, input.range);
       }
-      return ctx.services.usage.series({ workspaceId: ctx.workspace.id }, input.range);
+      return ctx.services.usage.series({ workspaceId: ctx.workspace.id, ...(input.environment ? { environment: input.environment } : {}) }, input.range);
     }),
 
   /** How much of each window's quota one of the workspace's keys has left, right now (counts nothing). */

@@ -152,6 +152,10 @@ function describe(e: Event): ReactNode {
     case "key.revoke": return <>revoked key {key}</>;
     case "key.limits": return <>changed the limits of key {key}</>;
     case "key.metadata": return <>changed the metadata of key {key}</>;
+    case "key.permissions": return <>changed the permissions of key {key}</>;
+    case "key.allowlist": return <>changed the IP allowlist of key {key}</>;
+    case "key.credits": return <>set the credits of key {key}</>;
+    case "workspace.credits": return "set the workspace's credits";
     case "workspace.create": return "created the workspace";
     case "workspace.rename": return "renamed the workspace";
     case "workspace.tier": case "user.tier": return "changed the plan";

@@ -7,6 +7,7 @@ const TABS = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/workspaces", label: "Workspaces" },
   { href: "/admin/tiers", label: "Tiers" },
+  { href: "/admin/permissions", label: "Permissions" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState } from "react";
 import Link from "next/link";
 import { Dialog, DialogFooter } from "~/components/dialog";
 import { NewKey, useKeyActions } from "~/components/key-actions";
@@ -13,6 +13,7 @@ import { useDates } from "~/lib/dates";
 import { primary, secondary, scrollX, card } from "~/components/ui";
 import { StatusBadge, statusOf } from "~/components/key-status";
 import { can, useWorkspace } from "~/components/workspace";
+import { allowedExpiry, EnvironmentBadge, EXPIRY_CHOICES, PermissionPicker, type Environment, type Grants } from "~/components/key-policy";
 
 const PAGE = 50;
 
@@ -40,13 +41,15 @@ export function KeysView() {
   const create = useMutation(trpc.keys.create.mutationOptions({ onSuccess: refresh }));
 
   const [search, setSearch] = useState("");
+  const [environment, setEnvironment] = useState<Environment | "all">("all");
   const [showRevoked, setShowRevoked] = useState(false);
   const byId = useMemo(() => new Map((keys.data ?? []).map((k) => [k.id, k])), [keys.data]);
   const revokedCount = (keys.data ?? []).filter((k) => k.status === "revoked").length;
   const sorted = useMemo(() => {
     const needle = search.trim().toLowerCase();
     const list = (keys.data ?? []).filter((k) =>
-      (showRevoked || k.status !== "revoked") && (!needle || k.name.toLowerCase().includes(needle) || k.prefix.toLowerCase().includes(needle)));
+      (showRevoked || k.status !== "revoked") && (environment === "all" || k.environment === environment) &&
+      (!needle || k.name.toLowerCase().includes(needle) || k.prefix.toLowerCase().includes(needle)));
     const value = (k: Key) => (sort.by === "name" ? k.name.toLowerCase() : new Date(k[sort.by] ?? 0).getTime());
     list.sort((a, b) => {
       const av = value(a);
@@ -54,7 +57,8 @@ export function KeysView() {
       return (av < bv ? -1 : av > bv ? 1 : 0) * sort.dir;
     });
     return list;
-  }, [keys.data, sort, search, showRevoked]);
+  }, [keys.data, sort, search, showRevoked, environment]);
+  const hasTestKeys = (keys.data ?? []).some((k) => k.environment === "test");
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE));
   const shown = sorted.slice(page * PAGE, page * PAGE + PAGE);
 
@@ -64,17 +68,15 @@ export function KeysView() {
     setFormError(null);
   };
 
-  async function onCreate(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const days = Number(form.get("expires"));
+  const onCreate = async (input: { name: string; environment: Environment; expiresInDays: number | null; grants: Grants | null }) => {
     try {
-      const result = await create.mutateAsync({ workspaceId, name: String(form.get("name") ?? ""), expiresInDays: days > 0 ? days : null });
+      const { grants, ...rest } = input;
+      const result = await create.mutateAsync({ workspaceId, ...rest, ...(grants ? { permissions: grants.permissions, roles: grants.roles } : {}) });
       setSecret(result.key);
     } catch (e) {
       setFormError(errorText(e));
     }
-  }
+  };
 
   const sortHeader = (by: typeof sort.by, label: string) => (
     <th scope="col" className="whitespace-nowrap px-3 py-2" aria-sort={sort.by === by ? (sort.dir === 1 ? "ascending" : "descending") : "none"}>
@@ -108,6 +110,16 @@ export function KeysView() {
             <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0); }} placeholder="Search by name or prefix"
               className="w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm sm:w-72" />
           </label>
+          {hasTestKeys && (
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              Environment
+              <select value={environment} onChange={(e) => { setEnvironment(e.target.value as Environment | "all"); setPage(0); }} className="rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+                <option value="all">Live and test</option>
+                <option value="live">Live only</option>
+                <option value="test">Test only</option>
+              </select>
+            </label>
+          )}
           {revokedCount > 0 && (
             <label className="flex items-center gap-2 text-sm text-slate-700">
               <input type="checkbox" checked={showRevoked} onChange={(e) => { setShowRevoked(e.target.checked); setPage(0); }} />
@@ -124,7 +136,7 @@ export function KeysView() {
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-800">Could not load your keys: {keys.error.message}</p>
       ) : sorted.length === 0 && keys.data.length > 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 bg-surface p-6 text-center text-sm text-slate-600">
-          No key matches{search.trim() ? ` “${search.trim()}”` : ""}{!showRevoked && revokedCount > 0 ? " among the keys not revoked" : ""}.
+          No {environment === "all" ? "" : `${environment} `}key matches{search.trim() ? ` “${search.trim()}”` : ""}{!showRevoked && revokedCount > 0 ? " among the keys not revoked" : ""}.
         </p>
       ) : sorted.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-surface p-10 text-center">
@@ -158,7 +170,15 @@ export function KeysView() {
                   <tr key={k.id} className="border-b border-slate-100 last:border-0" data-testid={`key-${k.prefix}`}>
                     <td className="min-w-[9rem] px-3 py-2">
                       {/* its page: usage, quota, limits, events, recent verifications, rename */}
-                      <Link href={`/keys/${k.id}`} className="font-medium text-indigo-700 hover:underline">{k.name}</Link>
+                      <span className="flex flex-wrap items-center gap-1.5">
+                        <Link href={`/keys/${k.id}`} className="font-medium text-indigo-700 hover:underline">{k.name}</Link>
+                        <EnvironmentBadge environment={k.environment} />
+                        {(k.permissions.length > 0 || k.roles.length > 0) && (
+                          <Tip tip={[...k.roles.map((r) => `role ${r.roleName}`), ...k.permissions.map((p) => p.permissionName)].join(", ")}>
+                            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700 ring-1 ring-slate-200">Restricted</span>
+                          </Tip>
+                        )}
+                      </span>
                     </td>
                     <td className="max-w-[11rem] truncate px-3 py-2 font-mono text-xs" title={`${k.prefix}_…`}>{k.prefix}_…</td>
                     <td className="px-3 py-2">
@@ -201,30 +221,87 @@ export function KeysView() {
 
       <Dialog open={creating} onClose={close} locked={secret !== null} title={secret ? "Your new API key" : "Create an API key"}>
         {secret ? <NewKey secret={secret} onDone={close} /> : (
-          <form onSubmit={onCreate} className="space-y-4">
-            <label className="block">
-              <span className="mb-1 block text-sm font-medium text-slate-700">Name</span>
-              <input name="name" required maxLength={64} placeholder="e.g. Production server"
-                className="w-full rounded-md border border-slate-300 px-3 py-2" />
-            </label>
-            <label className="block">
-              <span className="mb-1 block text-sm font-medium text-slate-700">Expires</span>
-              <select name="expires" defaultValue="0" className="w-full rounded-md border border-slate-300 px-3 py-2">
-                <option value="0">Never</option>
-                <option value="7">In 7 days</option>
-                <option value="30">In 30 days</option>
-                <option value="90">In 90 days</option>
-                <option value="365">In a year</option>
-              </select>
-            </label>
-            <DialogFooter error={formError} onCancel={close}>
-              <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Creating…" : "Create key"}</button>
-            </DialogFooter>
-          </form>
+          <NewKeyForm workspaceId={workspaceId} canGrant={can(current.role, "admin")} pending={create.isPending} error={formError} onCancel={close} onCreate={onCreate} />
         )}
       </Dialog>
 
       {actions.dialogs}
     </section>
+  );
+}
+
+/**
+ * The new-key form: a name, live or test, an expiry within the plan's maximum lifetime, and (for
+ * the workspace's admins) the permissions and roles it holds: ticking some makes a restricted key.
+ */
+function NewKeyForm({ workspaceId, canGrant, pending, error, onCancel, onCreate }: {
+  workspaceId: string;
+  canGrant: boolean;
+  pending: boolean;
+  error: string | null;
+  onCancel: () => void;
+  onCreate: (input: { name: string; environment: Environment; expiresInDays: number | null; grants: Grants | null }) => void;
+}) {
+  const trpc = useTRPC();
+  const workspace = useQuery(trpc.workspaces.get.queryOptions({ workspaceId }));
+  const catalogue = useQuery(trpc.keys.catalogue.queryOptions({ workspaceId }));
+  const [grants, setGrants] = useState<Grants>({ permissions: [], roles: [] });
+  const maxDays = workspace.data?.plan.maxKeyLifetimeDays ?? null;
+  const choices: (readonly [number, string])[] = [...EXPIRY_CHOICES];
+  if (maxDays !== null && !choices.some(([d]) => d === maxDays)) choices.push([maxDays, `In ${maxDays} days`]);
+  choices.sort((a, b) => (a[0] === 0 ? -1 : b[0] === 0 ? 1 : a[0] - b[0]));
+  const firstAllowed = maxDays === null ? 0 : Math.max(...choices.filter(([d]) => allowedExpiry(d, maxDays)).map(([d]) => d));
+  const granted = grants.permissions.length + grants.roles.length;
+
+  return (
+    <form className="space-y-4" onSubmit={(e) => {
+      e.preventDefault();
+      const form = new FormData(e.currentTarget);
+      const days = Number(form.get("expires"));
+      onCreate({
+        name: String(form.get("name") ?? ""),
+        environment: form.get("environment") === "test" ? "test" : "live",
+        expiresInDays: days > 0 ? days : null,
+        grants: canGrant && granted > 0 ? grants : null,
+      });
+    }}>
+      <label className="block">
+        <span className="mb-1 block text-sm font-medium text-slate-700">Name</span>
+        <input name="name" required maxLength={64} placeholder="e.g. Production server" className="w-full rounded-md border border-slate-300 px-3 py-2" />
+      </label>
+      <fieldset>
+        <legend className="mb-1 text-sm font-medium text-slate-700">Environment</legend>
+        <div className="grid gap-2 sm:grid-cols-2">
+          {([["live", "Live", "For real traffic."], ["test", "Test", "Marked as test in every verification: your services can send it to a sandbox."]] as const).map(([value, label, hint]) => (
+            <label key={value} className="flex items-start gap-2 rounded-md border border-slate-200 p-2 text-sm has-[:checked]:border-indigo-500">
+              <input type="radio" name="environment" value={value} defaultChecked={value === "live"} className="mt-0.5" />
+              <span className="font-medium">{label}<span className="block text-xs font-normal text-slate-600">{hint}</span></span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="block">
+        <span className="mb-1 block text-sm font-medium text-slate-700">Expires</span>
+        {/* (re-mounted once the plan is known, so the default is one the plan allows) */}
+        <select key={String(maxDays)} name="expires" defaultValue={String(firstAllowed)} aria-describedby={maxDays !== null ? "expires-hint" : undefined} className="w-full rounded-md border border-slate-300 px-3 py-2">
+          {choices.map(([days, label]) => <option key={days} value={days} disabled={!allowedExpiry(days, maxDays)}>{label}</option>)}
+        </select>
+        {maxDays !== null && <span id="expires-hint" className="mt-1 block text-xs text-slate-600">Keys on the {workspace.data?.plan.name} plan expire within {maxDays} days.</span>}
+      </label>
+      <div>
+        <p className="mb-1 text-sm font-medium text-slate-700">Permissions</p>
+        <p className="mb-2 text-xs text-slate-600">
+          {canGrant
+            ? "Tick what this key may do (a restricted key). Your services ask for permissions when they verify a key; a key holds only what is ticked here."
+            : "Only the workspace's admins grant permissions: this key will hold none, and pass only requests that ask for none."}
+        </p>
+        {canGrant && (catalogue.isPending ? <div aria-busy="true" aria-label="Loading the permissions" className="h-16 animate-pulse rounded bg-slate-100" />
+          : catalogue.isError ? <p role="alert" className="text-sm text-red-700">Could not load the permissions: {catalogue.error.message}</p>
+          : <div className="max-h-64 overflow-y-auto pr-1"><PermissionPicker catalogue={catalogue.data} value={grants} onChange={setGrants} idPrefix="new" /></div>)}
+      </div>
+      <DialogFooter error={error} onCancel={onCancel}>
+        <button type="submit" className={primary} disabled={pending}>{pending ? "Creating…" : granted > 0 ? "Create restricted key" : "Create key"}</button>
+      </DialogFooter>
+    </form>
   );
 }

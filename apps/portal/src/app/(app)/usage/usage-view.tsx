@@ -16,9 +16,11 @@ export function UsageView() {
   const { current } = useWorkspace();
   const workspaceId = current.id;
   const [keyId, setKeyId] = useState<string>("");
+  const [environment, setEnvironment] = useState<"" | "live" | "test">("");
   const keys = useQuery(trpc.keys.list.queryOptions({ workspaceId }));
+  const hasTestKeys = (keys.data ?? []).some((k) => k.environment === "test");
   const series = useQuery({
-    ...trpc.usage.series.queryOptions({ workspaceId, range, keyId: keyId || undefined }),
+    ...trpc.usage.series.queryOptions({ workspaceId, range, keyId: keyId || undefined, environment: (!keyId && environment) || undefined }),
     refetchInterval: 5_000, // requests show up within seconds, without a reload
     placeholderData: (previous) => previous,
   });
@@ -30,16 +32,28 @@ export function UsageView() {
           <h1 className="text-2xl font-semibold">Usage</h1>
           <p className="text-sm text-slate-600">Requests made with the keys of {current.personal ? "your workspace" : current.name}, and how much of each limit is left.</p>
         </div>
+        <div className="flex w-full min-w-0 flex-col gap-3 sm:w-auto sm:flex-row sm:items-center">
+        {hasTestKeys && !keyId && (
+          <label className="flex min-w-0 flex-col gap-1 text-sm sm:flex-row sm:items-center sm:gap-2">
+            <span className="font-medium text-slate-700">Environment</span>
+            <select value={environment} onChange={(e) => setEnvironment(e.target.value as typeof environment)} className="rounded-md border border-slate-300 bg-surface px-3 py-1.5">
+              <option value="">Live and test</option>
+              <option value="live">Live only</option>
+              <option value="test">Test only</option>
+            </select>
+          </label>
+        )}
         <label className="flex w-full min-w-0 flex-col gap-1 text-sm sm:w-auto sm:flex-row sm:items-center sm:gap-2">
           <span className="font-medium text-slate-700">Key</span>
           {/* a long key name must not widen a phone's page: the select shrinks and cuts it */}
           <select value={keyId} onChange={(e) => setKeyId(e.target.value)} className="w-full min-w-0 rounded-md border border-slate-300 bg-surface px-3 py-1.5 sm:w-72">
             <option value="">All keys</option>
             {(keys.data ?? []).map((k) => (
-              <option key={k.id} value={k.id}>{k.name} ({k.prefix})</option>
+              <option key={k.id} value={k.id}>{k.name} ({k.prefix}){k.environment === "test" ? " · test" : ""}</option>
             ))}
           </select>
         </label>
+        </div>
       </div>
       <RangeTabs range={range} onChange={setRange}>
         <UsageChart query={series} range={range} />

@@ -21,6 +21,9 @@ const show = (v: unknown, dateTime: Dates["dateTime"]) =>
 /** Audit actions in words; an action not listed here shows as its code. */
 const ACTIONS: Record<string, string> = {
   "key.create": "Key created", "key.rename": "Key renamed", "key.revoke": "Key revoked", "key.roll": "Key rolled", "key.limits": "Key limits changed", "key.metadata": "Key metadata changed",
+  "key.permissions": "Key permissions changed", "key.allowlist": "Key IP allowlist changed", "key.credits": "Key credits set",
+  "permission.create": "Permission added", "permission.update": "Permission edited", "permission.delete": "Permission deleted",
+  "role.create": "Role created", "role.update": "Role edited", "role.delete": "Role deleted", "workspace.credits": "Workspace credits set",
   "user.tier": "Plan changed (personal)", "user.role": "Role changed", "user.disable": "User disabled", "user.enable": "User enabled",
   "tier.create": "Tier created", "tier.update": "Tier edited", "tier.delete": "Tier deleted",
   "workspace.create": "Workspace created", "workspace.rename": "Workspace renamed", "workspace.delete": "Workspace deleted",

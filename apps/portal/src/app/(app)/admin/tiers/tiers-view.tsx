@@ -10,6 +10,7 @@ import { fieldErrors, formError } from "~/trpc/errors";
 import { useTRPC } from "~/trpc/client";
 import type { RouterOutputs } from "~/trpc/types";
 import { LIMIT_FIELDS, LimitFields, WINDOWS } from "../admin-lists";
+import { Field } from "~/components/field";
 
 type Tier = RouterOutputs["admin"]["tiers"]["list"][number];
 
@@ -27,7 +28,7 @@ export function TiersView() {
   const [dialog, setDialog] = useState<null | { kind: "create" } | { kind: "edit" | "delete"; tier: Tier }>(null);
   // the failed call: its field messages go beside the fields, anything else under the form
   const [failure, setFailure] = useState<unknown>(null);
-  const error = formError(failure, ["name", ...LIMIT_FIELDS]);
+  const error = formError(failure, ["name", "maxKeyLifetimeDays", ...LIMIT_FIELDS]);
   const notify = useNotify();
   const done = (message: string) => async () => {
     setDialog(null);
@@ -47,6 +48,8 @@ export function TiersView() {
       name: String(form.get("name") ?? ""),
       description: String(form.get("description") ?? ""),
       limits: { minute: parseLimit(form.get("minute")), hour: parseLimit(form.get("hour")), day: parseLimit(form.get("day")), month: parseLimit(form.get("month")) },
+      // empty: no maximum
+      maxKeyLifetimeDays: String(form.get("maxKeyLifetimeDays") ?? "").trim() === "" ? null : parseLimit(form.get("maxKeyLifetimeDays")),
     };
     if (dialog?.kind === "edit") update.mutate({ ...input, name: dialog.tier.name });
     else create.mutate(input);
@@ -77,6 +80,7 @@ export function TiersView() {
               <tr>
                 <th className="px-3 py-2 font-medium">Tier</th>
                 {WINDOWS.map((w) => <th key={w} className="px-3 py-2 text-right font-medium">Per {w}</th>)}
+                <th className="px-3 py-2 text-right font-medium">Key lifetime</th>
                 <th className="px-3 py-2 text-right font-medium">Workspaces</th><th className="px-3 py-2 font-medium">Changed</th>
                 <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
               </tr>
@@ -86,6 +90,7 @@ export function TiersView() {
                 <tr key={t.name} data-testid={`tier-${t.name}`}>
                   <td className="px-3 py-2"><span className="font-medium capitalize">{t.name}</span><br /><span className="text-xs text-slate-500">{t.description}</span></td>
                   {WINDOWS.map((w) => <td key={w} className="px-3 py-2 text-right tabular-nums">{fmt.format(t.limits[w])}</td>)}
+                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">{t.maxKeyLifetimeDays === null ? <span className="text-slate-500">any</span> : `≤ ${fmt.format(t.maxKeyLifetimeDays)} days`}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{fmt.format(t.workspaces)}</td>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600">{dateTime(t.updatedAt)}</td>
                   <td className="px-3 py-2">
@@ -128,6 +133,9 @@ export function TiersView() {
             </label>
             <LimitFields idPrefix="tier" required defaults={editing?.limits ?? { minute: null, hour: null, day: null, month: null }} error={failure} />
             <p className="text-xs text-slate-500">Whole numbers from 1 to 1,000,000,000, with minute ≤ hour ≤ day ≤ month.</p>
+            <Field label="Maximum key lifetime (days)" name="maxKeyLifetimeDays" idPrefix="tier" inputMode="numeric" width="w-40"
+              defaultValue={editing?.maxKeyLifetimeDays ?? ""} placeholder="No maximum" error={fieldErrors(failure).maxKeyLifetimeDays}
+              hint="Keys made or rolled on this tier expire within this many days (1 to 3,650). Empty: no maximum. Existing keys keep their expiry." />
             <DialogFooter error={error} onCancel={() => setDialog(null)}>
               <button type="submit" className={primary} disabled={create.isPending || update.isPending}>
                 {create.isPending || update.isPending ? "Saving…" : editing ? "Save tier" : "Create tier"}

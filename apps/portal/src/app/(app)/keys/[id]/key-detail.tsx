@@ -12,11 +12,13 @@ import { Tip } from "~/components/tip";
 import { card, input, primary, scrollX, secondary } from "~/components/ui";
 import { QuotaBars, RangeTabs, UsageChart, type Range } from "~/components/usage";
 import { can, useWorkspace } from "~/components/workspace";
+import { EnvironmentBadge, PermissionPicker, type Grants } from "~/components/key-policy";
 import { ago, lastUsedAgo, number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
 import type { Dates } from "~/lib/format";
 import { useTRPC } from "~/trpc/client";
 import { errorText, fieldErrors } from "~/trpc/errors";
+import { CreditsForm, REFILL_TEXT } from "~/components/credits-form";
 import type { RouterOutputs } from "~/trpc/types";
 
 type Key = RouterOutputs["keys"]["get"];
@@ -52,6 +54,7 @@ function Name({ k, workspaceId, editable }: { k: Key; workspaceId: string; edita
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="min-w-0 break-words text-2xl font-semibold">{k.name}</h1>
         <StatusBadge status={statusOf(k)} />
+        <EnvironmentBadge environment={k.environment} />
         {editable && <button type="button" className={secondary} onClick={() => { rename.reset(); setEditing(true); }}>Rename</button>}
       </div>
     );
@@ -162,15 +165,149 @@ function Limits({ k, plan }: { k: Key; plan: Record<(typeof WINDOWS)[number], nu
 const CODE_TEXT: Record<string, string> = {
   VALID: "Allowed",
   RATE_LIMITED: "Rate-limited",
+  USAGE_EXCEEDED: "Refused: out of credits",
+  INSUFFICIENT_PERMISSIONS: "Refused: permissions",
+  IP_NOT_ALLOWED: "Refused: address",
   REVOKED: "Refused: revoked",
   EXPIRED: "Refused: expired",
   DISABLED_USER: "Refused: owner disabled",
 };
 
+const WHY: Record<string, string> = {
+  VALID: "within every limit",
+  USAGE_EXCEEDED: "too few credits left for its cost",
+  INSUFFICIENT_PERMISSIONS: "the request asked for a permission the key lacks",
+  IP_NOT_ALLOWED: "the address is not on the key's allowlist",
+  REVOKED: "the key was revoked",
+  EXPIRED: "the key had expired",
+  DISABLED_USER: "its creator's account is disabled",
+};
+
 function why(v: Verification): string {
   if (v.refusedBy) return `${v.refusedBy.scope === "key" ? "this key's own" : "the workspace plan's"} ${v.refusedBy.window} limit`;
-  if (v.code === "VALID") return "within every limit";
-  return v.code === "REVOKED" ? "the key was revoked" : v.code === "EXPIRED" ? "the key had expired" : v.code === "DISABLED_USER" ? "its creator's account is disabled" : "";
+  return WHY[v.code] ?? "";
+}
+
+/** Invalidates the key's page after a change. */
+function useRefreshKey() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => Promise.all([
+    queryClient.invalidateQueries({ queryKey: trpc.keys.get.queryKey() }),
+    queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() }),
+  ]);
+}
+
+/** What the key may do: its permissions, on their own and through roles. Workspace admins change them. */
+function Permissions({ k, workspaceId, editable }: { k: Key; workspaceId: string; editable: boolean }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshKey();
+  const current: Grants = { permissions: k.permissions.map((p) => p.permissionName), roles: k.roles.map((r) => r.roleName) };
+  const [editing, setEditing] = useState<Grants | null>(null);
+  const catalogue = useQuery(trpc.keys.catalogue.queryOptions({ workspaceId }));
+  const save = useMutation(trpc.keys.setPermissions.mutationOptions({ onSuccess: async () => { setEditing(null); await refresh(); } }));
+  const roleHolds = (name: string) => catalogue.data?.roles.find((r) => r.name === name)?.permissions ?? [];
+  if (!editing) {
+    const none = current.permissions.length === 0 && current.roles.length === 0;
+    return (
+      <div className="space-y-3 text-sm">
+        {none ? <p className="text-slate-600">None: this key passes only requests that ask for no permission.</p> : (
+          <ul className="space-y-1" data-testid="key-permissions">
+            {current.roles.map((r) => (
+              <li key={`r-${r}`}><span className="font-medium">Role {r}</span>{catalogue.data && <span className="text-slate-600">: {roleHolds(r).join(", ") || "no permission yet"}</span>}</li>
+            ))}
+            {current.permissions.map((name) => (
+              <li key={name}><code className="font-mono text-xs">{name}</code>{catalogue.data && <span className="text-slate-600"> {catalogue.data.permissions.find((p) => p.name === name)?.description}</span>}</li>
+            ))}
+          </ul>
+        )}
+        {editable && <button type="button" className={secondary} onClick={() => { save.reset(); setEditing(current); }}>Edit permissions</button>}
+      </div>
+    );
+  }
+  return (
+    <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); save.mutate({ workspaceId, id: k.id, ...editing }); }}>
+      {catalogue.isPending ? <div aria-busy="true" aria-label="Loading the permissions" className="h-16 animate-pulse rounded bg-slate-100" />
+        : catalogue.isError ? <p role="alert" className="text-sm text-red-700">Could not load the permissions: {catalogue.error.message}</p>
+        : <PermissionPicker catalogue={catalogue.data} value={editing} onChange={setEditing} idPrefix="edit" />}
+      {save.isError && <p role="alert" className="text-sm text-red-700">{errorText(save.error)}</p>}
+      <div className="flex gap-2">
+        <button type="submit" className={primary} disabled={save.isPending}>{save.isPending ? "Saving…" : "Save permissions"}</button>
+        <button type="button" className={secondary} onClick={() => setEditing(null)}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+/** Where the key may be used from: addresses and CIDR ranges, one per line. */
+function Allowlist({ k, workspaceId, editable }: { k: Key; workspaceId: string; editable: boolean }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshKey();
+  const [editing, setEditing] = useState(false);
+  const save = useMutation(trpc.keys.setAllowlist.mutationOptions({ onSuccess: async () => { setEditing(false); await refresh(); } }));
+  if (!editing) {
+    return (
+      <div className="space-y-3 text-sm">
+        {k.ipAllowlist.length === 0 ? <p className="text-slate-600">Any address.</p> : (
+          <ul className="flex flex-wrap gap-1.5" data-testid="key-allowlist">
+            {k.ipAllowlist.map((entry) => <li key={entry}><code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">{entry}</code></li>)}
+          </ul>
+        )}
+        {editable && <button type="button" className={secondary} onClick={() => { save.reset(); setEditing(true); }}>Edit allowlist</button>}
+      </div>
+    );
+  }
+  const fields = save.isError ? fieldErrors(save.error) : {};
+  const error = save.isError ? (Object.entries(fields).find(([f]) => f.startsWith("ipAllowlist"))?.[1] ?? errorText(save.error)) : null;
+  return (
+    <form className="space-y-2" onSubmit={(e) => {
+      e.preventDefault();
+      const lines = String(new FormData(e.currentTarget).get("allowlist") ?? "").split(/[\s,]+/).map((l) => l.trim()).filter(Boolean);
+      save.mutate({ workspaceId, id: k.id, ipAllowlist: lines });
+    }}>
+      <label htmlFor="key-allowlist" className="block text-sm font-medium text-slate-700">Addresses and ranges, one per line</label>
+      <textarea id="key-allowlist" name="allowlist" rows={4} defaultValue={k.ipAllowlist.join("\n")} ref={focusOnMount} placeholder={"203.0.113.0/24\n2001:db8::/32"}
+        aria-invalid={Boolean(error)} aria-describedby={`key-allowlist-hint${error ? " key-allowlist-error" : ""}`}
+        onKeyDown={(e) => e.key === "Escape" && setEditing(false)} className={`${input} w-full font-mono text-xs`} />
+      <p id="key-allowlist-hint" className="text-xs text-slate-600">IPv4 or IPv6, single addresses or CIDR ranges. Leave it empty to allow any address. Requests from elsewhere get 403 IP_NOT_ALLOWED.</p>
+      {error && <p id="key-allowlist-error" role="alert" className="text-sm text-red-700">{error}</p>}
+      <div className="flex gap-2">
+        <button type="submit" className={primary} disabled={save.isPending}>{save.isPending ? "Saving…" : "Save allowlist"}</button>
+        <button type="button" className={secondary} onClick={() => setEditing(false)}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+/** The key's credit balance: what is left now, its refill; workspace admins set both. */
+function Credits({ k, workspaceId, editable }: { k: Key; workspaceId: string; editable: boolean }) {
+  const trpc = useTRPC();
+  const refresh = useRefreshKey();
+  const [editing, setEditing] = useState(false);
+  const save = useMutation(trpc.keys.setCredits.mutationOptions({ onSuccess: async () => { setEditing(false); await refresh(); } }));
+  const refill = k.creditsRefill && k.creditsRefillAmount !== null ? { amount: k.creditsRefillAmount, interval: k.creditsRefill } : null;
+  if (!editing) {
+    return (
+      <div className="space-y-3 text-sm">
+        {k.creditsRemaining === null ? <p className="text-slate-600">No balance: only the limits apply.</p> : (
+          <p data-testid="key-credits">
+            <span className="text-2xl font-semibold tabular-nums">{fmt.format(k.creditsNow ?? k.creditsRemaining)}</span> credits left
+            <span className="block text-slate-600">{refill ? `Topped up to ${fmt.format(refill.amount)} ${REFILL_TEXT[refill.interval]}.` : "No refill."} Each request takes its cost; at zero the answer is 429 USAGE_EXCEEDED.</span>
+          </p>
+        )}
+        {editable && (
+          <div className="flex flex-wrap gap-2">
+            <button type="button" className={secondary} onClick={() => { save.reset(); setEditing(true); }}>{k.creditsRemaining === null ? "Set a balance" : "Change balance"}</button>
+            {k.creditsRemaining !== null && <button type="button" className={secondary} disabled={save.isPending} onClick={() => save.mutate({ workspaceId, id: k.id, credits: null })}>Remove balance</button>}
+          </div>
+        )}
+      </div>
+    );
+  }
+  return (
+    <CreditsForm idPrefix="credits" remaining={k.creditsNow ?? k.creditsRemaining} refill={refill} pending={save.isPending} error={save.error}
+      onSave={(credits) => save.mutate({ workspaceId, id: k.id, credits })} onCancel={() => setEditing(false)} />
+  );
 }
 
 function RecentVerifications({ workspaceId, keyId }: { workspaceId: string; keyId: string }) {
@@ -228,6 +365,9 @@ function describe(e: Event, keyId: string, dateTime: Dates["dateTime"]): ReactNo
     case "key.revoke": return "revoked it";
     case "key.limits": return "changed its own limits";
     case "key.metadata": return "changed its metadata";
+    case "key.permissions": return "changed its permissions";
+    case "key.allowlist": return "changed its IP allowlist";
+    case "key.credits": return "set its credits";
     case "key.roll": {
       const next = String(field(e.after, "newKeyId") ?? "");
       const stops = field(e.after, "oldKeyStopsAt");
@@ -274,6 +414,8 @@ export function KeyDetail({ id }: { id: string }) {
   const status = statusOf(k);
   const live = status === "active" || status === "expiring";
   const canEdit = can(current.role, "developer");
+  // permissions, the allowlist and credits are the workspace admins' (the server checks again)
+  const canAdmin = can(current.role, "admin");
   const metadata = Object.entries((k.metadata ?? {}) as Record<string, unknown>);
   return (
     <section className="space-y-6">
@@ -294,12 +436,13 @@ export function KeyDetail({ id }: { id: string }) {
         )}
       </div>
 
+      {k.revokedAt && <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Revoked {dateTime(k.revokedAt)}: every request with it gets 401 REVOKED.</p>}
       <dl className={`${card} grid gap-4 p-5 text-sm sm:grid-cols-2 lg:grid-cols-4`}>
         {[
           ["Created", <span key="c">{dateTime(k.createdAt)}{k.user ? ` by ${k.user.name ?? k.user.email}` : ""}</span>],
           ["Last used", <span key="l" data-testid="key-last-used">{k.lastUsedAt ? <Tip tip={`In the minute from ${dateTime(k.lastUsedAt)}`}>{lastUsedAgo(k.lastUsedAt)}</Tip> : "Never"}</span>],
           ["Expires", k.expiresAt ? <span key="e">{dateTime(k.expiresAt)} ({ago(k.expiresAt)})</span> : "Never"],
-          ["Revoked", k.revokedAt ? dateTime(k.revokedAt) : "No"],
+          ["Environment", k.environment === "test" ? "Test" : "Live"],
         ].map(([name, value]) => (
           <div key={name as string}>
             <dt className="text-xs uppercase tracking-wide text-slate-600">{name}</dt>
@@ -325,6 +468,18 @@ export function KeyDetail({ id }: { id: string }) {
       </div>
 
       <RecentVerifications workspaceId={workspaceId} keyId={k.id} />
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Section id="permissions" title="Permissions" note="What this key may do: your services name the permissions a request needs when they verify it.">
+          <Permissions k={k} workspaceId={workspaceId} editable={canAdmin && k.status === "active"} />
+        </Section>
+        <Section id="allowlist" title="IP allowlist" note="The addresses this key may be used from.">
+          <Allowlist k={k} workspaceId={workspaceId} editable={canAdmin && k.status === "active"} />
+        </Section>
+        <Section id="credits" title="Credits" note="A balance each request's cost is taken from.">
+          <Credits k={k} workspaceId={workspaceId} editable={canAdmin && k.status === "active"} />
+        </Section>
+      </div>
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Section id="metadata" title="Metadata" note="A JSON object of at most 4 KiB, returned with every verification of this key.">

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { useNotify } from "~/components/toast";
+import { CreditsForm, REFILL_TEXT } from "~/components/credits-form";
 import { card, input, primary, secondary, scrollX } from "~/components/ui";
 import { number as fmt } from "~/lib/format";
 import { useDates } from "~/lib/dates";
@@ -29,6 +30,7 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
   const fail = (e: unknown) => { setError(formError(e, LIMIT_FIELDS)); };
   const setTier = useMutation(trpc.admin.workspaces.setTier.mutationOptions({ onSuccess: done("Tier changed: the workspace's keys use it from their next request."), onError: fail }));
   const setLimits = useMutation(trpc.admin.workspaces.setLimits.mutationOptions({ onSuccess: done("Plan overrides saved: from the next request."), onError: fail }));
+  const setCredits = useMutation(trpc.admin.workspaces.setCredits.mutationOptions({ onSuccess: done("Credits saved: the workspace's keys take from the new balance from their next request.") }));
 
   if (workspace.isPending) return <div aria-busy="true" aria-label="Loading the workspace" className="h-64 animate-pulse rounded-xl bg-slate-200" />;
   if (workspace.isError) {
@@ -77,6 +79,20 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: string }) {
           <button type="submit" className={secondary} disabled={setLimits.isPending}>{setLimits.isPending ? "Saving…" : "Save overrides"}</button>
         </form>
       </div>
+
+      <section className={`${card} space-y-3 p-4`} aria-labelledby="credits-heading">
+        <div>
+          <h2 id="credits-heading" className="text-lg font-medium">Credits</h2>
+          <p className="text-sm text-slate-600">
+            {w.credits === null
+              ? "No shared balance: only the plan's limits apply. With one, every key of the workspace takes each request's cost from it, and at zero is refused with 429 USAGE_EXCEEDED."
+              : <>A shared balance of <strong className="tabular-nums">{fmt.format(w.credits.remaining)}</strong> as last reconciled (at most a flush interval behind the live one){w.credits.refill ? `, topped up to ${fmt.format(w.credits.refill.amount)} ${REFILL_TEXT[w.credits.refill.interval]}` : ", no refill"}.</>}
+          </p>
+        </div>
+        <CreditsForm key={JSON.stringify(w.credits)} idPrefix="workspace-credits" remaining={w.credits?.remaining ?? null} refill={w.credits?.refill ?? null}
+          pending={setCredits.isPending} error={setCredits.error} onSave={(credits) => setCredits.mutate({ workspaceId, credits })} />
+        {w.credits !== null && <button type="button" className={secondary} disabled={setCredits.isPending} onClick={() => setCredits.mutate({ workspaceId, credits: null })}>Remove the balance</button>}
+      </section>
 
       <section className={`${card} ${scrollX}`} aria-labelledby="members-heading">
         <h2 id="members-heading" className="px-4 pt-4 text-lg font-medium">Members</h2>
