@@ -7,7 +7,14 @@ import { createDb, personalWorkspaceOf, withPersonalWorkspace } from "@keyway/db
 import { connectionOf } from "@keyway/redis";
 import { deployMigrations } from "@keyway/db/migrate";
 
-export async function seedKeys(databaseUrl: string, count: number) {
+/** What the policy keys hold (bench:http's policy guard asks for it on every request), and where they may be used from. */
+export const BENCH_POLICY = { permission: "bench.read", allowlist: ["203.0.113.0/24", "2001:db8::/32"] } as const;
+
+/**
+ * `count` keys; with `policyCount`, that many more, each granted BENCH_POLICY.permission and
+ * limited to BENCH_POLICY.allowlist (bench:http compares requests of both kinds).
+ */
+export async function seedKeys(databaseUrl: string, count: number, policyCount = 0) {
   await deployMigrations(databaseUrl);
   const db = createDb(databaseUrl);
   try {
@@ -15,13 +22,23 @@ export async function seedKeys(databaseUrl: string, count: number) {
     const user = await db.user.create({ data: { email: "bench@example.test", ...withPersonalWorkspace("bench") } });
     const workspace = await personalWorkspaceOf(db, user.id);
     const keys = Array.from({ length: count }, () => generateKey("bench"));
+    const policyKeys = Array.from({ length: policyCount }, () => generateKey("bench"));
+    if (policyCount > 0) await db.permission.create({ data: { name: BENCH_POLICY.permission } });
     // 2,000 rows a statement: past PostgreSQL's bind-parameter limit Prisma splits one createMany
     // into statements it sends at once on the transaction's connection (pg warns that it queues them)
-    for (let i = 0; i < keys.length; i += 2_000) {
-      const part = keys.slice(i, i + 2_000);
-      await db.apiKey.createMany({ data: part.map((k) => ({ id: k.id, workspaceId: workspace.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench" })) });
+    for (const [set, policy] of [[keys, false], [policyKeys, true]] as const) {
+      for (let i = 0; i < set.length; i += 2_000) {
+        const part = set.slice(i, i + 2_000);
+        await db.apiKey.createMany({
+          data: part.map((k) => ({
+            id: k.id, workspaceId: workspace.id, userId: user.id, name: k.id, prefix: k.prefix, hash: hashKey(k.key), tierAtCreation: "bench",
+            ...(policy ? { ipAllowlist: [...BENCH_POLICY.allowlist] } : {}),
+          })),
+        });
+        if (policy) await db.keyPermission.createMany({ data: part.map((k) => ({ keyId: k.id, permissionName: BENCH_POLICY.permission })) });
+      }
     }
-    return keys;
+    return { keys, policyKeys };
   } finally {
     await db.$disconnect();
   }
@@ -33,13 +50,14 @@ export async function seedKeys(databaseUrl: string, count: number) {
  * major GCs from V8's memory reducer seconds later (bursts on both cores, seen with
  * `perf sched timehist`), which would land in the measured rows if the bench itself had seeded.
  */
-export function seedKeysFile(databaseUrl: string, count: number, file: string): void {
-  execFileSync(process.execPath, ["--import", "tsx", import.meta.filename, databaseUrl, String(count), file], { stdio: "inherit" });
+export function seedKeysFile(databaseUrl: string, count: number, file: string, policyFile?: string): void {
+  execFileSync(process.execPath, ["--import", "tsx", import.meta.filename, databaseUrl, String(count), file, ...(policyFile ? [policyFile] : [])], { stdio: "inherit" });
 }
 if (process.argv[1] === import.meta.filename) {
-  const [databaseUrl, count, file] = process.argv.slice(2);
-  const keys = await seedKeys(databaseUrl!, Number(count));
+  const [databaseUrl, count, file, policyFile] = process.argv.slice(2);
+  const { keys, policyKeys } = await seedKeys(databaseUrl!, Number(count), policyFile ? Number(count) : 0);
   writeFileSync(file!, keys.map((k) => k.key).join("\n"));
+  if (policyFile) writeFileSync(policyFile, policyKeys.map((k) => k.key).join("\n"));
 }
 
 /**

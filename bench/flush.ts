@@ -13,7 +13,7 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const env = { ...process.env, ...benchEnv("benchflush"), LOG_LEVEL: "warn" };
 
-const keys = await seedKeys(env.DATABASE_URL, KEYS);
+const { keys } = await seedKeys(env.DATABASE_URL, KEYS);
 const redis = createRedis(env.REDIS_URL, { keyPrefix: env.REDIS_KEY_PREFIX });
 const flusher = createFlusher(loadConfig(env), { flushed: () => {}, flushFailed: () => {} });
 const { redis: redisPid, postmaster: postmasterPid } = servicePids(env.REDIS_URL);

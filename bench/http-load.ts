@@ -26,6 +26,18 @@ const cpu = () => {
   return Math.round(((u.user + u.system) / 1000 / (performance.now() - t0)) * 100);
 };
 const authorization = () => (keys.length ? { authorization: `Bearer ${keys[next++ % keys.length]}` } : undefined);
+// VERIFY_BODY: POST each key to the verify endpoint (a service's call) with these fields besides
+// it, as JSON (e.g. {"permissions": "...", "cost": 1, "ip": "..."}); the service token in TOKEN.
+const verifyFields = process.env.VERIFY_BODY ? (JSON.parse(process.env.VERIFY_BODY) as Record<string, unknown>) : null;
+const verifyBodies = verifyFields ? keys.map((key) => JSON.stringify({ key, ...verifyFields })) : [];
+const verifyRequest = (): autocannon.Request => ({
+  method: "POST",
+  setupRequest: (req) => ({
+    ...req,
+    headers: { ...req.headers, authorization: `Bearer ${process.env.TOKEN}`, "content-type": "application/json" },
+    body: verifyBodies[next++ % verifyBodies.length]!,
+  }),
+});
 
 if (!rate) {
   const result = await autocannon({
@@ -33,7 +45,7 @@ if (!rate) {
     connections,
     duration,
     amount: process.env.AMOUNT ? Number(process.env.AMOUNT) : undefined,
-    requests: [{ method: "GET", setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...authorization() } }) }],
+    requests: [verifyFields ? verifyRequest() : { method: "GET", setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...authorization() } }) }],
   });
   console.log(JSON.stringify({
     rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max,

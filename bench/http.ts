@@ -16,13 +16,17 @@
 // "allowed" at once, without Redis, so a run shows what the rest of the request path costs.
 // BENCH_RECENT_ROUNDS=n (default 2; 0 skips): the peak with recent verifications recorded and with
 // RECENT_VERIFICATIONS=0, in turns, n rounds each (the 5 % guard of docs/benchmarks.md).
+// BENCH_POLICY_ROUNDS=n (default 2; 0 skips): services' verify calls at the peak, in turns, n rounds
+// each: keys granted a permission and limited to an allowlist, each call with a permission query,
+// a cost and the client's address, against plain keys and calls (the 10 % guard of #21).
 // BENCH_REDIS=socket: the API server reaches Redis over a Unix socket (REDIS_URL=unix://…), a
 // private redis-server the bench starts (the machine's own listens on TCP only).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { seedKeysFile, servicePids } from "./fixtures.ts";
+import { randomBytes } from "node:crypto";
+import { BENCH_POLICY, seedKeysFile, servicePids } from "./fixtures.ts";
 import { benchEnv, cpuMeter, runQueueMeter } from "./lib.ts";
 import { API_NODE_FLAGS } from "../apps/gateway/src/node-flags.ts";
 import { dropTestDatabase, deleteRedisPrefix } from "../scripts/lib/cleanup.ts";
@@ -39,6 +43,7 @@ const env = {
   ...benchEnv("benchhttp"),
   LOG_LEVEL: "warn",
   NODE_ENV: "production",
+  KEYWAY_SERVICE_TOKEN: `kws_bench_${randomBytes(16).toString("hex")}`,
 };
 const privateRedis = process.env.BENCH_REDIS === "socket" ? await socketRedis() : null;
 if (privateRedis) env.REDIS_URL = privateRedis.url;
@@ -69,9 +74,9 @@ function start(script: string, extra: Record<string, string>, nodeFlags: string[
 }
 
 interface Load { cpu?: Record<string, number>; generatorCpu: number; rps: number; total: number; p50: number; p90: number; p99: number; max: number; "2xx": number; non2xx: number; errors: number; timeouts: number }
-function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number; server?: number }): Promise<Load> {
+function load(url: string, opts: { keysFile?: string; rate?: number; seconds?: number; amount?: number; server?: number; verifyBody?: Record<string, unknown> }): Promise<Load> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "http-load.ts")], {
-    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", TIMELINE: process.env.BENCH_METRICS && opts.rate ? "1" : "", WARMUP: opts.rate ? String(WARMUP) : "0", AMOUNT: opts.amount ? String(opts.amount) : "" },
+    env: { ...process.env, URL: url, KEYS_FILE: opts.keysFile ?? "", VERIFY_BODY: opts.verifyBody ? JSON.stringify(opts.verifyBody) : "", TOKEN: env.KEYWAY_SERVICE_TOKEN, CONNECTIONS: String(CONNECTIONS), DURATION: String(opts.seconds ?? SECONDS), RATE: opts.rate ? String(Math.round(opts.rate)) : "", TIMELINE: process.env.BENCH_METRICS && opts.rate ? "1" : "", WARMUP: opts.rate ? String(WARMUP) : "0", AMOUNT: opts.amount ? String(opts.amount) : "" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
@@ -116,8 +121,11 @@ async function stop(child: ChildProcess) {
 }
 
 // Setup: a database with 10,000 keys of one user on a tier whose limits are never reached.
-const keysFile = path.join(mkdtempSync(path.join(tmpdir(), "keyway-bench-")), "keys.txt");
-seedKeysFile(env.DATABASE_URL, KEYS, keysFile);
+const seedDir = mkdtempSync(path.join(tmpdir(), "keyway-bench-"));
+const keysFile = path.join(seedDir, "keys.txt");
+const policyRounds = Number(process.env.BENCH_POLICY_ROUNDS ?? 2);
+const policyKeysFile = path.join(seedDir, "policy-keys.txt");
+seedKeysFile(env.DATABASE_URL, KEYS, keysFile, policyRounds > 0 ? policyKeysFile : undefined);
 
 const rows: string[] = [];
 const row = (what: string, r: Load, ceiling: number) =>
@@ -194,6 +202,20 @@ try {
     }
     await stop(off);
   }
+  // The guard for key policy: services' verify calls, plain (keys without policy, {key}) and with
+  // policy (keys holding a permission and an allowlist; each call with a permission query, a cost
+  // and the client's address), in turns on the same server.
+  const policyRows: [string, Load][] = [];
+  if (policyRounds > 0) {
+    const verifyUrl = `http://127.0.0.1:${apiPort}/api/v1/keys/verify`;
+    const plain = { keysFile, verifyBody: {} };
+    const policy = { keysFile: policyKeysFile, verifyBody: { permissions: `${BENCH_POLICY.permission} AND (${BENCH_POLICY.permission} OR bench.admin)`, cost: 1, ip: "203.0.113.7" } };
+    await load(verifyUrl, { ...policy, amount: KEYS, server: api.pid }); // the policy keys' first use: cache misses
+    for (let round = 1; round <= policyRounds; round++) {
+      policyRows.push([`policy: permission query, cost and allowlist, round ${round}`, await load(verifyUrl, { ...policy, server: api.pid })]);
+      policyRows.push([`plain: no policy, round ${round}`, await load(verifyUrl, { ...plain, server: api.pid })]);
+    }
+  }
   await stop(api);
   // The control: the bare server at the same open-loop rate, so the generator's own share of the
   // tail is visible (it is a Node process too, on the same two cores).
@@ -224,6 +246,16 @@ try {
     console.log(`\nRecent verifications, at the peak in turns (${recentRounds} rounds each):\n\n| what | req/s | p50 ms | p99 ms | CPU % server / Redis |\n|---|---:|---:|---:|---|`);
     for (const [what, r] of recentRows) console.log(`| ${what} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} | ${r.p99} | ${r.cpu!.server} / ${r.cpu!.redis} |`);
     console.log(`\nrecording on / off: ${(on.rps / offMean.rps).toFixed(3)}× the throughput, ${(on.cpu / offMean.cpu).toFixed(3)}× the server's CPU per request (guard: within 5 %)`);
+  }
+  if (policyRows.length > 0) {
+    const mean = (prefix: string) => {
+      const r = policyRows.filter(([what]) => what.startsWith(prefix)).map(([, l]) => l);
+      return { rps: r.reduce((a, l) => a + l.rps, 0) / r.length, cpu: r.reduce((a, l) => a + (l.cpu!.server ?? 0) / l.rps, 0) / r.length };
+    };
+    const [withPolicy, plain] = [mean("policy"), mean("plain")];
+    console.log(`\nKey policy, POST /api/v1/keys/verify at the peak in turns (${policyRounds} rounds each):\n\n| what | req/s | p50 ms | p99 ms | 2xx | other | CPU % server / Redis |\n|---|---:|---:|---:|---:|---:|---|`);
+    for (const [what, r] of policyRows) console.log(`| ${what} | ${Math.round(r.rps).toLocaleString("en")} | ${r.p50} | ${r.p99} | ${r["2xx"].toLocaleString("en")} | ${r.non2xx + r.errors + r.timeouts} | ${r.cpu!.server} / ${r.cpu!.redis} |`);
+    console.log(`\nwith policy / plain: ${(withPolicy.rps / plain.rps).toFixed(3)}× the throughput, ${(withPolicy.cpu / plain.cpu).toFixed(3)}× the server's CPU per request (guard: within 10 %)`);
   }
 } finally {
   await dropTestDatabase(env.DATABASE_URL).catch(() => {});

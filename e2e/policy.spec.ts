@@ -17,7 +17,7 @@ test("a restricted test key: ticked permissions, its badge, and INSUFFICIENT_PER
   await page.getByLabel("Name").fill("orders read");
   await page.getByRole("button", { name: "Add permission" }).click();
   await expect(page.locator("#perm-name-error")).toContainText("letters, digits");
-  for (const [name, description] of [[read, "Read orders"], [write, "Create and change orders"]]) {
+  for (const [name, description] of [[read, "Read orders"], [write, "Create and change orders"]] as const) {
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Description").fill(description);
     await page.getByRole("button", { name: "Add permission" }).click();

@@ -325,10 +325,13 @@ function RecentVerifications({ workspaceId, keyId }: { workspaceId: string; keyI
         : recent.data.length === 0 ? <p className="text-sm text-slate-600">No request with this key yet. Each one shows here within seconds: when, the answer, and why.</p>
         : (
           <div>
-            {/* no sideways scroll even on a phone: the columns wrap */}
+            {/* no sideways scroll on a phone: there, why and the address go under the answer */}
             <table className="w-full text-left text-sm" data-testid="recent-verifications">
               <thead className="text-slate-600">
-                <tr><th scope="col" className="py-1 pr-3 font-medium">Time</th><th scope="col" className="py-1 pr-3 font-medium">Answer</th><th scope="col" className="py-1 pr-3 font-medium">Why</th><th scope="col" className="py-1 font-medium">Client address</th></tr>
+                <tr>
+                  <th scope="col" className="py-1 pr-3 font-medium">Time</th><th scope="col" className="py-1 pr-3 font-medium">Answer</th>
+                  <th scope="col" className="hidden py-1 pr-3 font-medium sm:table-cell">Why</th><th scope="col" className="hidden py-1 font-medium sm:table-cell">Client address</th>
+                </tr>
               </thead>
               <tbody>
                 {shown.map((v, i) => (
@@ -336,10 +339,11 @@ function RecentVerifications({ workspaceId, keyId }: { workspaceId: string; keyI
                     <td className="py-1.5 pr-3 tabular-nums" title={ago(v.at)}>{preciseTime(v.at)}</td>
                     <td className="py-1.5 pr-3">
                       <span className={v.code === "VALID" ? "text-emerald-800" : "font-medium text-red-700"}>{CODE_TEXT[v.code] ?? v.code}</span>
-                      <code className="block text-xs text-slate-600">{v.code}</code>
+                      <code className="block break-all text-xs text-slate-600">{v.code}</code>
+                      <span className="block text-xs text-slate-700 sm:hidden">{why(v)}{v.ip ? <> · from <span className="break-all font-mono">{v.ip}</span></> : ""}</span>
                     </td>
-                    <td className="py-1.5 pr-3 text-slate-700">{why(v)}</td>
-                    <td className="break-all py-1.5 font-mono text-xs">{v.ip ?? <span className="font-sans text-slate-600">not given</span>}</td>
+                    <td className="hidden py-1.5 pr-3 text-slate-700 sm:table-cell">{why(v)}</td>
+                    <td className="hidden break-all py-1.5 font-mono text-xs sm:table-cell">{v.ip ?? <span className="font-sans text-slate-600">not given</span>}</td>
                   </tr>
                 ))}
               </tbody>
