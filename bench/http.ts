@@ -22,7 +22,7 @@
 // BENCH_REDIS=socket: the API server reaches Redis over a Unix socket (REDIS_URL=unix://…), a
 // private redis-server the bench starts (the machine's own listens on TCP only).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -211,6 +211,12 @@ try {
     const plain = { keysFile, verifyBody: {} };
     const policy = { keysFile: policyKeysFile, verifyBody: { permissions: `${BENCH_POLICY.permission} AND (${BENCH_POLICY.permission} OR bench.admin)`, cost: 1, ip: "203.0.113.7" } };
     await load(verifyUrl, { ...policy, amount: KEYS, server: api.pid }); // the policy keys' first use: cache misses
+    // (the verify endpoint answers 200 either way: both kinds must be admitted for the rows to compare)
+    for (const [file, body] of [[policyKeysFile, policy.verifyBody], [keysFile, plain.verifyBody]] as const) {
+      const key = readFileSync(file, "utf8").split("\n")[0];
+      const answer = (await (await fetch(verifyUrl, { method: "POST", headers: { authorization: `Bearer ${env.KEYWAY_SERVICE_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ key, ...body }) })).json()) as { valid: boolean; code?: string };
+      if (!answer.valid) throw new Error(`the policy guard's ${file === keysFile ? "plain" : "policy"} call was refused: ${answer.code}`);
+    }
     for (let round = 1; round <= policyRounds; round++) {
       policyRows.push([`policy: permission query, cost and allowlist, round ${round}`, await load(verifyUrl, { ...policy, server: api.pid })]);
       policyRows.push([`plain: no policy, round ${round}`, await load(verifyUrl, { ...plain, server: api.pid })]);

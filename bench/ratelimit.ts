@@ -41,13 +41,14 @@ async function redisBenchmark(pipeline: number, requests: number, scopes: 1 | 2 
   raw.disconnect();
   // one request per call: KEYS the scopes' states, the usage hash and the recent verifications;
   // ARGV now ("" = Redis TIME), usage TTL, recent verifications kept, the number of scopes, four
-  // limits a scope, cost, note ("": none recorded, as for the limiter's calls below), mode
+  // limits a scope, cost, note ("": none recorded, as for the limiter's calls below), mode, and
+  // the number of credit pools (0)
   const limits = ["1000000000", "1000000000", "1000000000", "1000000000"];
   const keys = scopes === 2 ? [`${prefix}rw:{__rand_int__}`, `${prefix}rl:{__rand_int__}:k`] : [`${prefix}rw:{__rand_int__}`];
   const args = [
     "-h", url.hostname, "-p", url.port || "6379", "-n", String(requests), "-c", "50", "-P", String(pipeline), "-r", String(KEYS), "--csv",
     "EVALSHA", sha, String(keys.length + 2), ...keys, `${prefix}u:{__rand_int__}:k`, `${prefix}vr:{__rand_int__}:k`,
-    "", "604800000", "100", String(scopes), ...(scopes === 2 ? [...limits, ...limits] : limits), "1", "", "0",
+    "", "604800000", "100", String(scopes), ...(scopes === 2 ? [...limits, ...limits] : limits), "1", "", "0", "0",
   ];
   const t0 = performance.now();
   const { stdout } = await run("redis-benchmark", args, { maxBuffer: 1 << 20 });

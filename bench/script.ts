@@ -7,7 +7,9 @@
 // script from before scopes (one key, no scope count in its arguments). BENCH_RECENT: "note" (default:
 // each request carries a client address, so the script records it in the key's recent
 // verifications, as the API server calls it), "none" (no note: nothing recorded) or "v2" (a script
-// from before recent verifications, without their arguments). Uses REDIS_URL, under a key
+// from before recent verifications, without their arguments). BENCH_CREDITS: "none" (default: no
+// credit pool, the pool count 0), "key" (each request takes its cost from its key's balance) or
+// "v3" (a script from before credits, without the pool count). Uses REDIS_URL, under a key
 // prefix of its own that it deletes afterwards; it resets that Redis's command statistics.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -28,6 +30,10 @@ const sha = cli("SCRIPT", "LOAD", lua);
 const scopes = process.env.BENCH_SCOPES ?? "2";
 const recent = process.env.BENCH_RECENT ?? "note";
 const note = recent === "note" ? ["kw|203.0.113.7"] : recent === "none" ? [""] : [];
+const credits = process.env.BENCH_CREDITS ?? "none";
+// after the mode: the pool count, then per pool its version, refill amount, interval and stored
+// balance (given each time: Redis takes it once, on a key's first request)
+const pools = credits === "v3" || recent === "v2" ? [] : credits === "key" ? ["1", "1", "0", "0", "1000000000:0:1:0"] : ["0"];
 const limits = ["100000000", "100000000", "100000000", "100000000"]; // never reached
 const keys: string[] = [];
 const args: string[] = [];
@@ -37,8 +43,9 @@ for (let i = 0; i < BATCH; i++) {
     args.push(...limits, "1", "0"); // cost 1, decide and count
   } else {
     // a workspace's state, the key's own (two scopes), the key's usage hash and recent verifications
-    keys.push(`${prefix}rw:{__rand_int__}`, ...(scopes === "2" ? [`${prefix}rl:{__rand_int__}:k`] : []), `${prefix}u:{__rand_int__}:k`, ...(recent === "v2" ? [] : [`${prefix}vr:{__rand_int__}:k`]));
-    args.push(scopes, ...limits, ...(scopes === "2" ? limits : []), "1", ...note, "0");
+    keys.push(`${prefix}rw:{__rand_int__}`, ...(scopes === "2" ? [`${prefix}rl:{__rand_int__}:k`] : []), `${prefix}u:{__rand_int__}:k`, ...(recent === "v2" ? [] : [`${prefix}vr:{__rand_int__}:k`]),
+      ...(credits === "key" ? [`${prefix}cr:{__rand_int__}:k`] : []));
+    args.push(scopes, ...limits, ...(scopes === "2" ? limits : []), "1", ...note, "0", ...pools);
   }
 }
 const rows: string[] = [];
@@ -50,4 +57,4 @@ for (let run = 1; run <= 3; run++) {
   rows.push(`| ${run} | ${stat[1]} | ${(Number(stat[2]) / Number(stat[1]) / BATCH).toFixed(2)} |`);
 }
 await deleteRedisPrefix(url, prefix);
-console.log(`limit script ${file ?? "(current)"}, ${scopes === "v1" ? "one key" : `${scopes} scope(s)`}, recent verifications: ${recent}: ${BATCH} requests a call, 10,000 keys\n\n| run | calls | Redis µs per request |\n|---:|---:|---:|\n${rows.join("\n")}`);
+console.log(`limit script ${file ?? "(current)"}, ${scopes === "v1" ? "one key" : `${scopes} scope(s)`}, recent verifications: ${recent}, credits: ${credits}: ${BATCH} requests a call, 10,000 keys\n\n| run | calls | Redis µs per request |\n|---:|---:|---:|\n${rows.join("\n")}`);

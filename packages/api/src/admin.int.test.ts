@@ -40,6 +40,9 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     const target = await user("developer", tier);
     const key = await services.keys.create({ id: target.id, role: "developer" }, { userId: target.id, name: "k" });
     const customer = await services.admin.workspaces.create({ id: null, role: "system" }, { name: "Customer", tier: "free" });
+    const perm = `p${randomBytes(4).toString("hex")}.read`;
+    await services.catalogue.permissions.create({ id: null, role: "system" }, { name: perm, description: "" });
+    await services.catalogue.roles.create({ id: null, role: "system" }, { name: `r${perm}`, description: "", permissions: [perm] });
     const auditBefore = await services.db.auditLog.count();
 
     // What each procedure is called with; the admin runs them last, for real.
@@ -61,6 +64,15 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
       ["workspaces.create", (c) => c.admin.workspaces.create({ name: "Another customer" })],
       ["workspaces.setTier", (c) => c.admin.workspaces.setTier({ workspaceId: customer.id, tier: "pro" })],
       ["workspaces.setLimits", (c) => c.admin.workspaces.setLimits({ workspaceId: customer.id, limits: { minute: 5, hour: null, day: null, month: null } })],
+      ["workspaces.setCredits", (c) => c.admin.workspaces.setCredits({ workspaceId: customer.id, credits: { remaining: 100, refill: { amount: 100, interval: "monthly" } } })],
+      ["permissions.list", (c) => c.admin.permissions.list()],
+      ["permissions.create", (c) => c.admin.permissions.create({ name: `new${perm}` })],
+      ["permissions.update", (c) => c.admin.permissions.update({ name: perm, description: "changed" })],
+      ["roles.list", (c) => c.admin.roles.list()],
+      ["roles.create", (c) => c.admin.roles.create({ name: `new${perm}`, permissions: [perm] })],
+      ["roles.update", (c) => c.admin.roles.update({ name: `r${perm}`, description: "changed", permissions: [] })],
+      ["roles.remove", (c) => c.admin.roles.remove({ name: `r${perm}` })],
+      ["permissions.remove", (c) => c.admin.permissions.remove({ name: perm })],
       ["usage.series", (c) => c.admin.usage.series({ range: "hour", userId: target.id })],
       ["usage.series of a workspace", (c) => c.admin.usage.series({ range: "hour", workspaceId: customer.id })],
       ["usage.quota", (c) => c.admin.usage.quota({ keyId: key.record.id })],
@@ -86,6 +98,9 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     expect(await services.db.tier.findUniqueOrThrow({ where: { name: tier } })).toMatchObject({ perMinute: 10, description: "" });
     expect(await services.db.workspace.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ tierName: "free", limitMinute: null });
     expect(await services.db.workspace.count({ where: { name: "Another customer" } })).toBe(0);
+    expect(await services.db.workspace.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ creditsRemaining: null });
+    expect(await services.catalogue.roles.list()).toContainEqual(expect.objectContaining({ name: `r${perm}`, permissions: [perm] }));
+    expect(await services.db.permission.count({ where: { name: { in: [perm, `new${perm}`] } } })).toBe(1);
 
     // The admin can do each (tiers.remove last: its users move away first).
     for (const [name, call] of calls) {

@@ -40,6 +40,24 @@ describe("Redis Cluster (3 masters)", () => {
     expect(perMaster.filter((n) => n > 0)).toHaveLength(3);
   });
 
+  it("takes credits of a key and of its workspace in the same call, exactly, on any master", async () => {
+    // the stored balances a gateway would read from PostgreSQL: 4 for each key, 30 for each workspace
+    const credits = { storedBalances: async (pools: { scope: string; version: number }[]) => pools.map((p) => ({ remaining: p.scope === "key" ? 4 : 30, period: 0, version: p.version, seq: 0 })) };
+    const limiter = new RedisLimiter(client, { credits });
+    const plans = Array.from({ length: 12 }, () => ({ id: `ws${randomBytes(8).toString("hex")}`, limits: { minute: 1e6, hour: 1e6, day: 1e6, month: 1e6 } }));
+    const results = await Promise.all(plans.map(async (workspace) => {
+      const keys = Array.from({ length: 10 }, () => ({
+        id: randomBytes(8).toString("hex"), limits: null, workspace,
+        credits: [{ scope: "key" as const, id: "", version: 1, refill: null }, { scope: "workspace" as const, id: workspace.id, version: 1, refill: null }],
+      }));
+      keys.forEach((k) => (k.credits[0]!.id = k.id));
+      const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => limiter.check(keys[i % 10]!)));
+      return [answers.filter((a) => a.allowed).length, answers.filter((a) => a.outOfCredits === "workspace").length];
+    }));
+    // each key could pay for 4 (40 in all) but the workspace for 30: 30 admitted, and every refusal the workspace's
+    expect(results).toEqual(plans.map(() => [30, 30]));
+  });
+
   it("counts a workspace's plan across its keys exactly, in one call each, and a key's own lower limit refuses first", async () => {
     const limiter = new RedisLimiter(client);
     const workspaces = Array.from({ length: 12 }, () => ({ id: `ws${randomBytes(8).toString("hex")}`, limits: { minute: 10, hour: 100, day: 1000, month: 10000 } }));

@@ -217,7 +217,7 @@ export class RedisLimiter implements Limiter {
     return decision;
   }
 
-  /** The pools' balances as PostgreSQL holds them, in the script's format (a pool without one: empty). */
+  /** The pools' balances as PostgreSQL holds them, in the script's format (one removed meanwhile: 0 left, until the record is dropped). */
   private async storedBalances(plan: Plan): Promise<string[]> {
     if (!this.o.credits) throw new LimiterUnavailableError();
     // (the key store being away is no Redis failure: this request waits, the circuit stays closed)
