@@ -17,6 +17,18 @@ type Permission = RouterOutputs["admin"]["permissions"]["list"][number];
 type Role = RouterOutputs["admin"]["roles"]["list"][number];
 const keysText = (n: number) => `${fmt.format(n)} key${n === 1 ? "" : "s"}`;
 
+/** A row's Edit and Delete (each names what it acts on, for screen readers). */
+function RowActions({ name, onEdit, onDelete }: { name: string; onEdit: () => void; onDelete: () => void }) {
+  return (
+    <td className="px-3 py-2">
+      <div className="flex justify-end gap-2">
+        <button type="button" className={secondary} onClick={onEdit} aria-label={`Edit ${name}`}>Edit</button>
+        <button type="button" className={secondary} onClick={onDelete} aria-label={`Delete ${name}`}>Delete</button>
+      </div>
+    </td>
+  );
+}
+
 export function PermissionsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -100,12 +112,7 @@ export function PermissionsView() {
                       <td className="px-3 py-2"><code className="break-all font-mono text-xs font-medium">{p.name}</code>{p.description && <span className="block text-xs text-slate-600">{p.description}</span>}</td>
                       <td className="px-3 py-2 text-slate-700">{p.roles.join(", ") || <span className="text-slate-500">none</span>}</td>
                       <td className="px-3 py-2 text-right tabular-nums" title="Keys that hold it on their own">{fmt.format(p.keys)}</td>
-                      <td className="px-3 py-2">
-                        <div className="flex justify-end gap-2">
-                          <button type="button" className={secondary} onClick={() => open({ kind: "edit-permission", permission: p })} aria-label={`Edit ${p.name}`}>Edit</button>
-                          <button type="button" className={secondary} onClick={() => open({ kind: "delete-permission", permission: p })} aria-label={`Delete ${p.name}`}>Delete</button>
-                        </div>
-                      </td>
+                      <RowActions name={p.name} onEdit={() => open({ kind: "edit-permission", permission: p })} onDelete={() => open({ kind: "delete-permission", permission: p })} />
                     </tr>
                   ))}
                 </tbody>
@@ -137,12 +144,7 @@ export function PermissionsView() {
                       <td className="px-3 py-2"><span className="font-medium">{r.name}</span>{r.description && <span className="block text-xs text-slate-600">{r.description}</span>}</td>
                       <td className="px-3 py-2"><span className="break-words font-mono text-xs">{r.permissions.join(", ") || <span className="font-sans text-slate-500">none</span>}</span></td>
                       <td className="px-3 py-2 text-right tabular-nums">{fmt.format(r.keys)}</td>
-                      <td className="px-3 py-2">
-                        <div className="flex justify-end gap-2">
-                          <button type="button" className={secondary} onClick={() => open({ kind: "edit-role", role: r })} aria-label={`Edit ${r.name}`}>Edit</button>
-                          <button type="button" className={secondary} onClick={() => open({ kind: "delete-role", role: r })} aria-label={`Delete ${r.name}`}>Delete</button>
-                        </div>
-                      </td>
+                      <RowActions name={r.name} onEdit={() => open({ kind: "edit-role", role: r })} onDelete={() => open({ kind: "delete-role", role: r })} />
                     </tr>
                   ))}
                 </tbody>
