@@ -110,6 +110,7 @@ test("as an admin: every page of the admin console", async ({ page }) => {
     ["/admin/workspaces", "admin-workspaces"],
     ["/admin/tiers", "admin-tiers"],
     ["/admin/permissions", "admin-permissions"],
+    ["/admin/tokens", "admin-tokens-list"],
     ["/admin/audit", "admin-audit"],
   ] as const) {
     await page.goto(path);

@@ -1,7 +1,7 @@
 // Keyway's admin CLI: `pnpm --silent cli <command> [--flag value ...]`.
 // stdout carries only JSON; errors are one line on stderr and a non-zero exit.
 import path from "node:path";
-import { loadConfig, ConfigError, TIER_NAME } from "@keyway/core";
+import { loadConfig, ConfigError, SERVICE_SCOPE_NAMES, TIER_NAME, type ServiceScope } from "@keyway/core";
 import { DomainError, describeDbError, isDomainError } from "@keyway/db";
 import { createServices } from "@keyway/server";
 import { loadEnvFile } from "./lib/dotenv.ts";
@@ -21,7 +21,11 @@ const USAGE = `usage: pnpm --silent cli <command>
   tier:set     (--email E | --workspace ID) --tier T   (a workspace's plan; --email: the user's personal one)
   workspaces:list  --email E   (the user's workspaces, their role and plan)
   workspace:create --name N [--external-id X] [--tier T]   (a customer's workspace: no members)
-  workspace:limits --workspace ID [--minute N] [--hour N] [--day N] [--month N]   (overrides of its plan; 0 clears one)`;
+  workspace:limits --workspace ID [--minute N] [--hour N] [--day N] [--month N]   (overrides of its plan; 0 clears one)
+  tokens:create --name N --scopes S,S... [--expires-in-days D]   (a service token, printed once; scopes:
+               ${SERVICE_SCOPE_NAMES.join(", ")})
+  tokens:list
+  tokens:revoke --id ID`;
 
 class UsageError extends Error {}
 
@@ -155,6 +159,26 @@ try {
     case "workspace:limits":
       out = await s.admin.workspaces.setLimits(actor, need(flags, "workspace"), limitFlags(flags));
       break;
+    case "tokens:create": {
+      const name = need(flags, "name").trim();
+      if (name.length < 1 || name.length > 64) throw new UsageError("--name is 1 to 64 characters");
+      const scopes = need(flags, "scopes").split(",").map((x) => x.trim()).filter(Boolean);
+      const unknown = scopes.find((x) => !SERVICE_SCOPE_NAMES.includes(x as ServiceScope));
+      if (unknown !== undefined) throw new UsageError(`there is no scope named ${JSON.stringify(unknown)}`);
+      const days = int(flags, "expires-in-days");
+      if (days !== undefined && (days < 1 || days > 3650)) throw new UsageError("--expires-in-days is 1 to 3650");
+      const { token, record } = await s.serviceTokens.create(actor, { name, scopes: scopes as ServiceScope[], expiresInDays: days ?? null });
+      out = { id: record.id, token, prefix: record.prefix, name: record.name, scopes: record.scopes, expiresAt: record.expiresAt };
+      break;
+    }
+    case "tokens:list":
+      out = (await s.serviceTokens.list()).map(({ createdBy, ...t }) => ({ ...t, createdBy: createdBy?.email ?? null }));
+      break;
+    case "tokens:revoke": {
+      const { createdBy, ...t } = await s.serviceTokens.revoke(actor, need(flags, "id"));
+      out = { ...t, createdBy: createdBy?.email ?? null };
+      break;
+    }
     default:
       throw new UsageError(`unknown command ${command}`);
   }

@@ -84,7 +84,19 @@ describe("pnpm cli", () => {
     expect(JSON.parse(promoted.stdout)).toMatchObject({ email, role: "admin", endedSessions: 0 });
   });
 
+  it("makes, lists and revokes a service token: printed once, never listed with its secret", async () => {
+    const made = JSON.parse((await cli("tokens:create", "--name", "cli billing", "--scopes", "keys.verify,usage.read", "--expires-in-days", "90")).stdout);
+    expect(made).toMatchObject({ name: "cli billing", scopes: ["keys.verify", "usage.read"] });
+    expect(made.token).toMatch(/^kws_[0-9A-Za-z]{16}_[0-9A-Za-z]{32}$/);
+    const list = await cli("tokens:list");
+    expect(list.stdout).not.toContain(made.token.slice(made.token.lastIndexOf("_") + 1));
+    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ id: made.id, revokedAt: null }));
+    expect(JSON.parse((await cli("tokens:revoke", "--id", made.id)).stdout).revokedAt).not.toBeNull();
+  });
+
   it.each([
+    [["tokens:create", "--name", "x", "--scopes", "keys.verify,keys.everything"], 'keyway: there is no scope named "keys.everything"'],
+    [["tokens:revoke", "--id", "0123456789abcdef"], "keyway: No such service token."],
     [["keys:revoke", "--id", "0123456789abcdef"], "keyway: No such key."],
     [["tier:set", "--email", "nobody@example.test", "--tier", "pro"], "keyway: no user with email nobody@example.test"],
     [["keys:create", "--name", "n"], "keyway: --email is required"],

@@ -7,10 +7,13 @@
 //   POST     /api/v1/usage         records a request's outcome (service token)
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
-import { clientAddress, KEY_ID_LENGTH, isLimiterUnavailable, MAX_QUERY_LENGTH, parsePermissionQueryCached, PEER_HEADER, PEER_SIGNATURE_HEADER, signedPeer } from "@keyway/core";
+import {
+  clientAddress, KEY_ID_LENGTH, isLimiterUnavailable, MAX_QUERY_LENGTH, parsePermissionQueryCached, PEER_HEADER, PEER_SIGNATURE_HEADER,
+  SERVICE_SCOPE_NAMES, signedPeer, type ServiceScope,
+} from "@keyway/core";
 import { USAGE_FIELD } from "@keyway/redis";
 import { guard, MAX_COST, MAX_KEY_LENGTH, type Keyway, type RequestContext, type VerifyResponse } from "@keyway/protocol";
-import type { Services } from "@keyway/server";
+import type { ServiceCaller, Services } from "@keyway/server";
 import { toWire, unavailable } from "./wire.ts";
 
 export const MAX_HEADER_BYTES = 8 * 1024;
@@ -47,7 +50,12 @@ export interface ApiResponse {
 
 type ErrorCode =
   | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "HEADERS_TOO_LARGE" | "URI_TOO_LONG" | "BODY_TOO_LARGE" | "INVALID_BODY"
-  | "UNAUTHORIZED_SERVICE" | "KEY_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "INVALID_PERMISSION_QUERY";
+  | "UNAUTHORIZED_SERVICE" | "INSUFFICIENT_SCOPE" | "KEY_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "INVALID_PERMISSION_QUERY";
+
+/** How long a service token's check is trusted (a revoked token stops within this). */
+const TOKEN_CACHE_MS = 5_000;
+/** A token's last use is written at most this often per process. */
+const TOUCH_EVERY_MS = 60_000;
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
   return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
@@ -106,15 +114,46 @@ export type PublicApi = (request: ApiRequest) => Promise<ApiResponse>;
 
 export function createPublicApi(services: Services): PublicApi {
   const keyway = localKeyway(services);
-  const tokenHash = services.config.KEYWAY_SERVICE_TOKEN
+  const bootstrapHash = services.config.KEYWAY_SERVICE_TOKEN
     ? createHash("sha256").update(services.config.KEYWAY_SERVICE_TOKEN).digest()
     : null;
+  const bootstrap: ServiceCaller = { tokenId: null, name: "bootstrap token (KEYWAY_SERVICE_TOKEN)", scopes: SERVICE_SCOPE_NAMES };
+  // checked tokens by their hash (never the secret), for TOKEN_CACHE_MS; and when each was last recorded as used
+  const checked = new Map<string, { caller: ServiceCaller | null; until: number }>();
+  const touched = new Map<string, number>();
 
-  function serviceAuthorized(request: ApiRequest): boolean {
-    const header = request.header("authorization") ?? "";
-    const token = /^Bearer (.+)$/.exec(header)?.[1];
-    if (!token || !tokenHash) return false;
-    return timingSafeEqual(createHash("sha256").update(token).digest(), tokenHash);
+  /** The service a request's token stands for: the bootstrap token, a stored token, or null. */
+  async function callerOf(token: string): Promise<ServiceCaller | null> {
+    const digest = createHash("sha256").update(token).digest();
+    if (bootstrapHash && timingSafeEqual(digest, bootstrapHash)) return bootstrap;
+    const key = digest.toString("hex");
+    const now = Date.now();
+    const hit = checked.get(key);
+    if (hit && hit.until > now) return hit.caller;
+    const caller = await services.serviceTokens.authenticate(token);
+    if (checked.size >= 10_000) checked.clear();
+    checked.set(key, { caller, until: now + TOKEN_CACHE_MS });
+    return caller;
+  }
+
+  /** The calling service if its token is good and has `scope`; else the refusal to send (401, 403, 503). */
+  async function authorize(request: ApiRequest, scope: ServiceScope): Promise<{ caller: ServiceCaller } | ApiResponse> {
+    const token = /^Bearer (.+)$/.exec(request.header("authorization") ?? "")?.[1];
+    let caller: ServiceCaller | null = null;
+    if (token && token.length <= 200) {
+      try {
+        caller = await callerOf(token);
+      } catch {
+        return errorResponse(503, "SERVICE_UNAVAILABLE", "Service tokens cannot be checked right now; try again shortly.", { "Retry-After": "1" });
+      }
+    }
+    if (!caller) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send a service token as Authorization: Bearer <token> (this one is missing, unknown, revoked or expired).");
+    if (!caller.scopes.includes(scope)) return errorResponse(403, "INSUFFICIENT_SCOPE", `The service token "${caller.name}" lacks the ${scope} scope.`);
+    if (caller.tokenId !== null && (touched.get(caller.tokenId) ?? 0) + TOUCH_EVERY_MS < Date.now()) {
+      touched.set(caller.tokenId, Date.now());
+      services.serviceTokens.touch(caller.tokenId).catch(() => {});
+    }
+    return { caller };
   }
 
   /**
@@ -135,7 +174,8 @@ export function createPublicApi(services: Services): PublicApi {
   }
 
   async function verify(request: ApiRequest): Promise<ApiResponse> {
-    if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
+    const authorized = await authorize(request, "keys.verify");
+    if (!("caller" in authorized)) return authorized;
     const body = await readJson(request);
     if (!("value" in body)) return body;
     const { key, ip, cost, permissions } = (body.value ?? {}) as { key?: unknown; ip?: unknown; cost?: unknown; permissions?: unknown };
@@ -159,7 +199,8 @@ export function createPublicApi(services: Services): PublicApi {
   }
 
   async function usage(request: ApiRequest): Promise<ApiResponse> {
-    if (!serviceAuthorized(request)) return errorResponse(401, "UNAUTHORIZED_SERVICE", "Send the service token as Authorization: Bearer <token>.");
+    const authorized = await authorize(request, "keys.verify");
+    if (!("caller" in authorized)) return authorized;
     const body = await readJson(request);
     if (!("value" in body)) return body;
     const { keyId, success } = (body.value ?? {}) as { keyId?: unknown; success?: unknown };

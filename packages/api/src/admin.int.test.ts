@@ -43,6 +43,7 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     const perm = `p${randomBytes(4).toString("hex")}.read`;
     await services.catalogue.permissions.create({ id: null, role: "system" }, { name: perm, description: "" });
     await services.catalogue.roles.create({ id: null, role: "system" }, { name: `r${perm}`, description: "", permissions: [perm] });
+    const token = await services.serviceTokens.create({ id: null, role: "system" }, { name: "matrix", scopes: ["keys.verify"] });
     const auditBefore = await services.db.auditLog.count();
 
     // What each procedure is called with; the admin runs them last, for real.
@@ -73,6 +74,9 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
       ["roles.update", (c) => c.admin.roles.update({ name: `r${perm}`, description: "changed", permissions: [] })],
       ["roles.remove", (c) => c.admin.roles.remove({ name: `r${perm}` })],
       ["permissions.remove", (c) => c.admin.permissions.remove({ name: perm })],
+      ["tokens.list", (c) => c.admin.tokens.list()],
+      ["tokens.create", (c) => c.admin.tokens.create({ name: `made ${perm}`, scopes: ["usage.read"] })],
+      ["tokens.revoke", (c) => c.admin.tokens.revoke({ id: token.record.id })],
       ["usage.series", (c) => c.admin.usage.series({ range: "hour", userId: target.id })],
       ["usage.series of a workspace", (c) => c.admin.usage.series({ range: "hour", workspaceId: customer.id })],
       ["usage.quota", (c) => c.admin.usage.quota({ keyId: key.record.id })],
@@ -101,6 +105,8 @@ describe("authorization: every admin procedure, as anonymous, developer, a stale
     expect(await services.db.workspace.findUniqueOrThrow({ where: { id: customer.id } })).toMatchObject({ creditsRemaining: null });
     expect(await services.catalogue.roles.list()).toContainEqual(expect.objectContaining({ name: `r${perm}`, permissions: [perm] }));
     expect(await services.db.permission.count({ where: { name: { in: [perm, `new${perm}`] } } })).toBe(1);
+    expect(await services.db.serviceToken.findUniqueOrThrow({ where: { id: token.record.id } })).toMatchObject({ revokedAt: null });
+    expect(await services.db.serviceToken.count({ where: { name: `made ${perm}` } })).toBe(0);
 
     // The admin can do each (tiers.remove last: its users move away first).
     for (const [name, call] of calls) {

@@ -78,6 +78,7 @@ describe("control characters and out-of-range numbers", () => {
     ["a permission's name", () => call(admin, "admin.permissions.create", { name: `orders${NUL}` }), "name"],
     ["a role's description", () => call(admin, "admin.roles.create", { name: "hostile.role", description: `d${NUL}`, permissions: [] }), "description"],
     ["an allowlist entry", () => call(developer, "keys.setAllowlist", { id: keyId, ipAllowlist: [`10.0.0.1${NUL}`] }), "ipAllowlist.0"],
+    ["a service token's name", () => call(admin, "admin.tokens.create", { name: `billing${NUL}`, scopes: ["keys.verify"] }), "name"],
   ])("%s: 400 naming the field", async (_what, run, field) => {
     const res = await run();
     expect(res.status).toBe(400);
@@ -152,6 +153,11 @@ describe("control characters and out-of-range numbers", () => {
     await refused(developer, "keys.create", { name: "env", environment: "staging" });
     await refused(admin, "admin.tiers.create", { name: "lifetime", description: "", limits: { minute: 1, hour: 2, day: 3, month: 4 }, maxKeyLifetimeDays: 0 });
     await refused(admin, "admin.roles.create", { name: "hostile.role", permissions: ["no.such.permission"] });
+    for (const input of [{ name: "t", scopes: [] }, { name: "t", scopes: ["keys.everything"] }, { name: "t", scopes: "keys.verify" }, { name: "", scopes: ["keys.verify"] }, { name: "t", scopes: ["keys.verify"], expiresInDays: 0 }]) {
+      await refused(admin, "admin.tokens.create", input);
+    }
+    await refused(admin, "admin.tokens.revoke", { id: "../../etc" });
+    expect(await services.db.serviceToken.count({ where: { name: "t" } })).toBe(0);
     const key = await services.keys.get(keyId, null);
     expect([key.permissions, key.roles, key.ipAllowlist, key.creditsRemaining]).toEqual([[], [], [], null]);
     expect(await services.db.keyRole.count({ where: { name: "hostile.role" } })).toBe(0);

@@ -9,3 +9,4 @@ export * from "./verify.ts";
 export * from "./client-address.ts";
 export * from "./permissions.ts";
 export * from "./allowlist.ts";
+export * from "./service-tokens.ts";

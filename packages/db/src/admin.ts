@@ -377,6 +377,8 @@ export function adminService(db: Db, options: { publish: (target: InvalidationTa
             actorId: r.actorId,
             actorEmail: r.actorId ? (emails.get(r.actorId) ?? null) : null,
             actorRole: r.actorRole,
+            /** A service token's name, when one acted. */
+            actorName: r.actorName,
             action: r.action,
             targetUserId: r.targetUserId,
             targetUserEmail: r.targetUserId ? (emails.get(r.targetUserId) ?? null) : null,

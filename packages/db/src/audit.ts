@@ -5,7 +5,9 @@ import type { Prisma } from "./generated/prisma/client.ts";
 export interface Actor {
   id: string | null;
   /** "anonymous": a request made before sign-in (a failed sign-in attempt). */
-  role: "developer" | "admin" | "system" | "cli" | "anonymous";
+  role: "developer" | "admin" | "system" | "cli" | "anonymous" | "service";
+  /** A service token's name (role "service"): who acted, in the audit log. */
+  name?: string | null;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -25,6 +27,7 @@ export async function writeAudit(tx: Prisma.TransactionClient, actor: Actor, ent
     data: {
       actorId: actor.id,
       actorRole: actor.role,
+      actorName: actor.name?.slice(0, 100) ?? null,
       action: entry.action,
       targetUserId: entry.targetUserId ?? null,
       targetKeyId: entry.targetKeyId ?? null,

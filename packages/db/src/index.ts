@@ -11,3 +11,4 @@ export type { UsagePeriod } from "./generated/prisma/client.ts";
 export { MAX_LIMIT } from "@keyway/core";
 export { PERSONAL, personalPlanSelect, personalTier, personalWorkspaceOf, withPersonalWorkspace, assertNotSoleOwner, lockWorkspace, workspaceService, atLeast, type Member, type WorkspaceRole, type WorkspaceService } from "./workspaces.ts";
 export { adminService, assertAnotherAdmin, checkLimits, USER_PAGE_SIZE, AUDIT_PAGE_SIZE, type AdminService, type AuditFilter, type TierInput } from "./admin.ts";
+export { serviceTokenService, type ServiceCaller, type ServiceTokenService } from "./service-tokens.ts";

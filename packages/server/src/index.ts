@@ -1,7 +1,7 @@
 // @keyway/server, the composition root: one set of services per process, built from validated
 // configuration, with the logger and the metrics. Server-only: never import it from client components.
 import { createVerifier, loadConfig, type Config, type InvalidationTarget } from "@keyway/core";
-import { adminService, catalogueService, createDb, keyService, keyStore, pingDb, workspaceService, type Db } from "@keyway/db";
+import { adminService, catalogueService, createDb, keyService, keyStore, pingDb, serviceTokenService, workspaceService, type Db } from "@keyway/db";
 import { createRedis, createRedisCluster, invalidationBus, pingRedis, RedisLimiter, UsageRecorder, waitForReady, type RedisLike } from "@keyway/redis";
 import type { DestinationStream } from "pino";
 import { accountService, invitationService, mailService, secondFactorService, sessionService, throttleService, userService } from "@keyway/auth";
@@ -114,6 +114,7 @@ export function createServices(config: Config, options: ServiceOptions = {}) {
     invitations: invitationService({ db, mail, publicUrl: config.PUBLIC_URL, clock: options.clock }),
     admin: adminService(db, { publish, clock: options.clock }),
     catalogue: catalogueService(db, { publish }),
+    serviceTokens: serviceTokenService(db, { clock: options.clock }),
     credits: creditService({ db, redis: readRedis }),
     usage: usageService({ db, redis: readRedis, keyPrefix: config.REDIS_KEY_PREFIX, log, retentionDays: config.USAGE_RETENTION_DAYS, keyStore: store, limiter, metrics, clock: options.clock, recentVerifications: config.RECENT_VERIFICATIONS }),
     metrics,
@@ -161,3 +162,4 @@ export { createLogger } from "./logger.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
 export { auditCsv, csvField } from "./audit-csv.ts";
 export type { UsagePoint, UsageRange } from "./usage.ts";
+export type { ServiceCaller } from "@keyway/db";

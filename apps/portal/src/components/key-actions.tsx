@@ -14,20 +14,35 @@ export interface KeyRef {
   prefix: string;
 }
 
-/** The full key, shown once, with a ready-to-paste request against the sample API. */
-export function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const curl = `curl ${typeof window === "undefined" ? "" : window.location.origin}/api/v1/echo -H "Authorization: Bearer ${secret}"`;
+/**
+ * A secret shown this once (a key, a service token), with a copy button: the window around it
+ * closes only with "I have saved it". `children`: what to do with it next.
+ */
+export function OneTimeSecret({ secret, label, what, onDone, children }: { secret: string; label: string; what: string; onDone: () => void; children?: ReactNode }) {
   return (
     <div className="space-y-4">
       <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-        Copy this key now. For your security it will not be shown again: this window closes only with the button below.
+        Copy this {what} now. For your security it will not be shown again: this window closes only with the button below.
       </p>
       <div className="flex items-center gap-2">
-        <input readOnly value={secret} aria-label="Your new API key" data-testid="new-key"
+        <input readOnly value={secret} aria-label={label} data-testid="new-key"
           onFocus={(e) => e.currentTarget.select()}
           className="w-full rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm" />
         <CopyButton text={secret} />
       </div>
+      {children}
+      <div className="flex justify-end">
+        <button type="button" className={primary} onClick={onDone}>I have saved it</button>
+      </div>
+    </div>
+  );
+}
+
+/** The full key, shown once, with a ready-to-paste request against the sample API. */
+export function NewKey({ secret, onDone }: { secret: string; onDone: () => void }) {
+  const curl = `curl ${typeof window === "undefined" ? "" : window.location.origin}/api/v1/echo -H "Authorization: Bearer ${secret}"`;
+  return (
+    <OneTimeSecret secret={secret} label="Your new API key" what="key" onDone={onDone}>
       <div>
         <p className="mb-1 text-sm font-medium text-slate-700">Try it</p>
         <div className="flex items-start gap-2">
@@ -35,10 +50,7 @@ export function NewKey({ secret, onDone }: { secret: string; onDone: () => void 
           <CopyButton text={curl} label="Copy curl" />
         </div>
       </div>
-      <div className="flex justify-end">
-        <button type="button" className={primary} onClick={onDone}>I have saved it</button>
-      </div>
-    </div>
+    </OneTimeSecret>
   );
 }
 

@@ -2,6 +2,7 @@
 // database on each call); the decisions themselves live in @keyway/db's adminService and keyService.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { SERVICE_SCOPE_NAMES, SERVICE_SCOPES, type ServiceScope } from "@keyway/core";
 import { adminProcedure, workspaceId } from "../trpc.ts";
 import { credits, keyId, limits, overrides, permissionName, permissionNames, range, workspaceName } from "./inputs.ts";
 
@@ -52,6 +53,26 @@ export const adminRouter = {
     remove: adminProcedure
       .input(z.object({ name: permissionName }))
       .mutation(({ ctx, input }) => ctx.services.catalogue.permissions.remove(ctx.actor, input.name)),
+  },
+
+  /** Service tokens: what the platform's own services call the API with, each limited to its scopes. */
+  tokens: {
+    /** The tokens, newest first, and the scopes a token may have (with what each allows). */
+    list: adminProcedure.query(async ({ ctx }) => ({
+      tokens: await ctx.services.serviceTokens.list(),
+      scopes: SERVICE_SCOPE_NAMES.map((name) => ({ name, description: SERVICE_SCOPES[name] })),
+    })),
+    /** A new token; its secret is returned this once. */
+    create: adminProcedure
+      .input(z.object({
+        name: z.string().trim().min(1, "Name the token (what uses it, e.g. billing).").max(64, "A name is at most 64 characters."),
+        scopes: z.array(z.enum(SERVICE_SCOPE_NAMES as [ServiceScope, ...ServiceScope[]], { error: "Not a scope." })).min(1, "Choose at least one scope.").max(SERVICE_SCOPE_NAMES.length),
+        expiresInDays: z.number().int().min(1).max(3_650).nullable().default(null),
+      }))
+      .mutation(({ ctx, input }) => ctx.services.serviceTokens.create(ctx.actor, input)),
+    revoke: adminProcedure
+      .input(z.object({ id: z.string().regex(/^[0-9A-Za-z]{16}$/, "Not a token id.") }))
+      .mutation(({ ctx, input }) => ctx.services.serviceTokens.revoke(ctx.actor, input.id)),
   },
 
   /** Roles: named sets of the catalogue's permissions. */

@@ -8,6 +8,7 @@ const TABS = [
   { href: "/admin/workspaces", label: "Workspaces" },
   { href: "/admin/tiers", label: "Tiers" },
   { href: "/admin/permissions", label: "Permissions" },
+  { href: "/admin/tokens", label: "Service tokens" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 

@@ -24,6 +24,7 @@ const ACTIONS: Record<string, string> = {
   "key.permissions": "Key permissions changed", "key.allowlist": "Key IP allowlist changed", "key.credits": "Key credits set",
   "permission.create": "Permission added", "permission.update": "Permission edited", "permission.delete": "Permission deleted",
   "role.create": "Role created", "role.update": "Role edited", "role.delete": "Role deleted", "workspace.credits": "Workspace credits set",
+  "token.create": "Service token created", "token.revoke": "Service token revoked",
   "user.tier": "Plan changed (personal)", "user.role": "Role changed", "user.disable": "User disabled", "user.enable": "User enabled",
   "tier.create": "Tier created", "tier.update": "Tier edited", "tier.delete": "Tier deleted",
   "workspace.create": "Workspace created", "workspace.rename": "Workspace renamed", "workspace.delete": "Workspace deleted",
@@ -140,7 +141,7 @@ export function AuditView() {
               {rows.map((r) => (
                 <tr key={r.id} data-testid="audit-row">
                   <td className="px-3 py-2"><span className="whitespace-nowrap">{dateTime(r.at)}</span><br /><span className="text-xs text-slate-600" data-testid="audit-ip">{r.ip ?? "—"}</span></td>
-                  <td className="min-w-[10rem] max-w-[14rem] wrap-anywhere px-3 py-2">{r.actorEmail ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-600">{r.actorRole}</span></td>
+                  <td className="min-w-[10rem] max-w-[14rem] wrap-anywhere px-3 py-2">{r.actorEmail ?? r.actorName ?? r.actorId ?? r.actorRole}<br /><span className="text-xs text-slate-600">{r.actorRole}</span></td>
                   <td className="px-3 py-2">{actionLabel(r.action)}<br /><code className="text-xs text-slate-500">{r.action}</code></td>
                   <td className="min-w-[10rem] max-w-[14rem] wrap-anywhere px-3 py-2">
                     {r.targetUserId && <Link className="text-indigo-700 hover:underline" href={`/admin/users/${r.targetUserId}`}>{r.targetUserEmail ?? r.targetUserId}</Link>}
