@@ -107,7 +107,8 @@ export function TokensView() {
             });
           }}>
             <Field label="Name" name="name" idPrefix="token" required maxLength={64} placeholder="e.g. billing service" error={fields.name} hint="What uses it: the audit log names its calls by it." />
-            <fieldset aria-describedby={fields.scopes ? "token-scopes-error" : undefined}>
+            {/* (a change of scopes clears the last refusal: it was about the old choice) */}
+            <fieldset aria-describedby={fields.scopes ? "token-scopes-error" : undefined} onChange={() => create.isError && create.reset()}>
               <legend className="mb-1 text-sm font-medium text-slate-700">Scopes</legend>
               <div className="grid gap-1.5">
                 {(list.data?.scopes ?? []).map((s) => (
