@@ -2,7 +2,9 @@
 // withKeyway() guarding a fetch-style handler.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AddressInfo } from "node:net";
-import { remoteKeyway, withKeyway } from "@keyway/sdk";
+import { createServer, request as httpRequest } from "node:http";
+import { createServer as createTcpServer } from "node:net";
+import { endpoint, remoteKeyway, withKeyway } from "@keyway/sdk";
 import { createPublicServer } from "@keyway/gateway";
 import { testServices, uniqueEmail } from "./support.ts";
 
@@ -99,5 +101,37 @@ describe("@keyway/sdk against a running gateway", () => {
     // a malformed query is the service's bug: thrown, not a refusal of the key
     const broken = withKeyway(keyway, () => new Response("ok"), { permissions: "orders.read AND", clientAddress: from("198.51.100.9") });
     await expect(broken(get(key))).rejects.toThrow(/position 16/);
+  });
+
+  it("reaches Keyway behind a proxy under a path (the base URL's path is kept), and answers 503 within its timeout when Keyway hangs", async () => {
+    expect(endpoint("https://h.example/keyway", "api/v1/usage").href).toBe("https://h.example/keyway/api/v1/usage");
+    expect(endpoint("https://h.example/keyway/", "/api/v1/usage").href).toBe("https://h.example/keyway/api/v1/usage");
+    expect(endpoint("https://h.example", "api/v1/usage").href).toBe("https://h.example/api/v1/usage");
+    // a real reverse proxy that serves Keyway under /keyway (and nothing else)
+    const target = new URL(baseUrl);
+    const proxy = createServer((req, res) => {
+      if (!req.url?.startsWith("/keyway/")) return void res.writeHead(404).end();
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url.slice("/keyway".length), method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    // and a listener that accepts connections and never answers
+    const hang = createTcpServer(() => {});
+    await new Promise<void>((resolve) => hang.listen(0, "127.0.0.1", resolve));
+    try {
+      const { key } = await newKey();
+      const behind = remoteKeyway({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/keyway`, serviceToken: services.config.KEYWAY_SERVICE_TOKEN! });
+      expect(await behind.verify(key)).toMatchObject({ valid: true });
+      const slow = remoteKeyway({ baseUrl: `http://127.0.0.1:${(hang.address() as AddressInfo).port}`, serviceToken: "x".repeat(40), timeoutMs: 300 });
+      const t0 = performance.now();
+      expect(await slow.verify(key)).toMatchObject({ valid: false, code: "SERVICE_UNAVAILABLE" });
+      expect(performance.now() - t0).toBeLessThan(3_000);
+    } finally {
+      proxy.close();
+      hang.close();
+    }
   });
 });

@@ -58,10 +58,27 @@ export function withKeyway(
   };
 }
 
-/** A Keyway reached over HTTP with a service token (for services outside the Keyway process). */
-export function remoteKeyway(options: { baseUrl: string; serviceToken: string; fetch?: typeof fetch }): Keyway {
+/**
+ * An endpoint under a base URL, keeping the base's own path: "https://host/keyway" and
+ * "https://host/keyway/" both give "https://host/keyway/api/v1/…" (new URL("/api/v1/…", base)
+ * would drop "/keyway").
+ */
+export function endpoint(baseUrl: string, path: string): URL {
+  const base = new URL(baseUrl);
+  if (!base.pathname.endsWith("/")) base.pathname += "/";
+  return new URL(path.replace(/^\/+/, ""), base);
+}
+
+/**
+ * A Keyway reached over HTTP with a service token (for services outside the Keyway process).
+ * `baseUrl` may carry a path (Keyway behind a proxy under /keyway); `timeoutMs` bounds each call
+ * (default 5 s): past it, or when Keyway cannot be reached, the answer is SERVICE_UNAVAILABLE.
+ */
+export function remoteKeyway(options: { baseUrl: string; serviceToken: string; fetch?: typeof fetch; timeoutMs?: number }): Keyway {
   const f = options.fetch ?? fetch;
   const auth = { authorization: `Bearer ${options.serviceToken}`, "content-type": "application/json" };
+  const verifyUrl = endpoint(options.baseUrl, "api/v1/keys/verify");
+  const usageUrl = endpoint(options.baseUrl, "api/v1/usage");
   return {
     async verify(key, context) {
       const unavailable = (why: string): VerifyResponse => ({ valid: false, code: "SERVICE_UNAVAILABLE", message: why, headers: { "Retry-After": "1" } });
@@ -73,7 +90,7 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
           ...(context?.cost !== undefined ? { cost: context.cost } : {}),
           ...(context?.permissions !== undefined ? { permissions: context.permissions } : {}),
         };
-        res = await f(new URL("/api/v1/keys/verify", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+        res = await f(verifyUrl, { method: "POST", headers: auth, body: JSON.stringify(body), signal: AbortSignal.timeout(options.timeoutMs ?? 5_000) });
       } catch {
         // Unreachable or too slow: a refusal the caller may retry, never the handler running unguarded.
         return unavailable("Keyway cannot be reached right now.");
@@ -84,7 +101,7 @@ export function remoteKeyway(options: { baseUrl: string; serviceToken: string; f
       return (await res.json()) as VerifyResponse;
     },
     record({ keyId }, success) {
-      void f(new URL("/api/v1/usage", options.baseUrl), { method: "POST", headers: auth, body: JSON.stringify({ keyId, success }) }).catch(() => {});
+      void f(usageUrl, { method: "POST", headers: auth, body: JSON.stringify({ keyId, success }), signal: AbortSignal.timeout(options.timeoutMs ?? 5_000) }).catch(() => {});
     },
   };
 }
