@@ -46,6 +46,7 @@ test("a restricted test key: ticked permissions, its badge, and INSUFFICIENT_PER
   await expect(page.getByRole("row", { name: /Orders reader/ })).toHaveCount(0);
   await page.getByLabel("Environment").selectOption("test");
   await expect(row).toBeVisible();
+  await check(page, "keys-test-filter");
 
   // the platform's service asks for permissions when it verifies the key
   const verify = async (permissions: string) =>

@@ -12,6 +12,7 @@ import { DomainError } from "./errors.ts";
 import { assertTier, lockWorkspace, moveToTier, personalWorkspaceOf } from "./workspaces.ts";
 import { assertAscending, overrideData, overridesOf, type LimitOverrides } from "./overrides.ts";
 import { creditColumns, creditsView, type CreditsInput } from "./credits.ts";
+import { assertInCatalogue } from "./permissions.ts";
 
 /** What a key is granted: permissions on their own, and roles (each a set of them). From the catalogue only. */
 export interface Grants {
@@ -26,17 +27,6 @@ export interface KeyPolicy {
   /** Canonical entries (parseAllowlist); empty: any address. */
   ipAllowlist?: string[];
   credits?: CreditsInput;
-}
-
-/** Refuses a grant of a permission or role that is not in the catalogue, naming it. */
-async function assertGrantable(tx: Prisma.TransactionClient, grants: Grants): Promise<void> {
-  // (one after the other: a transaction's queries share one connection)
-  const permissions = await tx.permission.findMany({ where: { name: { in: grants.permissions } }, select: { name: true } });
-  const roles = await tx.keyRole.findMany({ where: { name: { in: grants.roles } }, select: { name: true } });
-  const unknownPermission = grants.permissions.find((n) => !permissions.some((p) => p.name === n));
-  if (unknownPermission !== undefined) throw new DomainError("UNKNOWN_PERMISSION", `There is no permission named ${JSON.stringify(unknownPermission)} in the catalogue.`, "permissions");
-  const unknownRole = grants.roles.find((n) => !roles.some((r) => r.name === n));
-  if (unknownRole !== undefined) throw new DomainError("UNKNOWN_ROLE", `There is no role named ${JSON.stringify(unknownRole)}.`, "roles");
 }
 
 /** The grants of a key as the portal and the audit log show them. */
@@ -238,7 +228,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     },
   ) {
     const policy = input.policy ?? {};
-    if (policy.grants) await assertGrantable(tx, policy.grants);
+    if (policy.grants) await assertInCatalogue(tx, policy.grants);
     const generated = generateKey(input.tier);
     const created = await tx.apiKey.create({
       data: {
@@ -395,7 +385,7 @@ export function keyService(db: Db, options: KeyServiceOptions) {
     /** Replaces the key's permissions and roles (each from the catalogue). */
     async setGrants(actor: Actor, keyId: string, workspaceId: string | null, grants: Grants) {
       return changePolicy(actor, keyId, workspaceId, "key.permissions", async (tx, key) => {
-        await assertGrantable(tx, grants);
+        await assertInCatalogue(tx, grants);
         await tx.keyPermission.deleteMany({ where: { keyId } });
         await tx.keyRoleGrant.deleteMany({ where: { keyId } });
         await tx.keyPermission.createMany({ data: grants.permissions.map((permissionName) => ({ keyId, permissionName })) });

@@ -19,10 +19,18 @@ function assertName(name: string, what: "permission" | "role"): void {
   }
 }
 
-async function assertPermissions(tx: Prisma.TransactionClient, names: string[]): Promise<void> {
-  const found = await tx.permission.findMany({ where: { name: { in: names } }, select: { name: true } });
-  const unknown = names.find((n) => !found.some((p) => p.name === n));
-  if (unknown !== undefined) throw new DomainError("UNKNOWN_PERMISSION", `There is no permission named ${JSON.stringify(unknown)} in the catalogue.`, "permissions");
+/**
+ * Refuses a permission or role that is not in the catalogue, naming it (what a key is granted,
+ * what a role holds). One query after the other: a transaction's queries share one connection.
+ */
+export async function assertInCatalogue(tx: Prisma.TransactionClient, names: { permissions: string[]; roles?: string[] }): Promise<void> {
+  const permissions = await tx.permission.findMany({ where: { name: { in: names.permissions } }, select: { name: true } });
+  const unknownPermission = names.permissions.find((n) => !permissions.some((p) => p.name === n));
+  if (unknownPermission !== undefined) throw new DomainError("UNKNOWN_PERMISSION", `There is no permission named ${JSON.stringify(unknownPermission)} in the catalogue.`, "permissions");
+  if (!names.roles?.length) return;
+  const roles = await tx.keyRole.findMany({ where: { name: { in: names.roles } }, select: { name: true } });
+  const unknownRole = names.roles.find((n) => !roles.some((r) => r.name === n));
+  if (unknownRole !== undefined) throw new DomainError("UNKNOWN_ROLE", `There is no role named ${JSON.stringify(unknownRole)}.`, "roles");
 }
 
 export function catalogueService(db: Db, options: { publish: (target: InvalidationTarget) => Promise<void> }) {
@@ -88,7 +96,7 @@ export function catalogueService(db: Db, options: { publish: (target: Invalidati
           if (await tx.keyRole.findUnique({ where: { name: input.name }, select: { name: true } })) {
             throw new DomainError("PERMISSION_EXISTS", `There is a role named ${JSON.stringify(input.name)} already.`, "name");
           }
-          await assertPermissions(tx, input.permissions);
+          await assertInCatalogue(tx, { permissions: input.permissions });
           await tx.keyRole.create({
             data: { name: input.name, description: input.description, permissions: { create: input.permissions.map((permissionName) => ({ permissionName })) } },
           });
@@ -102,7 +110,7 @@ export function catalogueService(db: Db, options: { publish: (target: Invalidati
         await db.$transaction(async (tx) => {
           const before = await tx.keyRole.findUnique({ where: { name }, select: { description: true, permissions: { select: { permissionName: true } } } });
           if (!before) throw new DomainError("NOT_FOUND", "No such role.");
-          await assertPermissions(tx, input.permissions);
+          await assertInCatalogue(tx, { permissions: input.permissions });
           await tx.keyRolePermission.deleteMany({ where: { roleName: name } });
           await tx.keyRole.update({
             where: { name },

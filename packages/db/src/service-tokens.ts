@@ -1,14 +1,11 @@
 // Service tokens in PostgreSQL: made, listed and revoked by platform admins (the console, the CLI),
 // each change audited; looked up by the public API for every service call (the gateway keeps the
-// answers for a few seconds).
-import { createHash, timingSafeEqual } from "node:crypto";
-import { generateServiceToken, SERVICE_SCOPE_NAMES, serviceTokenId, type ServiceScope } from "@keyway/core";
+// answers for a few seconds). Stored: the SHA-256 of the whole token, as an API key's without a pepper.
+import { generateServiceToken, hashKey, sameHash, SERVICE_SCOPE_NAMES, serviceTokenId, type ServiceScope } from "@keyway/core";
 import type { Db } from "./client.ts";
 import { writeAudit, type Actor } from "./audit.ts";
 import { DomainError } from "./errors.ts";
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Fields of a token that may leave the server: no hash. */
 const publicTokenSelect = {
@@ -36,7 +33,7 @@ export function serviceTokenService(db: Db, options: { clock?: () => number } = 
       const expiresAt = input.expiresInDays ? new Date(now().getTime() + input.expiresInDays * 86_400_000) : null;
       return db.$transaction(async (tx) => {
         const record = await tx.serviceToken.create({
-          data: { id: made.id, name: input.name, prefix: made.prefix, hash: sha256(made.token), scopes: [...new Set(input.scopes)], createdById: actor.id, expiresAt },
+          data: { id: made.id, name: input.name, prefix: made.prefix, hash: hashKey(made.token), scopes: [...new Set(input.scopes)], createdById: actor.id, expiresAt },
           select: publicTokenSelect,
         });
         await writeAudit(tx, actor, { action: "token.create", after: { id: record.id, name: record.name, prefix: record.prefix, scopes: record.scopes, expiresAt: expiresAt?.toISOString() ?? null } });
@@ -68,7 +65,7 @@ export function serviceTokenService(db: Db, options: { clock?: () => number } = 
       const id = serviceTokenId(raw);
       if (id === null) return null;
       const row = await db.serviceToken.findUnique({ where: { id }, select: { id: true, name: true, hash: true, scopes: true, revokedAt: true, expiresAt: true } });
-      if (!row || !sameHash(row.hash, sha256(raw)) || row.revokedAt || (row.expiresAt && row.expiresAt <= now())) return null;
+      if (!row || !sameHash(row.hash, hashKey(raw)) || row.revokedAt || (row.expiresAt && row.expiresAt <= now())) return null;
       return { tokenId: row.id, name: row.name, scopes: row.scopes.filter((s): s is ServiceScope => SERVICE_SCOPE_NAMES.includes(s as ServiceScope)) };
     },
 
